@@ -1,0 +1,42 @@
+// Message digests via OpenSSL EVP, returned as lowercase hex.
+// Thread-safety: pure functions; Sha256Stream is single-threaded.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "onus/core/result.h"
+
+namespace onus {
+
+std::string Sha256Hex(std::string_view bytes);
+std::string Sha1Hex(std::string_view bytes);
+std::string Md5Hex(std::string_view bytes);
+// Raw 20-byte SHA-1 (for Community ID, which base64-encodes the binary digest).
+std::string Sha1Raw(std::string_view bytes);
+// SHA-256 of a whole file as stored on disk (compressed files are hashed compressed).
+Result<std::string> Sha256File(const std::string& path);
+
+// Incremental SHA-256 for data hashed while it is read.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(const void* data, size_t n);
+  std::string FinishHex();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+std::string HexEncode(std::string_view bytes);
+std::string Base64Encode(std::string_view bytes);
+// Accepts standard base64 with or without padding; fails on other characters.
+Result<std::string> Base64Decode(std::string_view text);
+
+}  // namespace onus

@@ -1,0 +1,119 @@
+#include "onus/core/hash.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+
+namespace onus {
+namespace {
+
+std::string DigestRaw(const EVP_MD* md, std::string_view bytes) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), out, &len, md, nullptr);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+}  // namespace
+
+std::string HexEncode(std::string_view bytes) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.resize(bytes.size() * 2);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    auto c = static_cast<unsigned char>(bytes[i]);
+    out[2 * i] = kHex[c >> 4];
+    out[2 * i + 1] = kHex[c & 15];
+  }
+  return out;
+}
+
+std::string Sha256Hex(std::string_view b) { return HexEncode(DigestRaw(EVP_sha256(), b)); }
+std::string Sha1Hex(std::string_view b) { return HexEncode(DigestRaw(EVP_sha1(), b)); }
+std::string Md5Hex(std::string_view b) { return HexEncode(DigestRaw(EVP_md5(), b)); }
+std::string Sha1Raw(std::string_view b) { return DigestRaw(EVP_sha1(), b); }
+
+struct Sha256Stream::Impl {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~Impl() { EVP_MD_CTX_free(ctx); }
+};
+
+Sha256Stream::Sha256Stream() : impl_(std::make_unique<Impl>()) { EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr); }
+Sha256Stream::~Sha256Stream() = default;
+void Sha256Stream::Update(const void* data, size_t n) { EVP_DigestUpdate(impl_->ctx, data, n); }
+std::string Sha256Stream::FinishHex() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(impl_->ctx, out, &len);
+  return HexEncode(std::string_view(reinterpret_cast<char*>(out), len));
+}
+
+Result<std::string> Sha256File(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Status::IoError("cannot open '" + path + "'");
+  Sha256Stream s;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.Update(buf, n);
+  bool err = std::ferror(f);
+  std::fclose(f);
+  if (err) return Status::IoError("read error on '" + path + "'");
+  return s.FinishHex();
+}
+
+std::string Base64Encode(std::string_view in) {
+  static const char kT[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t v = (uint32_t(uint8_t(in[i])) << 16) | (uint32_t(uint8_t(in[i + 1])) << 8) | uint8_t(in[i + 2]);
+    out += kT[v >> 18];
+    out += kT[(v >> 12) & 63];
+    out += kT[(v >> 6) & 63];
+    out += kT[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    uint32_t v = uint32_t(uint8_t(in[i])) << 16;
+    out += kT[v >> 18];
+    out += kT[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    uint32_t v = (uint32_t(uint8_t(in[i])) << 16) | (uint32_t(uint8_t(in[i + 1])) << 8);
+    out += kT[v >> 18];
+    out += kT[(v >> 12) & 63];
+    out += kT[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+Result<std::string> Base64Decode(std::string_view in) {
+  auto val = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+  if (in.size() % 4 == 1) return Status::InvalidArgument("invalid base64 length");
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v = val(c);
+    if (v < 0) return Status::InvalidArgument("invalid base64 character");
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+}  // namespace onus

@@ -1,0 +1,55 @@
+#include "onus/core/time.h"
+
+#include <gtest/gtest.h>
+
+namespace onus {
+namespace {
+
+TEST(Time, ParsesUtcAndFormatsMicros) {
+  auto t = ParseRfc3339("2021-03-05T04:28:00Z");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->seconds(), 1614918480);
+  EXPECT_EQ(FormatRfc3339(*t), "2021-03-05T04:28:00.000000Z");
+  EXPECT_EQ(FormatRfc3339(*t, 0), "2021-03-05T04:28:00Z");
+}
+
+TEST(Time, OffsetsAndFractions) {
+  auto a = ParseRfc3339("2021-03-05T06:28:00.5+02:00");
+  auto b = ParseRfc3339("2021-03-05T04:28:00.500Z");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);
+  auto c = ParseRfc3339("1999-12-31T19:00:00.123456789-05:00");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(FormatRfc3339(*c, 9), "2000-01-01T00:00:00.123456789Z");
+  EXPECT_EQ(FormatRfc3339(*c, 3), "2000-01-01T00:00:00.123Z");
+  // Digits beyond nanoseconds are truncated.
+  auto d = ParseRfc3339("2016-01-01T00:00:00.1234567891234Z");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->nanos() % 1000000000, 123456789);
+}
+
+TEST(Time, RejectsMalformed) {
+  for (const char* s : {"", "2021-03-05", "2021-03-05T04:28:00", "2021-13-01T00:00:00Z", "2021-02-29T00:00:00Z",
+                        "2021-03-05T24:00:00Z", "2021-03-05T04:28:00.Z", "2021-03-05T04:28:00Zjunk",
+                        "2021-03-05T04:28:00+0200"}) {
+    EXPECT_FALSE(ParseRfc3339(s).ok()) << s;
+  }
+  EXPECT_TRUE(ParseRfc3339("2020-02-29T00:00:00Z").ok());
+  EXPECT_TRUE(ParseRfc3339("2016-12-31T23:59:60Z").ok());  // leap second folds to :59.999999999
+}
+
+TEST(Time, PreEpochAndEpochSeconds) {
+  auto t = ParseRfc3339("1969-12-31T23:59:59.5Z");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->nanos(), -500000000);
+  EXPECT_EQ(FormatRfc3339(*t, 1), "1969-12-31T23:59:59.5Z");
+  auto z = ParseEpochSeconds("1300475168.652003");
+  ASSERT_TRUE(z.ok());
+  EXPECT_EQ(z->nanos(), 1300475168652003000LL);
+  EXPECT_EQ(FormatRfc3339(*z), "2011-03-18T19:06:08.652003Z");
+  EXPECT_FALSE(ParseEpochSeconds("12x").ok());
+  EXPECT_FALSE(ParseEpochSeconds("-").ok());
+}
+
+}  // namespace
+}  // namespace onus
