@@ -1,0 +1,63 @@
+// The ingest entry point: read any supported input (capture, Zeek log or log directory, Suricata
+// EVE, SCADA/EMS JSON lines) into Observations, detecting the format from content, not the name.
+//
+// Contract:
+// - ReadInputs() hashes each file (SHA-256 as stored), fills an InputInfo that lives in the
+//   returned IngestRun, and streams observations to the sink in file order.
+// - Malformed records never stop a file: they are counted, a warning naming file and offset/line
+//   is kept (capped), and an anomaly observation is emitted when options.emit_anomalies is set.
+// - An input that is no known format yields Status::Unsupported naming the file (the CLI maps it
+//   to exit 2). A missing or unreadable file is IoError/NotFound.
+// Thread-safety: one ReadInputs call per thread; the sink is called from the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "onus/core/progress.h"
+#include "onus/core/result.h"
+#include "onus/ingest/observation.h"
+
+namespace onus::ingest {
+
+struct IngestOptions {
+  // Kinds to emit; empty = all.
+  std::vector<ObservationKind> kinds;
+  bool emit_anomalies = true;
+  // Flow table (captures).
+  double tcp_inactivity_timeout_s = 300;
+  double udp_inactivity_timeout_s = 60;
+  double icmp_inactivity_timeout_s = 60;
+  size_t max_flows = 1 << 20;
+  // Decode application protocols (DNS, TLS, HTTP, ICS) in captures; false = flows only.
+  bool decode_protocols = true;
+  ProgressReporter* progress = nullptr;  // not owned; may be null
+  size_t max_warnings = 100;             // per run; further warnings are only counted
+};
+
+struct IngestStats {
+  uint64_t files = 0;
+  uint64_t records = 0;       // packets or lines read
+  uint64_t observations = 0;  // emitted
+  uint64_t malformed = 0;     // records that could not be (fully) decoded
+  uint64_t bytes = 0;
+  std::vector<std::string> warnings;  // "path: offset N: what" / "path:LINE: what"
+};
+
+// Keeps the InputInfo objects that observations point at (stable addresses).
+struct IngestRun {
+  std::deque<InputInfo> inputs;
+  IngestStats stats;
+};
+
+Result<InputFormat> DetectFormat(const std::string& path);
+// Expands directories (recursively; Zeek rotated names like conn.2021-03-01-00-00-00.log.gz
+// included) into the sorted list of files to read.
+Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& paths);
+Status ReadInputs(const std::vector<std::string>& paths, const IngestOptions& options, ObservationSink& sink,
+                  IngestRun& run);
+
+}  // namespace onus::ingest
