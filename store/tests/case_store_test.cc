@@ -1,0 +1,168 @@
+#include "onus/store/case_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace onus::store {
+namespace {
+
+class CaseStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = ::testing::TempDir() + "/onus_case_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
+    std::remove(path_.c_str());
+    auto s = CaseStore::Open(path_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::remove(path_.c_str());
+    std::remove((path_ + "-wal").c_str());
+    std::remove((path_ + "-shm").c_str());
+  }
+  std::string path_;
+  std::unique_ptr<CaseStore> store_;
+};
+
+TEST_F(CaseStoreTest, MigratesToCurrentVersionAndReopens) {
+  EXPECT_EQ(store_->SchemaVersion(), kSchemaVersion);
+  store_.reset();
+  auto again = CaseStore::Open(path_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->SchemaVersion(), kSchemaVersion);
+}
+
+TEST_F(CaseStoreTest, RefusesNewerSchema) {
+  ASSERT_TRUE(store_->db().Exec("INSERT INTO schema_version(version) VALUES(99)").ok());
+  store_.reset();
+  auto s = CaseStore::Open(path_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kUnsupported);
+}
+
+TEST_F(CaseStoreTest, RejectsNonDatabaseFile) {
+  std::string bad = path_ + ".notdb";
+  FILE* f = std::fopen(bad.c_str(), "wb");
+  std::fputs("this is not an sqlite database, just text long enough to have a header.............", f);
+  std::fclose(f);
+  auto s = CaseStore::Open(bad);
+  EXPECT_FALSE(s.ok());
+  std::remove(bad.c_str());
+}
+
+TEST_F(CaseStoreTest, SameInputIsIdempotent) {
+  auto a = store_->BeginInput("a.log", "abc", 10, "zeek-tsv", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->state, "ingesting");
+  ASSERT_TRUE(store_->CompleteInput(a->id, 3).ok());
+  auto b = store_->BeginInput("renamed.log", "abc", 10, "zeek-tsv", "2026-01-02T00:00:00Z");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->id, a->id);
+  EXPECT_EQ(b->state, "complete");
+  EXPECT_EQ(b->path, "a.log");
+  EXPECT_EQ(*store_->Count("inputs"), 1);
+}
+
+TEST_F(CaseStoreTest, SightingsDeduplicateByRecord) {
+  auto in = store_->BeginInput("c.log", "def", 1, "zeek-tsv", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(in.ok());
+  SightingRow s;
+  s.indicator_id = "indicator--1";
+  s.value = "198.51.100.7";
+  s.seen_where = "conn.resp_h";
+  s.ts = "2021-03-01T00:00:00.000000Z";
+  s.input_id = in->id;
+  s.record = 42;
+  ASSERT_TRUE(store_->AddSighting(s).ok());
+  ASSERT_TRUE(store_->AddSighting(s).ok());
+  s.record = 43;
+  ASSERT_TRUE(store_->AddSighting(s).ok());
+  auto all = store_->ListSightings();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].record, 42);
+}
+
+TEST_F(CaseStoreTest, SightingNeedsAKnownInput) {
+  SightingRow s;
+  s.indicator_id = "indicator--1";
+  s.value = "x";
+  s.seen_where = "dns.query";
+  s.ts = "2021-03-01T00:00:00.000000Z";
+  s.input_id = 999;  // foreign keys are on
+  s.record = 1;
+  EXPECT_FALSE(store_->AddSighting(s).ok());
+}
+
+TEST_F(CaseStoreTest, FindingsReplaceAndSortByScore) {
+  auto in = store_->BeginInput("conn.log", "f00", 1, "zeek-tsv", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(in.ok());
+  FindingRow f;
+  f.kind = "beacon";
+  f.key = "10.0.0.1->198.51.100.7";
+  f.score = 0.5;
+  f.severity = "medium";
+  f.first_seen = f.last_seen = "2021-03-01T00:00:00.000000Z";
+  f.count = 10;
+  f.provenance = {{in->id, 5, "line"}, {in->id, 9, "line"}};
+  ASSERT_TRUE(store_->PutFinding(f).ok());
+  f.score = 0.9;  // recomputed: replaces, never duplicates
+  ASSERT_TRUE(store_->PutFinding(f).ok());
+  FindingRow g = f;
+  g.key = "10.0.0.2->198.51.100.8";
+  g.score = 0.7;
+  g.provenance.clear();
+  ASSERT_TRUE(store_->PutFinding(g).ok());
+  auto all = store_->ListFindings();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_DOUBLE_EQ((*all)[0].score, 0.9);
+  EXPECT_EQ((*all)[0].provenance.size(), 2u);
+  EXPECT_EQ((*all)[1].key, "10.0.0.2->198.51.100.8");
+}
+
+TEST_F(CaseStoreTest, EvidenceKeepsProvenanceAndAssessmentsAreVersioned) {
+  auto in = store_->BeginInput("x.pcap", "0a0b", 1, "pcap", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(in.ok());
+  EvidenceRow e;
+  e.id = "ev-1";
+  e.type = "network-sighting";
+  e.about = "198.51.100.7";
+  e.provenance = {{in->id, 17, "packet"}};
+  ASSERT_TRUE(store_->PutEvidence(e).ok());
+  ASSERT_TRUE(store_->PutEvidence(e).ok());
+  auto ev = store_->ListEvidence();
+  ASSERT_TRUE(ev.ok());
+  ASSERT_EQ(ev->size(), 1u);
+  ASSERT_EQ((*ev)[0].provenance.size(), 1u);
+  EXPECT_EQ((*ev)[0].provenance[0].record_type, "packet");
+  ASSERT_TRUE(store_->AddAssessment({0, "2026-01-01T00:00:00Z", "json", "{\"a\":1}"}).ok());
+  ASSERT_TRUE(store_->AddAssessment({0, "2026-01-02T00:00:00Z", "json", "{\"a\":2}"}).ok());
+  auto latest = store_->LatestAssessment("json");
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->content, "{\"a\":2}");
+  EXPECT_FALSE(store_->Count("sqlite_master; DROP TABLE x").ok());
+}
+
+TEST_F(CaseStoreTest, TransactionRollsBackWhenNotCommitted) {
+  {
+    auto tx = Transaction::Begin(store_->db());
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(store_->UpsertSource({"src-1", "Vendor", "vendor", "B2", "{}"}).ok());
+  }
+  EXPECT_EQ(*store_->Count("sources"), 0);
+  {
+    auto tx = Transaction::Begin(store_->db());
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(store_->UpsertSource({"src-1", "Vendor", "vendor", "B2", "{}"}).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(*store_->Count("sources"), 1);
+}
+
+}  // namespace
+}  // namespace onus::store
