@@ -1,0 +1,595 @@
+#include "onus/match/indicator_index.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+#include <unordered_map>
+
+#include "onus/core/hash.h"
+
+namespace onus::match {
+namespace {
+
+using u128 = unsigned __int128;
+
+constexpr uint32_t kEmpty = 0xFFFFFFFFu;   // empty slot / uncovered range
+constexpr uint32_t kListBit = 0x80000000u;  // posting is an index into postings (count, ids...)
+constexpr uint32_t kMaxEntries = 0x7FFFFFFFu;
+constexpr size_t kMaxRejectSamples = 8;
+
+inline uint64_t Mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+uint64_t HashBytes(const char* p, size_t n) {
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0x100000001b3ULL);
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ Mix(w)) * 0x9E3779B97F4A7C15ULL;
+    p += 8;
+    n -= 8;
+  }
+  uint64_t w = 0;
+  std::memcpy(&w, p, n);
+  h = (h ^ Mix(w ^ (n << 56))) * 0x9E3779B97F4A7C15ULL;
+  return Mix(h);
+}
+
+size_t TableCapacity(size_t n) {
+  size_t cap = 16;
+  while (cap < n + n / 2) cap <<= 1;  // load factor <= 2/3
+  return cap;
+}
+
+inline std::span<const uint32_t> PostingSpan(const uint32_t& posting, const std::vector<uint32_t>& postings) {
+  if (posting == kEmpty) return {};
+  if (!(posting & kListBit)) return {&posting, 1};
+  uint32_t at = posting & ~kListBit;
+  return {postings.data() + at + 1, postings[at]};
+}
+
+// Fixed-key open-addressing table (IPv4: uint32, IPv6: 16 bytes).
+template <typename Key>
+struct FixedTable {
+  struct Slot {
+    Key key{};
+    uint32_t posting = kEmpty;
+  };
+  std::vector<Slot> slots;
+  uint64_t mask = 0;
+
+  static uint64_t Hash(const Key& k) {
+    if constexpr (sizeof(Key) == 4) {
+      return Mix(static_cast<uint64_t>(k) * 0x9E3779B97F4A7C15ULL);
+    } else {
+      return HashBytes(reinterpret_cast<const char*>(k.data()), k.size());
+    }
+  }
+  void Init(size_t n) {
+    slots.assign(n ? TableCapacity(n) : 0, Slot{});
+    mask = slots.empty() ? 0 : slots.size() - 1;
+  }
+  // Build: returns the slot of key, inserting it (posting set to 0 as "occupied").
+  uint32_t Insert(const Key& k) {
+    uint64_t i = Hash(k) & mask;
+    while (slots[i].posting != kEmpty && !(slots[i].key == k)) i = (i + 1) & mask;
+    if (slots[i].posting == kEmpty) {
+      slots[i].key = k;
+      slots[i].posting = 0;
+    }
+    return static_cast<uint32_t>(i);
+  }
+  const uint32_t* Find(const Key& k) const {
+    if (slots.empty()) return nullptr;
+    uint64_t i = Hash(k) & mask;
+    while (slots[i].posting != kEmpty) {
+      if (slots[i].key == k) return &slots[i].posting;
+      i = (i + 1) & mask;
+    }
+    return nullptr;
+  }
+};
+
+// String-key table over the shared arena: keys are stored as [u16 length][bytes]['\0'].
+struct StringTable {
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t key = 0;  // arena offset of the length prefix
+    uint32_t posting = kEmpty;
+  };
+  std::vector<Slot> slots;
+  uint64_t mask = 0;
+
+  void Init(size_t n) {
+    slots.assign(n ? TableCapacity(n) : 0, Slot{});
+    mask = slots.empty() ? 0 : slots.size() - 1;
+  }
+  static std::string_view KeyAt(const std::string& arena, uint32_t off) {
+    uint16_t len;
+    std::memcpy(&len, arena.data() + off, 2);
+    return {arena.data() + off + 2, len};
+  }
+  uint32_t Insert(const std::string& arena, uint32_t key_off) {
+    std::string_view k = KeyAt(arena, key_off);
+    uint64_t h = HashBytes(k.data(), k.size());
+    uint64_t i = h & mask;
+    while (slots[i].posting != kEmpty && !(slots[i].hash == h && KeyAt(arena, slots[i].key) == k)) i = (i + 1) & mask;
+    if (slots[i].posting == kEmpty) {
+      slots[i].hash = h;
+      slots[i].key = key_off;
+      slots[i].posting = 0;
+    }
+    return static_cast<uint32_t>(i);
+  }
+  const uint32_t* Find(const std::string& arena, std::string_view k) const {
+    if (slots.empty()) return nullptr;
+    uint64_t h = HashBytes(k.data(), k.size());
+    uint64_t i = h & mask;
+    while (slots[i].posting != kEmpty) {
+      if (slots[i].hash == h && KeyAt(arena, slots[i].key) == k) return &slots[i].posting;
+      i = (i + 1) & mask;
+    }
+    return nullptr;
+  }
+};
+
+// Sorted, non-overlapping elementary ranges: from starts[i] (inclusive) up to starts[i+1], the
+// covering entries are postings[i] (kEmpty when none).
+template <typename K>
+struct RangeTable {
+  std::vector<K> starts;
+  std::vector<uint32_t> postings;
+  const uint32_t* Find(K key) const {
+    auto it = std::upper_bound(starts.begin(), starts.end(), key);
+    if (it == starts.begin()) return nullptr;
+    const uint32_t& p = postings[static_cast<size_t>(it - starts.begin()) - 1];
+    return p == kEmpty ? nullptr : &p;
+  }
+};
+
+struct PendingKey {
+  uint32_t key;  // v4 address, or arena offset of a string key
+  uint32_t entry;
+};
+
+struct PendingV6 {
+  std::array<uint8_t, 16> key;
+  uint32_t entry;
+};
+
+struct PendingCidr {
+  u128 lo, hi;
+  uint32_t entry;
+};
+
+u128 ToU128(const std::array<uint8_t, 16>& b) {
+  u128 v = 0;
+  for (uint8_t x : b) v = (v << 8) | x;
+  return v;
+}
+
+// Table index for a ValueType among the string tables (kAddr has none; kDomain is the exact table).
+constexpr int kZoneTable = kValueTypeCount;  // domains with kZone / kSubdomainsOnly
+constexpr int kStringTables = kValueTypeCount + 1;
+
+size_t DigestLength(ValueType t) {
+  switch (t) {
+    case ValueType::kMd5:
+    case ValueType::kJa3:
+    case ValueType::kJa3s: return 16;
+    case ValueType::kSha1:
+    case ValueType::kCertSha1: return 20;
+    case ValueType::kSha256:
+    case ValueType::kCertSha256: return 32;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+struct IndicatorIndex::Tables {
+  std::string arena;
+  std::vector<uint32_t> postings;
+  FixedTable<uint32_t> v4;
+  FixedTable<std::array<uint8_t, 16>> v6;
+  RangeTable<uint32_t> v4_ranges;
+  RangeTable<u128> v6_ranges;
+  StringTable strings[kStringTables];
+};
+
+struct IndicatorIndex::Builder::Impl {
+  std::unique_ptr<IndicatorIndex> index{new IndicatorIndex()};
+  std::unordered_map<std::string, uint32_t> interned;  // source / grade text → arena offset
+  std::vector<PendingKey> v4;
+  std::vector<PendingV6> v6;
+  std::vector<PendingCidr> cidr4, cidr6;
+  std::vector<PendingKey> strings[kStringTables];
+  std::string scratch;
+
+  std::string& arena() { return index->t_->arena; }
+
+  uint32_t AddText(std::string_view s) {
+    auto& a = arena();
+    uint32_t off = static_cast<uint32_t>(a.size());
+    a.append(s.data(), s.size());
+    a.push_back('\0');
+    return off;
+  }
+  uint32_t Intern(const std::string& s) {
+    auto it = interned.find(s);
+    if (it != interned.end()) return it->second;
+    uint32_t off = AddText(s);
+    interned.emplace(s, off);
+    return off;
+  }
+  // Writes a string key; returns the offset of its length prefix. The text after the prefix is
+  // NUL-terminated, so it doubles as the entry's value text when the key is the canonical text.
+  uint32_t AddKey(std::string_view k) {
+    auto& a = arena();
+    uint32_t off = static_cast<uint32_t>(a.size());
+    uint16_t len = static_cast<uint16_t>(k.size());
+    a.append(reinterpret_cast<const char*>(&len), 2);
+    a.append(k.data(), k.size());
+    a.push_back('\0');
+    return off;
+  }
+  void Reject(ValueType t, std::string_view v, std::string_view why) {
+    auto& idx = *index;
+    ++idx.rejected_;
+    if (idx.rejected_samples_.size() < kMaxRejectSamples)
+      idx.rejected_samples_.push_back(std::string(ValueTypeName(t)) + " '" + std::string(v.substr(0, 80)) +
+                                      "': " + std::string(why));
+  }
+  uint32_t NewEntry(uint32_t indicator, const ValueSpec& v, uint32_t value_off) {
+    auto& idx = *index;
+    IndexEntry e;
+    e.indicator = indicator;
+    e.value = value_off;
+    e.type = v.type;
+    e.scope = v.type == ValueType::kDomain ? v.scope : DomainScope::kExact;
+    e.role = v.type == ValueType::kAddr ? v.role : AddrRole::kAny;
+    idx.entries_.push_back(e);
+    ++idx.per_type_[static_cast<int>(v.type)];
+    return static_cast<uint32_t>(idx.entries_.size() - 1);
+  }
+
+  void AddValue(uint32_t indicator, const ValueSpec& v) {
+    if (index->entries_.size() >= kMaxEntries || arena().size() > 0xF0000000u) {
+      Reject(v.type, v.value, "index capacity reached");
+      return;
+    }
+    if (v.value.find('\0') != std::string::npos) {
+      Reject(v.type, v.value, "NUL byte");
+      return;
+    }
+    switch (v.type) {
+      case ValueType::kAddr: {
+        auto c = Cidr::Parse(v.value);
+        if (!c.ok()) {
+          Reject(v.type, v.value, "not an address or CIDR");
+          return;
+        }
+        bool v4 = c->is_v4();
+        bool host = c->prefix_len128() == 128;
+        uint32_t e = NewEntry(indicator, v, AddText(host ? c->network().ToString() : c->ToString()));
+        if (host) {
+          if (v4)
+            this->v4.push_back({c->network().v4(), e});
+          else
+            v6.push_back({c->network().bytes(), e});
+        } else {
+          index->entries_[e].is_subnet = 1;
+          index->has_subnets_ = true;
+          u128 lo = ToU128(c->network().bytes());
+          int len = c->prefix_len128();
+          u128 span_mask = len == 0 ? ~static_cast<u128>(0) : ((static_cast<u128>(1) << (128 - len)) - 1);
+          u128 hi = lo | span_mask;
+          (v4 ? cidr4 : cidr6).push_back({lo, hi, e});
+        }
+        return;
+      }
+      case ValueType::kDomain: {
+        char buf[kMaxDomainLength + 1];
+        size_t len = 0;
+        std::string refanged = Refang(v.value);
+        std::string_view name = refanged;
+        ValueSpec spec = v;
+        // A leading "*." or "." asks for the names below it.
+        if (name.starts_with("*.")) {
+          name.remove_prefix(2);
+          spec.scope = DomainScope::kSubdomainsOnly;
+        } else if (name.starts_with(".")) {
+          name.remove_prefix(1);
+          spec.scope = DomainScope::kSubdomainsOnly;
+        }
+        if (!NormalizeDomainInto(name, buf, len)) {
+          Reject(v.type, v.value, "not a domain name");
+          return;
+        }
+        uint32_t key = AddKey(std::string_view(buf, len));
+        uint32_t e = NewEntry(indicator, spec, key + 2);
+        int table = spec.scope == DomainScope::kExact ? static_cast<int>(ValueType::kDomain) : kZoneTable;
+        if (table == kZoneTable) index->has_zones_ = true;
+        strings[table].push_back({key, e});
+        return;
+      }
+      case ValueType::kUrl:
+      case ValueType::kEmail:
+      case ValueType::kCertSerial:
+      case ValueType::kJa4: {
+        std::string refanged = v.type == ValueType::kJa4 || v.type == ValueType::kCertSerial ? v.value : Refang(v.value);
+        bool ok = v.type == ValueType::kUrl     ? NormalizeUrlInto(refanged, scratch)
+                  : v.type == ValueType::kEmail ? NormalizeEmailInto(refanged, scratch)
+                  : v.type == ValueType::kJa4   ? NormalizeJa4Into(refanged, scratch)
+                                                : NormalizeSerialInto(refanged, scratch);
+        if (!ok || scratch.size() > 0xFFFF) {
+          Reject(v.type, v.value, "does not parse");
+          return;
+        }
+        uint32_t key = AddKey(scratch);
+        uint32_t e = NewEntry(indicator, v, key + 2);
+        strings[static_cast<int>(v.type)].push_back({key, e});
+        return;
+      }
+      default: {
+        size_t n = DigestLength(v.type);
+        uint8_t raw[32];
+        if (n == 0 || !DecodeHexDigest(v.value, raw, n)) {
+          Reject(v.type, v.value, "not a hex digest of the expected length");
+          return;
+        }
+        std::string_view bytes(reinterpret_cast<const char*>(raw), n);
+        uint32_t key = AddKey(bytes);
+        uint32_t e = NewEntry(indicator, v, AddText(HexEncode(bytes)));
+        strings[static_cast<int>(v.type)].push_back({key, e});
+        return;
+      }
+    }
+  }
+
+  // Groups (slot, entry) pairs into postings.
+  template <typename SetPosting>
+  void Post(std::vector<std::pair<uint32_t, uint32_t>>& slot_entries, SetPosting&& set) {
+    std::sort(slot_entries.begin(), slot_entries.end());
+    auto& postings = index->t_->postings;
+    for (size_t i = 0; i < slot_entries.size();) {
+      size_t j = i;
+      while (j < slot_entries.size() && slot_entries[j].first == slot_entries[i].first) ++j;
+      if (j - i == 1) {
+        set(slot_entries[i].first, slot_entries[i].second);
+      } else {
+        uint32_t at = static_cast<uint32_t>(postings.size());
+        postings.push_back(static_cast<uint32_t>(j - i));
+        for (size_t k = i; k < j; ++k) postings.push_back(slot_entries[k].second);
+        set(slot_entries[i].first, at | kListBit);
+      }
+      i = j;
+    }
+  }
+
+  template <typename K>
+  void Sweep(std::vector<PendingCidr>& cidrs, RangeTable<K>& out, u128 max_key, u128 base) {
+    if (cidrs.empty()) return;
+    // Group identical prefixes; order by start ascending, then wider first (laminar nesting).
+    std::sort(cidrs.begin(), cidrs.end(), [](const PendingCidr& a, const PendingCidr& b) {
+      if (a.lo != b.lo) return a.lo < b.lo;
+      if (a.hi != b.hi) return a.hi > b.hi;
+      return a.entry < b.entry;
+    });
+    struct Node {
+      u128 lo, hi;
+      size_t begin, end;  // range in cidrs
+    };
+    std::vector<Node> nodes;
+    for (size_t i = 0; i < cidrs.size();) {
+      size_t j = i;
+      while (j < cidrs.size() && cidrs[j].lo == cidrs[i].lo && cidrs[j].hi == cidrs[i].hi) ++j;
+      nodes.push_back({cidrs[i].lo, cidrs[i].hi, i, j});
+      i = j;
+    }
+    auto& postings = index->t_->postings;
+    std::vector<size_t> stack;
+    std::vector<uint32_t> cover;
+    auto emit = [&](u128 start) {
+      cover.clear();
+      for (auto it = stack.rbegin(); it != stack.rend(); ++it)  // deepest (longest) prefix first
+        for (size_t k = nodes[*it].begin; k < nodes[*it].end; ++k) cover.push_back(cidrs[k].entry);
+      uint32_t p = kEmpty;
+      if (cover.size() == 1) {
+        p = cover[0];
+      } else if (cover.size() > 1) {
+        p = static_cast<uint32_t>(postings.size()) | kListBit;
+        postings.push_back(static_cast<uint32_t>(cover.size()));
+        postings.insert(postings.end(), cover.begin(), cover.end());
+      }
+      K key = static_cast<K>(start - base);
+      if (!out.starts.empty() && out.starts.back() == key) {
+        out.postings.back() = p;
+      } else {
+        out.starts.push_back(key);
+        out.postings.push_back(p);
+      }
+    };
+    for (size_t n = 0; n < nodes.size(); ++n) {
+      while (!stack.empty() && nodes[stack.back()].hi < nodes[n].lo) {
+        u128 end = nodes[stack.back()].hi;
+        stack.pop_back();
+        emit(end + 1);  // end < lo <= max, so no overflow
+      }
+      stack.push_back(n);
+      emit(nodes[n].lo);
+    }
+    while (!stack.empty()) {
+      u128 end = nodes[stack.back()].hi;
+      stack.pop_back();
+      if (end != max_key) emit(end + 1);
+    }
+  }
+};
+
+IndicatorIndex::IndicatorIndex() : t_(std::make_unique<Tables>()) {}
+IndicatorIndex::~IndicatorIndex() = default;
+
+IndicatorIndex::Builder::Builder() : impl_(std::make_unique<Impl>()) {}
+IndicatorIndex::Builder::~Builder() = default;
+IndicatorIndex::Builder::Builder(Builder&&) noexcept = default;
+IndicatorIndex::Builder& IndicatorIndex::Builder::operator=(Builder&&) noexcept = default;
+
+size_t IndicatorIndex::Builder::indicator_count() const { return impl_->index->indicators_.size(); }
+
+uint32_t IndicatorIndex::Builder::Add(const IndicatorSpec& spec) {
+  auto& idx = *impl_->index;
+  Indicator ind;
+  ind.id = impl_->AddText(spec.id);
+  ind.source = impl_->Intern(spec.source);
+  ind.grade = impl_->Intern(spec.grade);
+  ind.has_valid_from = spec.has_valid_from;
+  ind.has_valid_until = spec.has_valid_until;
+  ind.valid_from_ns = spec.valid_from.nanos();
+  ind.valid_until_ns = spec.valid_until.nanos();
+  ind.revoked = spec.revoked;
+  ind.confidence = static_cast<int8_t>(spec.confidence < -1 ? -1 : spec.confidence > 100 ? 100 : spec.confidence);
+  idx.indicators_.push_back(ind);
+  uint32_t ordinal = static_cast<uint32_t>(idx.indicators_.size() - 1);
+  for (const auto& v : spec.values) impl_->AddValue(ordinal, v);
+  return ordinal;
+}
+
+void IndicatorIndex::Builder::AddValue(uint32_t indicator, const ValueSpec& value) {
+  if (indicator < impl_->index->indicators_.size()) impl_->AddValue(indicator, value);
+}
+
+Result<std::shared_ptr<const IndicatorIndex>> IndicatorIndex::Builder::Build() {
+  auto& im = *impl_;
+  auto& t = *im.index->t_;
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+
+  t.v4.Init(im.v4.size());
+  for (const auto& p : im.v4) pairs.emplace_back(t.v4.Insert(p.key), p.entry);
+  im.Post(pairs, [&](uint32_t slot, uint32_t posting) { t.v4.slots[slot].posting = posting; });
+  pairs.clear();
+  std::vector<PendingKey>().swap(im.v4);
+
+  t.v6.Init(im.v6.size());
+  for (const auto& p : im.v6) pairs.emplace_back(t.v6.Insert(p.key), p.entry);
+  im.Post(pairs, [&](uint32_t slot, uint32_t posting) { t.v6.slots[slot].posting = posting; });
+  pairs.clear();
+  std::vector<PendingV6>().swap(im.v6);
+
+  for (int s = 0; s < kStringTables; ++s) {
+    auto& pending = im.strings[s];
+    t.strings[s].Init(pending.size());
+    for (const auto& p : pending) pairs.emplace_back(t.strings[s].Insert(t.arena, p.key), p.entry);
+    im.Post(pairs, [&](uint32_t slot, uint32_t posting) { t.strings[s].slots[slot].posting = posting; });
+    pairs.clear();
+    std::vector<PendingKey>().swap(pending);
+  }
+
+  const u128 v4_base = ToU128(IpAddress::FromV4(0).bytes());
+  im.Sweep(im.cidr4, t.v4_ranges, v4_base + 0xFFFFFFFFu, v4_base);
+  im.Sweep(im.cidr6, t.v6_ranges, ~static_cast<u128>(0), 0);
+  std::vector<PendingCidr>().swap(im.cidr4);
+  std::vector<PendingCidr>().swap(im.cidr6);
+
+  t.arena.shrink_to_fit();
+  t.postings.shrink_to_fit();
+  im.index->entries_.shrink_to_fit();
+  im.index->indicators_.shrink_to_fit();
+  std::shared_ptr<const IndicatorIndex> out(im.index.release());
+  impl_ = std::make_unique<Impl>();
+  return out;
+}
+
+std::string_view IndicatorIndex::text(uint32_t offset) const {
+  if (offset >= t_->arena.size()) return {};
+  return std::string_view(t_->arena.data() + offset);
+}
+
+std::span<const uint32_t> IndicatorIndex::LookupAddrExact(const IpAddress& a) const {
+  const uint32_t* p = a.is_v4() ? t_->v4.Find(a.v4()) : t_->v6.Find(a.bytes());
+  return p ? PostingSpan(*p, t_->postings) : std::span<const uint32_t>();
+}
+
+std::span<const uint32_t> IndicatorIndex::LookupAddrSubnets(const IpAddress& a) const {
+  const uint32_t* p = a.is_v4() ? t_->v4_ranges.Find(a.v4()) : t_->v6_ranges.Find(ToU128(a.bytes()));
+  return p ? PostingSpan(*p, t_->postings) : std::span<const uint32_t>();
+}
+
+std::span<const uint32_t> IndicatorIndex::DomainExact(std::string_view name) const {
+  const uint32_t* p = t_->strings[static_cast<int>(ValueType::kDomain)].Find(t_->arena, name);
+  return p ? PostingSpan(*p, t_->postings) : std::span<const uint32_t>();
+}
+
+bool IndicatorIndex::ZoneLookup(std::string_view name, std::span<const uint32_t>& out) const {
+  const uint32_t* p = t_->strings[kZoneTable].Find(t_->arena, name);
+  if (!p) return false;
+  out = PostingSpan(*p, t_->postings);
+  return true;
+}
+
+std::span<const uint32_t> IndicatorIndex::LookupValue(ValueType type, std::string_view value,
+                                                      MatchScratch& scratch) const {
+  const StringTable& table = t_->strings[static_cast<int>(type)];
+  if (table.slots.empty()) return {};
+  const uint32_t* p = nullptr;
+  switch (type) {
+    case ValueType::kAddr: return {};
+    case ValueType::kDomain: {
+      size_t len = 0;
+      if (!NormalizeDomainInto(value, scratch.domain, len)) return {};
+      p = table.Find(t_->arena, std::string_view(scratch.domain, len));
+      break;
+    }
+    case ValueType::kUrl:
+      if (!NormalizeUrlInto(value, scratch.text)) return {};
+      p = table.Find(t_->arena, scratch.text);
+      break;
+    case ValueType::kEmail:
+      if (!NormalizeEmailInto(value, scratch.text)) return {};
+      p = table.Find(t_->arena, scratch.text);
+      break;
+    case ValueType::kCertSerial:
+      if (!NormalizeSerialInto(value, scratch.text)) return {};
+      p = table.Find(t_->arena, scratch.text);
+      break;
+    case ValueType::kJa4:
+      if (!NormalizeJa4Into(value, scratch.text)) return {};
+      p = table.Find(t_->arena, scratch.text);
+      break;
+    default: {
+      size_t n = DigestLength(type);
+      uint8_t raw[32];
+      if (n == 0 || !DecodeHexDigest(value, raw, n)) return {};
+      p = table.Find(t_->arena, std::string_view(reinterpret_cast<const char*>(raw), n));
+      break;
+    }
+  }
+  return p ? PostingSpan(*p, t_->postings) : std::span<const uint32_t>();
+}
+
+bool IndicatorIndex::ValidAt(uint32_t ordinal, Timestamp t) const {
+  const Indicator& i = indicators_[ordinal];
+  if (i.revoked) return false;
+  if (i.has_valid_from && t.nanos() < i.valid_from_ns) return false;
+  if (i.has_valid_until && t.nanos() >= i.valid_until_ns) return false;  // STIX: valid_until is exclusive
+  return true;
+}
+
+size_t IndicatorIndex::MemoryBytes() const {
+  size_t n = t_->arena.capacity() + t_->postings.capacity() * 4 + entries_.capacity() * sizeof(IndexEntry) +
+             indicators_.capacity() * sizeof(Indicator);
+  n += t_->v4.slots.capacity() * sizeof(t_->v4.slots[0]) + t_->v6.slots.capacity() * sizeof(t_->v6.slots[0]);
+  n += t_->v4_ranges.starts.capacity() * 4 + t_->v4_ranges.postings.capacity() * 4;
+  n += t_->v6_ranges.starts.capacity() * 16 + t_->v6_ranges.postings.capacity() * 4;
+  for (const auto& s : t_->strings) n += s.slots.capacity() * sizeof(StringTable::Slot);
+  return n;
+}
+
+}  // namespace onus::match
