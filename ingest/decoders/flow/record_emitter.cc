@@ -1,0 +1,139 @@
+#include "decoders/flow/record_emitter.h"
+
+namespace onus::ingest::detail {
+
+namespace {
+
+void Clear(Observation& o) {
+  // Only the fields capture decoders set are cleared (the scratch object is only ever filled by
+  // them); clear() keeps string capacity so steady-state emission does not allocate.
+  o.uid.clear();
+  o.community_id.clear();
+  o.orig_h = IpAddress();
+  o.resp_h = IpAddress();
+  o.orig_p = o.resp_p = 0;
+  o.has_endpoints = false;
+  o.proto.clear();
+  o.service.clear();
+  o.duration = 0;
+  o.orig_bytes = o.resp_bytes = o.orig_pkts = o.resp_pkts = 0;
+  o.orig_ip_bytes = o.resp_ip_bytes = 0;
+  o.conn_state.clear();
+  o.history.clear();
+  o.query.clear();
+  o.qtype_name.clear();
+  o.rcode_name.clear();
+  o.qtype = o.rcode = 0;
+  o.has_rcode = false;
+  o.answers.clear();
+  o.server_name.clear();
+  o.tls_version.clear();
+  o.ja3.clear();
+  o.ja3s.clear();
+  o.ja4.clear();
+  o.ja3_string.clear();
+  o.ja3s_string.clear();
+  o.alpn.clear();
+  o.cert_sha1.clear();
+  o.cert_chain_sha1.clear();
+  o.sha1.clear();
+  o.sha256.clear();
+  o.subject.clear();
+  o.issuer.clear();
+  o.serial.clear();
+  o.not_before = Timestamp();
+  o.not_after = Timestamp();
+  o.san_dns.clear();
+  o.method.clear();
+  o.host.clear();
+  o.uri.clear();
+  o.user_agent.clear();
+  o.content_type.clear();
+  o.referrer.clear();
+  o.status_code = 0;
+  o.request_body_len = o.response_body_len = 0;
+  o.ics_protocol.clear();
+  o.function.clear();
+  o.function_code = 0;
+  o.is_command = false;
+  o.anomaly.clear();
+  o.raw.clear();
+}
+
+}  // namespace
+
+RecordEmitter::RecordEmitter(const InputInfo& info, const IngestOptions& options, ObservationSink& sink,
+                             IngestStats& stats)
+    : info_(info), options_(options), sink_(sink), stats_(stats) {
+  if (options.kinds.empty()) {
+    wanted_ = ~0u;
+  } else {
+    for (auto k : options.kinds) wanted_ |= 1u << static_cast<unsigned>(k);
+  }
+  if (!options.emit_anomalies) wanted_ &= ~(1u << static_cast<unsigned>(ObservationKind::kAnomaly));
+  obs_.src.input = &info_;
+  obs_.src.is_packet = true;
+}
+
+Observation& RecordEmitter::Begin(ObservationKind k, int64_t ts_ns, uint64_t packet_index) {
+  Clear(obs_);
+  obs_.kind = k;
+  obs_.ts = Timestamp::FromNanos(ts_ns);
+  obs_.src.input = &info_;
+  obs_.src.record = packet_index;
+  obs_.src.is_packet = true;
+  return obs_;
+}
+
+void RecordEmitter::Commit() {
+  if (!status_.ok()) return;
+  status_ = sink_.OnObservation(obs_);
+  ++emitted_;
+  ++stats_.observations;
+}
+
+Observation* RecordEmitter::Malformed(uint64_t packet_index, uint64_t offset, int64_t ts_ns, std::string_view what) {
+  ++stats_.malformed;
+  if (stats_.warnings.size() < options_.max_warnings) {
+    std::string w = info_.path;
+    w += ": packet ";
+    w += std::to_string(packet_index);
+    w += " (offset ";
+    w += std::to_string(offset);
+    w += "): ";
+    w += what;
+    stats_.warnings.push_back(std::move(w));
+  }
+  if (!Wants(ObservationKind::kAnomaly)) return nullptr;
+  Observation& o = Begin(ObservationKind::kAnomaly, ts_ns, packet_index);
+  o.anomaly.assign(what.data(), what.size());
+  return &o;
+}
+
+void RecordEmitter::Warn(std::string text) {
+  if (stats_.warnings.size() < options_.max_warnings) stats_.warnings.push_back(info_.path + ": " + text);
+}
+
+void MakeUid(uint64_t seed, uint64_t ordinal, std::string& out) {
+  auto mix = [](uint64_t z) {
+    z += 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  };
+  uint64_t lo = mix(seed ^ mix(ordinal));
+  uint64_t hi = mix(lo ^ 0x5bd1e995ULL) & 0xFFFFFFFFULL;  // 32 more bits: 96 in all
+  static constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  out.assign(18, 'C');
+  // Base62 of the 96-bit value hi:lo, 17 digits, most significant first.
+  for (int i = 17; i >= 1; --i) {
+    // Divide the 96-bit number by 62.
+    unsigned __int128 v = (static_cast<unsigned __int128>(hi) << 64) | lo;
+    out[static_cast<size_t>(i)] = kDigits[static_cast<unsigned>(v % 62)];
+    v /= 62;
+    hi = static_cast<uint64_t>(v >> 64);
+    lo = static_cast<uint64_t>(v);
+  }
+}
+
+}  // namespace onus::ingest::detail

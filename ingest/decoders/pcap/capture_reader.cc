@@ -1,0 +1,112 @@
+// ReadCapture: libpcap offline reading (pcap and pcapng) → PacketDecoder → FlowTable →
+// application decoders → the caller's ObservationSink.
+#include <pcap/pcap.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "decoders/flow/flow_table.h"
+#include "decoders/flow/record_emitter.h"
+#include "decoders/pcap/packet.h"
+#include "decoders/pcap/resync.h"
+#include "onus/ingest/capture.h"
+
+namespace onus::ingest {
+
+namespace {
+
+struct PcapClose {
+  void operator()(pcap_t* p) const { pcap_close(p); }
+};
+
+uint64_t SeedFrom(const std::string& sha256_hex) {
+  uint64_t v = 0xCBF29CE484222325ULL;
+  for (char c : sha256_hex.substr(0, 16)) v = (v ^ static_cast<uint8_t>(c)) * 0x100000001B3ULL;
+  return v;
+}
+
+}  // namespace
+
+Status ReadCapture(const InputInfo& info, const IngestOptions& options, ObservationSink& sink, IngestStats& stats) {
+  char err[PCAP_ERRBUF_SIZE] = {0};
+  std::unique_ptr<pcap_t, PcapClose> pc(
+      pcap_open_offline_with_tstamp_precision(info.path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err));
+  if (!pc) {
+    if (errno == ENOENT) return Status::NotFound("'" + info.path + "': " + err);
+    return Status::Corrupt("'" + info.path + "': not a readable capture: " + err);
+  }
+  const int dlt = pcap_datalink(pc.get());
+  if (!detail::IsSupportedDlt(dlt)) {
+    const char* name = pcap_datalink_val_to_name(dlt);
+    return Status::Unsupported("'" + info.path + "': link type " + std::to_string(dlt) + " (" +
+                               (name ? name : "unknown") + ") is not supported");
+  }
+  detail::RecordEmitter emitter(info, options, sink, stats);
+  detail::FlowConfig cfg;
+  cfg.tcp_timeout_ns = static_cast<int64_t>(options.tcp_inactivity_timeout_s * 1e9);
+  cfg.udp_timeout_ns = static_cast<int64_t>(options.udp_inactivity_timeout_s * 1e9);
+  cfg.other_timeout_ns = static_cast<int64_t>(options.icmp_inactivity_timeout_s * 1e9);
+  cfg.max_flows = options.max_flows;
+  cfg.decode_protocols = options.decode_protocols;
+  cfg.uid_seed = SeedFrom(info.sha256);
+  detail::FlowTable flows(cfg, emitter);
+  detail::PacketDecoder decoder;
+  detail::DecodedPacket pkt;
+  detail::CaptureResync resync(info.path, info.format == InputFormat::kPcapng, pcap_is_swapped(pc.get()) != 0);
+
+  FILE* fp = pcap_file(pc.get());
+  long offset = fp ? std::ftell(fp) : 0;
+  uint64_t index = 0;
+  int64_t last_sec = 0;
+  int resyncs = 0;
+  for (;;) {
+    pcap_pkthdr* h = nullptr;
+    const u_char* data = nullptr;
+    int r = pcap_next_ex(pc.get(), &h, &data);
+    if (r == 1) {
+      ++index;
+      ++stats.records;
+      stats.bytes += h->caplen;
+      pkt.ts_ns = static_cast<int64_t>(h->ts.tv_sec) * 1000000000LL + static_cast<int64_t>(h->ts.tv_usec);
+      last_sec = h->ts.tv_sec;
+      pkt.index = index;
+      pkt.file_offset = offset < 0 ? 0 : static_cast<uint64_t>(offset);
+      switch (decoder.Decode(dlt, data, h->caplen, h->len, pkt)) {
+        case detail::DecodeResult::kOk:
+          flows.OnPacket(pkt);
+          break;
+        case detail::DecodeResult::kMalformed:
+          if (emitter.Malformed(index, pkt.file_offset, pkt.ts_ns, pkt.error)) emitter.CommitAnomaly();
+          break;
+        default:
+          break;
+      }
+      if (fp) offset = std::ftell(fp);
+      if (options.progress) options.progress->Update(stats.records, pkt.file_offset);
+      if (!emitter.status().ok()) break;
+      continue;
+    }
+    if (r == PCAP_ERROR_BREAK || r == 0) break;  // end of file
+    // A broken record: count it, then try to find the next plausible record and go on.
+    const std::string why = pcap_geterr(pc.get());
+    const uint64_t at = offset < 0 ? 0 : static_cast<uint64_t>(offset);
+    if (emitter.Malformed(index + 1, at, last_sec * 1000000000LL, "bad_capture_record: " + why)) {
+      emitter.CommitAnomaly();
+    }
+    uint64_t next = 0;
+    if (!fp || ++resyncs > 1000 || !resync.Find(at + 1, last_sec, pcap_snapshot(pc.get()), next)) {
+      emitter.Warn("stopped reading at offset " + std::to_string(at) + ": no further valid record");
+      break;
+    }
+    if (std::fseek(fp, static_cast<long>(next), SEEK_SET) != 0) break;
+    emitter.Warn("skipped " + std::to_string(next - at) + " bytes of damaged capture at offset " + std::to_string(at));
+    offset = static_cast<long>(next);
+  }
+  if (emitter.status().ok()) flows.Flush();
+  return emitter.status();
+}
+
+}  // namespace onus::ingest
