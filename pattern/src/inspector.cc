@@ -1,0 +1,107 @@
+#include "onus/pattern/inspector.h"
+
+#include <algorithm>
+#include <set>
+
+namespace onus::pattern {
+namespace {
+
+class Inspector {
+ public:
+  explicit Inspector(Inspection& out) : out_(out) {}
+
+  void Obs(const ObservationExpr& e) {
+    using K = ObservationExpr::Kind;
+    switch (e.kind) {
+      case K::kSimple:
+        ++out_.observation_expressions;
+        Cmp(e.comparison, false);
+        return;
+      case K::kAnd: ops_.insert("AND"); break;
+      case K::kOr: ops_.insert("OR"); break;
+      case K::kFollowedBy: ops_.insert("FOLLOWEDBY"); break;
+      case K::kWithin:
+      case K::kRepeats:
+      case K::kStartStop: quals_.insert(QualifierText(e)); break;
+    }
+    for (const auto& c : e.children) Obs(c);
+  }
+
+  void Cmp(const ComparisonExpr& e, bool under_and) {
+    if (e.kind != ComparisonExpr::Kind::kComparison) {
+      bool is_and = e.kind == ComparisonExpr::Kind::kAnd;
+      if (is_and) any_and_ = true;
+      for (const auto& c : e.children) Cmp(c, under_and || is_and);
+      return;
+    }
+    const Comparison& c = e.comparison;
+    InspectedComparison ic;
+    ic.object_type = c.path.object_type;
+    ic.path = c.path.ToString();
+    for (size_t i = 0; i < c.path.steps.size(); ++i) {
+      const PathStep& s = c.path.steps[i];
+      switch (s.kind) {
+        case PathStep::Kind::kKey:
+          ic.path_components.push_back(s.key);
+          if (i + 1 < c.path.steps.size() && (s.key.ends_with("_ref") || s.key.ends_with("_refs")))
+            ic.path_has_reference = true;
+          break;
+        case PathStep::Kind::kIndex:
+          ic.path_components.push_back(std::to_string(s.index));
+          ic.path_has_index = true;
+          break;
+        case PathStep::Kind::kAnyIndex:
+          ic.path_components.push_back("[*]");
+          ic.path_has_index = true;
+          break;
+      }
+    }
+    ic.compare_op = c.op;
+    ic.negated = c.negated;
+    ic.op = std::string(c.negated ? "NOT " : "") + CompareOpName(c.op);
+    if (c.op == CompareOp::kIn) {
+      std::string set = "(";
+      for (size_t i = 0; i < c.values.size(); ++i) {
+        if (i) set += ", ";
+        set += c.values[i].source;
+      }
+      ic.literals.push_back(set + ")");
+    } else {
+      for (const auto& l : c.values) ic.literals.push_back(l.source);
+    }
+    types_.insert(c.path.object_type);
+    out_.comparisons.push_back(std::move(ic));
+    bool eq = !c.negated && (c.op == CompareOp::kEq || c.op == CompareOp::kIn);
+    if (!eq) all_equality_ = false;
+    if (eq)
+      for (const auto& l : c.values) keys_.push_back({c.path.object_type, c.path.ToString(), &l});
+  }
+
+  void Finish() {
+    out_.object_types.assign(types_.begin(), types_.end());
+    out_.qualifiers.assign(quals_.begin(), quals_.end());
+    out_.observation_ops.assign(ops_.begin(), ops_.end());
+    out_.single_observation = quals_.empty() && !ops_.count("AND") && !ops_.count("FOLLOWEDBY");
+    out_.is_equality_disjunction = out_.single_observation && all_equality_ && !any_and_;
+    if (out_.is_equality_disjunction) out_.equality_keys = std::move(keys_);
+  }
+
+ private:
+  Inspection& out_;
+  std::set<std::string> types_, quals_, ops_;
+  std::vector<EqualityKey> keys_;
+  bool all_equality_ = true;
+  bool any_and_ = false;
+};
+
+}  // namespace
+
+Inspection Inspect(const Pattern& pattern) {
+  Inspection out;
+  Inspector in(out);
+  in.Obs(pattern.root);
+  in.Finish();
+  return out;
+}
+
+}  // namespace onus::pattern
