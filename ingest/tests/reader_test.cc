@@ -1,0 +1,182 @@
+// Format detection from content, input expansion, kinds filter, unknown inputs.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/ingest_test_util.h"
+
+namespace onus::ingest {
+namespace {
+
+using testing::DataPath;
+using testing::Ingest;
+
+class ReaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("onus_reader_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& content) {
+    auto p = dir_ / name;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << content;
+    return p.string();
+  }
+  std::string WriteGz(const std::string& name, const std::string& content) {
+    std::filesystem::create_directories((dir_ / name).parent_path());
+    std::string p = (dir_ / name).string();
+    gzFile f = gzopen(p.c_str(), "wb");
+    gzwrite(f, content.data(), static_cast<unsigned>(content.size()));
+    gzclose(f);
+    return p;
+  }
+  std::filesystem::path dir_;
+};
+
+std::string Bytes(std::initializer_list<int> b) {
+  std::string s;
+  for (int x : b) s.push_back(static_cast<char>(x));
+  return s + std::string(20, '\0');
+}
+
+TEST_F(ReaderTest, DetectsCapturesByMagic) {
+  EXPECT_EQ(*DetectFormat(Write("a", Bytes({0xd4, 0xc3, 0xb2, 0xa1}))), InputFormat::kPcap);  // little-endian
+  EXPECT_EQ(*DetectFormat(Write("b", Bytes({0xa1, 0xb2, 0xc3, 0xd4}))), InputFormat::kPcap);  // big-endian
+  EXPECT_EQ(*DetectFormat(Write("c", Bytes({0x4d, 0x3c, 0xb2, 0xa1}))), InputFormat::kPcap);  // nanosecond LE
+  EXPECT_EQ(*DetectFormat(Write("d", Bytes({0xa1, 0xb2, 0x3c, 0x4d}))), InputFormat::kPcap);  // nanosecond BE
+  EXPECT_EQ(*DetectFormat(Write("e", Bytes({0x0a, 0x0d, 0x0d, 0x0a}))), InputFormat::kPcapng);
+  EXPECT_EQ(*DetectFormat(WriteGz("f.gz", Bytes({0xd4, 0xc3, 0xb2, 0xa1}))), InputFormat::kPcap);
+}
+
+TEST_F(ReaderTest, DetectsLogsByContentNotName) {
+  EXPECT_EQ(*DetectFormat(DataPath("zeek-tsv/conn.log")), InputFormat::kZeekTsv);
+  EXPECT_EQ(*DetectFormat(DataPath("eve.json")), InputFormat::kSuricataEve);
+  EXPECT_EQ(*DetectFormat(DataPath("scada_events.jsonl")), InputFormat::kGridJsonl);
+  // Misleading names.
+  EXPECT_EQ(*DetectFormat(Write("capture.pcap", "{\"ts\":1.5,\"uid\":\"C1\",\"id.orig_h\":\"1.2.3.4\"}\n")),
+            InputFormat::kZeekJson);
+  EXPECT_EQ(*DetectFormat(Write("x.log", "\n\n{\"timestamp\":\"2024-01-01T00:00:00Z\",\"event_type\":\"dns\"}\n")),
+            InputFormat::kSuricataEve);
+  // A broken first line does not hide a good log.
+  EXPECT_EQ(*DetectFormat(Write("y.json", "{broken\n{\"ts\":\"2024-01-01T00:00:00Z\",\"_path\":\"dns\"}\n")),
+            InputFormat::kZeekJson);
+  // gzip forms.
+  EXPECT_EQ(*DetectFormat(WriteGz("eve.gz", "{\"timestamp\":\"2024-01-01T00:00:00Z\",\"event_type\":\"x\"}\n")),
+            InputFormat::kSuricataEve);
+  EXPECT_EQ(*DetectFormat(WriteGz("conn.2021-03-01-00-00-00.log.gz", "#separator \\x09\n#path\tconn\n")),
+            InputFormat::kZeekTsv);
+}
+
+TEST_F(ReaderTest, UnknownInputsAreUnsupportedAndNamed) {
+  for (const std::string& content : {std::string(), std::string("hello world\n"), std::string("{\"a\":1}\n"),
+                                     std::string("[1,2]\n"), std::string("\x1f\x8b\x08garbage", 11),
+                                     std::string(1000, '\0')}) {
+    std::string p = Write("unknown.bin", content);
+    auto f = DetectFormat(p);
+    ASSERT_FALSE(f.ok());
+    EXPECT_TRUE(f.status().code() == StatusCode::kUnsupported || f.status().code() == StatusCode::kIoError)
+        << f.status().ToString();
+    EXPECT_NE(f.status().message().find(p), std::string::npos) << f.status().message();
+  }
+  auto missing = DetectFormat((dir_ / "nope").string());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(ReaderTest, UnknownExplicitInputFailsBeforeAnyOutput) {
+  std::string junk = Write("junk.txt", "not a log\n");
+  auto r = Ingest({DataPath("zeek-tsv/dns.log"), junk});
+  EXPECT_EQ(r->status.code(), StatusCode::kUnsupported);
+  EXPECT_NE(r->status.message().find("junk.txt"), std::string::npos);
+  EXPECT_TRUE(r->sink.all.empty());
+  auto m = Ingest({(dir_ / "missing.log").string()});
+  EXPECT_EQ(m->status.code(), StatusCode::kNotFound);
+}
+
+TEST_F(ReaderTest, ExpandsDirectoriesSortedWithRotatedNamesAndSkipsHidden) {
+  std::string hdr = "#separator \\x09\n#path\tconn\n#fields\tts\tuid\n";
+  WriteGz("logs/2021-03-01/conn.2021-03-01-01-00-00.log.gz", hdr + "2.0\tC2\n");
+  WriteGz("logs/2021-03-01/conn.2021-03-01-00-00-00.log.gz", hdr + "1.0\tC1\n");
+  Write("logs/conn.log", hdr + "3.0\tC3\n");
+  Write("logs/.hidden/conn.log", hdr + "9.0\tC9\n");
+  Write("logs/.conn.log.swp", "junk");
+  Write("logs/README.md", "# not a log\n");
+  auto files = ExpandInputs({(dir_ / "logs").string()});
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->size(), 4u);
+  EXPECT_NE((*files)[0].find("conn.2021-03-01-00-00-00.log.gz"), std::string::npos);
+  EXPECT_NE((*files)[1].find("conn.2021-03-01-01-00-00.log.gz"), std::string::npos);
+  EXPECT_NE((*files)[3].find("logs/conn.log"), std::string::npos);
+  // Reading the directory: the README is skipped with a warning, not fatal.
+  auto r = Ingest({(dir_ / "logs").string()});
+  ASSERT_TRUE(r->status.ok()) << r->status.ToString();
+  ASSERT_EQ(r->sink.all.size(), 3u);
+  EXPECT_EQ(r->sink.all[0].uid, "C1");
+  EXPECT_EQ(r->sink.all[2].uid, "C3");
+  EXPECT_EQ(r->run.stats.files, 3u);
+  ASSERT_EQ(r->run.stats.warnings.size(), 1u);
+  EXPECT_NE(r->run.stats.warnings[0].find("README.md"), std::string::npos);
+}
+
+TEST_F(ReaderTest, KindsFilterAndAnomalySwitch) {
+  IngestOptions o;
+  o.kinds = {ObservationKind::kTls, ObservationKind::kX509};
+  auto r = Ingest({DataPath("zeek-tsv")}, o);
+  ASSERT_TRUE(r->status.ok());
+  ASSERT_EQ(r->sink.all.size(), 2u);
+  for (const auto& obs : r->sink.all)
+    EXPECT_TRUE(obs.kind == ObservationKind::kTls || obs.kind == ObservationKind::kX509);
+  EXPECT_EQ(r->sink.all[0].cert_sha1, "ef4a07dc91ccc67f0ba7d7c42b5a02344c39ad73");  // files.log still joined
+  IngestOptions q;
+  q.emit_anomalies = false;
+  auto s = Ingest({DataPath("zeek-tsv/conn.log")}, q);
+  EXPECT_EQ(s->sink.OfKind(ObservationKind::kAnomaly).size(), 0u);
+  EXPECT_EQ(s->run.stats.malformed, 1u);
+}
+
+TEST_F(ReaderTest, OverlongLineIsSkippedAndReported) {
+  std::string hdr = "#separator \\x09\n#path\tconn\n#fields\tts\tuid\n";
+  std::string p = Write("conn.log", hdr + "1.0\tC1\n" + "2.0\t" + std::string(3 << 20, 'x') + "\n3.0\tC3\n");
+  auto r = Ingest({p});
+  ASSERT_TRUE(r->status.ok());
+  ASSERT_EQ(r->sink.OfKind(ObservationKind::kConn).size(), 2u);
+  auto a = r->sink.OfKind(ObservationKind::kAnomaly);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0]->anomaly, "overlong_log_line");
+  EXPECT_EQ(a[0]->src.record, 5u);
+  EXPECT_EQ(r->sink.OfKind(ObservationKind::kConn)[1]->src.record, 6u);
+}
+
+TEST_F(ReaderTest, SinkErrorStopsTheRun) {
+  struct StopSink : ObservationSink {
+    int n = 0;
+    Status OnObservation(const Observation&) override {
+      return ++n == 2 ? Status::IoError("stop") : Status::Ok();
+    }
+  } sink;
+  IngestRun run;
+  Status st = ReadInputs({DataPath("zeek-tsv/dns.log")}, {}, sink, run);
+  EXPECT_EQ(st.code(), StatusCode::kIoError);
+  EXPECT_EQ(sink.n, 2);
+}
+
+TEST(Kinds, NamesRoundTrip) {
+  for (int i = 0; i <= static_cast<int>(ObservationKind::kOther); ++i) {
+    auto k = static_cast<ObservationKind>(i);
+    ObservationKind back;
+    ASSERT_TRUE(ParseKind(KindName(k), back));
+    EXPECT_EQ(back, k);
+  }
+  ObservationKind k;
+  EXPECT_FALSE(ParseKind("conns", k));
+  EXPECT_EQ(InputFormatName(InputFormat::kZeekTsv), "zeek-tsv");
+}
+
+}  // namespace
+}  // namespace onus::ingest
