@@ -1,0 +1,391 @@
+// ReadCapture end to end on synthetic captures: link types, IP fragments, IPv6 extension headers,
+// TCP handshake reassembly, flow table limits, and bad input (truncated captures, corrupted record
+// headers, snaplen cuts, lying lengths, garbage).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <random>
+
+#include "decoders/pcap/packet.h"
+#include "decoders/pcap/tests/capture_test_util.h"
+
+namespace onus::ingest {
+namespace {
+
+using namespace capture_testing;  // NOLINT
+
+constexpr uint32_t kA = 0x0A000001, kB = 0x0A000002;
+
+std::string DnsQuery(const std::string& name, uint16_t id = 0x1234) {
+  std::string q = Be16(id) + Be16(0x0100) + Be16(1) + Be16(0) + Be16(0) + Be16(0);
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t dot = name.find('.', start);
+    if (dot == std::string::npos) dot = name.size();
+    q += static_cast<char>(dot - start);
+    q += name.substr(start, dot - start);
+    start = dot + 1;
+  }
+  return q + '\0' + Be16(1) + Be16(1);
+}
+
+std::string ClientHelloRecord(const std::string& sni) {
+  std::string sni_ext = Be16(0) + Be16(static_cast<uint16_t>(sni.size() + 5)) + Be16(static_cast<uint16_t>(sni.size() + 3)) +
+                        '\0' + Be16(static_cast<uint16_t>(sni.size())) + sni;
+  std::string body = Be16(0x0303) + std::string(32, 'r') + '\0' + Be16(2) + Be16(0x1301) + std::string("\x01\x00", 2) +
+                     Be16(static_cast<uint16_t>(sni_ext.size())) + sni_ext;
+  std::string hs = std::string("\x01", 1) + '\0' + Be16(static_cast<uint16_t>(body.size())) + body;
+  return std::string("\x16\x03\x01", 3) + Be16(static_cast<uint16_t>(hs.size())) + hs;
+}
+
+CaptureRun RunOn(const PcapWriter& w, const std::string& name, IngestOptions options = {}) {
+  const std::string path = TempPath(name);
+  EXPECT_TRUE(w.Write(path));
+  CaptureRun run;
+  RunCapture(path, run, options);
+  return run;
+}
+
+TEST(Capture, UdpDnsOverEthernetVlanQinQ) {
+  PcapWriter w;
+  std::string ip = Ipv4(kA, kB, 17, Udp(40000, 53, DnsQuery("a.example")));
+  w.Packet(Eth(ip), 100);
+  std::string vlan = Be16(0x0005) + Be16(0x0800) + ip;
+  w.Packet(Eth(Be16(0x0007) + Be16(0x8100) + vlan, 0x88A8), 101);  // QinQ: outer 802.1ad, inner 802.1Q
+  CaptureRun run = RunOn(w, "cap_vlan.pcap");
+  ASSERT_TRUE(run.status.ok()) << run.status.ToString();
+  EXPECT_EQ(run.stats.records, 2u);
+  EXPECT_EQ(run.stats.malformed, 0u);
+  auto dns = run.sink.Of(ObservationKind::kDns);
+  ASSERT_EQ(dns.size(), 2u);
+  EXPECT_EQ(dns[0].query, "a.example");
+  EXPECT_EQ(dns[0].qtype_name, "A");
+  auto conns = run.sink.Of(ObservationKind::kConn);
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_EQ(conns[0].orig_pkts, 2u);
+  EXPECT_EQ(conns[0].conn_state, "S0");
+  EXPECT_EQ(conns[0].service, "dns");
+  EXPECT_EQ(conns[0].src.record, 1u);
+  EXPECT_EQ(conns[0].src.input, &run.info);
+  EXPECT_TRUE(conns[0].src.is_packet);
+}
+
+TEST(Capture, LinuxCookedRawAndLoopbackLinkTypes) {
+  std::string ip = Ipv4(kA, kB, 17, Udp(1111, 2222, "xyz"));
+  struct Case {
+    int dlt;
+    std::string frame;
+  } cases[] = {
+      {113, std::string(14, '\0') + Be16(0x0800) + ip},                  // Linux cooked v1
+      {276, Be16(0x0800) + std::string(18, '\0') + ip},                  // Linux cooked v2
+      {101, ip},                                                        // raw IP
+      {0, std::string("\x02\x00\x00\x00", 4) + ip},                      // BSD loopback (host order)
+      {108, std::string("\x00\x00\x00\x02", 4) + ip},                    // OpenBSD loop (network order)
+  };
+  for (auto& c : cases) {
+    SCOPED_TRACE(c.dlt);
+    PcapWriter w(c.dlt);
+    w.Packet(c.frame, 5);
+    CaptureRun run = RunOn(w, "cap_link.pcap");
+    ASSERT_TRUE(run.status.ok()) << run.status.ToString();
+    auto conns = run.sink.Of(ObservationKind::kConn);
+    ASSERT_EQ(conns.size(), 1u);
+    EXPECT_EQ(conns[0].orig_h.ToString(), "10.0.0.1");
+    EXPECT_EQ(conns[0].resp_p, 2222);
+    EXPECT_EQ(conns[0].orig_bytes, 3u);
+  }
+}
+
+TEST(Capture, UnsupportedLinkTypeIsAnError) {
+  PcapWriter w(147);  // DLT_USER0
+  w.Packet("abc", 1);
+  CaptureRun run = RunOn(w, "cap_user0.pcap");
+  EXPECT_EQ(run.status.code(), StatusCode::kUnsupported);
+}
+
+TEST(Capture, Ipv4FragmentsAreReassembled) {
+  std::string udp = Udp(5353, 53, DnsQuery("fragmented.example.org"));
+  // First fragment: 24 bytes (multiple of 8) with MF; second: the rest at offset 3 (×8).
+  std::string f1 = udp.substr(0, 24), f2 = udp.substr(24);
+  PcapWriter w;
+  w.Packet(Eth(Ipv4(kA, kB, 17, f2, 77, 0x0003)), 10);  // out of order: last fragment first
+  w.Packet(Eth(Ipv4(kA, kB, 17, f1, 77, 0x2000)), 10, 5);
+  CaptureRun run = RunOn(w, "cap_frag.pcap");
+  ASSERT_TRUE(run.status.ok());
+  auto dns = run.sink.Of(ObservationKind::kDns);
+  ASSERT_EQ(dns.size(), 1u);
+  EXPECT_EQ(dns[0].query, "fragmented.example.org");
+  EXPECT_EQ(dns[0].src.record, 2u);  // the packet that completed the datagram
+  EXPECT_EQ(run.stats.malformed, 0u);
+}
+
+TEST(Capture, Ipv6ExtensionHeadersAndIcmpv6) {
+  uint8_t src[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  uint8_t dst[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+  auto v6 = [&](uint8_t next, const std::string& payload, bool flip = false) {
+    std::string h = std::string("\x60\x00\x00\x00", 4) + Be16(static_cast<uint16_t>(payload.size())) + static_cast<char>(next) + '\x40';
+    h.append(reinterpret_cast<const char*>(flip ? dst : src), 16);
+    h.append(reinterpret_cast<const char*>(flip ? src : dst), 16);
+    return h + payload;
+  };
+  // Hop-by-hop (8 bytes) → destination options (8 bytes) → UDP.
+  std::string udp = Udp(1000, 2000, "hello");
+  std::string ext = std::string("\x3c\x00", 2) + std::string(6, '\0') + std::string("\x11\x00", 2) + std::string(6, '\0');
+  PcapWriter w;
+  w.Packet(Eth(v6(0, ext + udp), 0x86DD), 1);
+  std::string echo_req = std::string("\x80\x00\x00\x00\x00\x01\x00\x01", 8) + "ping";
+  std::string echo_rep = std::string("\x81\x00\x00\x00\x00\x01\x00\x01", 8) + "ping";
+  w.Packet(Eth(v6(58, echo_req), 0x86DD), 2);
+  w.Packet(Eth(v6(58, echo_rep, true), 0x86DD), 2, 100);
+  CaptureRun run = RunOn(w, "cap_v6.pcap");
+  ASSERT_TRUE(run.status.ok());
+  auto conns = run.sink.Of(ObservationKind::kConn);
+  ASSERT_EQ(conns.size(), 2u);
+  EXPECT_EQ(conns[0].proto, "udp");
+  EXPECT_EQ(conns[0].orig_h.ToString(), "2001:db8::1");
+  EXPECT_EQ(conns[0].orig_bytes, 5u);
+  EXPECT_EQ(conns[1].proto, "icmp");
+  EXPECT_EQ(conns[1].orig_p, 128);  // echo request type; the reply joined the same flow
+  EXPECT_EQ(conns[1].orig_pkts, 1u);
+  EXPECT_EQ(conns[1].resp_pkts, 1u);
+  EXPECT_EQ(conns[1].orig_bytes, 4u);
+}
+
+TEST(Capture, TlsHandshakeSpreadOverOutOfOrderSegments) {
+  std::string rec = ClientHelloRecord("split.example.net");
+  std::string s1 = rec.substr(0, 7), s2 = rec.substr(7, 20), s3 = rec.substr(27);
+  PcapWriter w;
+  const uint32_t isn = 1000;
+  w.Packet(Eth(Ipv4(kA, kB, 6, Tcp(50000, 443, isn, 0, 0x02))), 1);
+  w.Packet(Eth(Ipv4(kB, kA, 6, Tcp(443, 50000, 9000, isn + 1, 0x12))), 1, 10);
+  w.Packet(Eth(Ipv4(kA, kB, 6, Tcp(50000, 443, isn + 1, 9001, 0x10))), 1, 20);
+  w.Packet(Eth(Ipv4(kA, kB, 6, Tcp(50000, 443, isn + 1, 9001, 0x18, s1))), 1, 30);
+  w.Packet(Eth(Ipv4(kA, kB, 6, Tcp(50000, 443, isn + 1 + 27, 9001, 0x18, s3))), 1, 40);  // early
+  w.Packet(Eth(Ipv4(kA, kB, 6, Tcp(50000, 443, isn + 1 + 7, 9001, 0x18, s2))), 1, 50);   // fills the hole
+  w.Packet(Eth(Ipv4(kA, kB, 6, Tcp(50000, 443, isn + 1 + 7, 9001, 0x18, s2))), 1, 60);   // retransmission
+  w.Packet(Eth(Ipv4(kA, kB, 6, Tcp(50000, 443, isn + 1 + static_cast<uint32_t>(rec.size()), 9001, 0x11))), 2);
+  w.Packet(Eth(Ipv4(kB, kA, 6, Tcp(443, 50000, 9001, isn + 2 + static_cast<uint32_t>(rec.size()), 0x11))), 2, 10);
+  CaptureRun run = RunOn(w, "cap_tls_split.pcap");
+  ASSERT_TRUE(run.status.ok());
+  auto tls = run.sink.Of(ObservationKind::kTls);
+  ASSERT_EQ(tls.size(), 1u);
+  EXPECT_EQ(tls[0].server_name, "split.example.net");
+  EXPECT_EQ(tls[0].src.record, 6u);  // the segment that completed the ClientHello
+  auto conns = run.sink.Of(ObservationKind::kConn);
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_EQ(conns[0].orig_bytes, rec.size());  // retransmission not double counted
+  EXPECT_EQ(conns[0].resp_bytes, 0u);
+  EXPECT_EQ(conns[0].conn_state, "SF");
+  EXPECT_EQ(conns[0].history, "ShADFf");
+  EXPECT_EQ(conns[0].service, "ssl");
+  EXPECT_EQ(conns[0].uid, tls[0].uid);
+}
+
+TEST(Capture, FlowCapacityEvictsButNeverLosesASummary) {
+  PcapWriter w;
+  for (uint16_t i = 0; i < 50; ++i) w.Packet(Eth(Ipv4(kA, kB, 17, Udp(static_cast<uint16_t>(2000 + i), 9999, "x"))), 100 + i);
+  IngestOptions opt;
+  opt.max_flows = 4;
+  CaptureRun run = RunOn(w, "cap_capacity.pcap", opt);
+  ASSERT_TRUE(run.status.ok());
+  auto conns = run.sink.Of(ObservationKind::kConn);
+  EXPECT_EQ(conns.size(), 50u);
+  std::set<uint16_t> ports;
+  for (auto& c : conns) ports.insert(c.orig_p);
+  EXPECT_EQ(ports.size(), 50u);
+}
+
+TEST(Capture, InactivityTimeoutSplitsFlows) {
+  PcapWriter w;
+  w.Packet(Eth(Ipv4(kA, kB, 17, Udp(7, 8, "a"))), 1000);
+  w.Packet(Eth(Ipv4(kB, kA, 17, Udp(8, 7, "bb"))), 1030);
+  w.Packet(Eth(Ipv4(kA, kB, 17, Udp(7, 8, "c"))), 1200);  // > 60 s idle: a new flow
+  CaptureRun run = RunOn(w, "cap_timeout.pcap");
+  auto conns = run.sink.Of(ObservationKind::kConn);
+  ASSERT_EQ(conns.size(), 2u);
+  EXPECT_EQ(conns[0].conn_state, "SF");
+  EXPECT_EQ(conns[0].history, "Dd");
+  EXPECT_DOUBLE_EQ(conns[0].duration, 30.0);
+  EXPECT_EQ(conns[0].resp_bytes, 2u);
+  EXPECT_EQ(conns[1].conn_state, "S0");
+  EXPECT_NE(conns[0].uid, conns[1].uid);
+  EXPECT_EQ(conns[0].community_id, conns[1].community_id);
+}
+
+TEST(Capture, TcpStatesRejAndS0) {
+  PcapWriter w;
+  w.Packet(Eth(Ipv4(kA, kB, 6, Tcp(1, 80, 5, 0, 0x02))), 1);
+  w.Packet(Eth(Ipv4(kB, kA, 6, Tcp(80, 1, 0, 6, 0x14))), 1, 1);  // RST+ACK: rejected
+  w.Packet(Eth(Ipv4(kA, kB, 6, Tcp(2, 80, 5, 0, 0x02))), 1, 2);  // unanswered
+  CaptureRun run = RunOn(w, "cap_states.pcap");
+  auto conns = run.sink.Of(ObservationKind::kConn);
+  ASSERT_EQ(conns.size(), 2u);
+  EXPECT_EQ(conns[0].conn_state, "REJ");
+  EXPECT_EQ(conns[0].history, "Sr");
+  EXPECT_EQ(conns[1].conn_state, "S0");
+}
+
+// --- Bad input -------------------------------------------------------------------------------
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(CaptureBadInput, TruncatedCaptureKeepsWhatWasRead) {
+  std::string whole = ReadAll(SharedPcap("mixed/zeek/wikipedia.pcap"));
+  ASSERT_GT(whole.size(), 10000u);
+  const std::string path = TempPath("cap_truncated.pcap");
+  std::ofstream(path, std::ios::binary).write(whole.data(), 10000);
+  CaptureRun run;
+  RunCapture(path, run);
+  ASSERT_TRUE(run.status.ok()) << run.status.ToString();
+  EXPECT_GT(run.stats.records, 10u);
+  EXPECT_EQ(run.stats.malformed, 1u);
+  ASSERT_FALSE(run.stats.warnings.empty());
+  EXPECT_NE(run.stats.warnings[0].find("cap_truncated.pcap: packet "), std::string::npos);
+  EXPECT_NE(run.stats.warnings[0].find("(offset "), std::string::npos);
+  EXPECT_FALSE(run.sink.Of(ObservationKind::kConn).empty());
+  auto anomalies = run.sink.Of(ObservationKind::kAnomaly);
+  ASSERT_EQ(anomalies.size(), 1u);
+  EXPECT_NE(anomalies[0].anomaly.find("bad_capture_record"), std::string::npos);
+}
+
+TEST(CaptureBadInput, CorruptedRecordHeaderIsSkipped) {
+  PcapWriter w;
+  for (int i = 0; i < 20; ++i) w.Packet(Eth(Ipv4(kA, kB, 17, Udp(static_cast<uint16_t>(100 + i), 53, DnsQuery("x.test")))), 500 + i);
+  // Record 6 starts at 24 + 5 * (16 + frame); smash its caplen.
+  const size_t frame = w.bytes.size() - 24;
+  const size_t rec = frame / 20;
+  std::string bytes = w.bytes;
+  const size_t at = 24 + 5 * rec + 8;
+  bytes[at] = '\xff';
+  bytes[at + 1] = '\xff';
+  bytes[at + 2] = '\xff';
+  bytes[at + 3] = '\x7f';
+  const std::string path = TempPath("cap_corrupt_header.pcap");
+  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  CaptureRun run;
+  RunCapture(path, run);
+  ASSERT_TRUE(run.status.ok()) << run.status.ToString();
+  EXPECT_EQ(run.stats.records, 19u);  // all but the damaged one
+  EXPECT_EQ(run.stats.malformed, 1u);
+  EXPECT_EQ(run.sink.Of(ObservationKind::kConn).size(), 19u);
+}
+
+TEST(CaptureBadInput, SnaplenCutPacketsStillCountBytes) {
+  PcapWriter w(1, 60);
+  std::string payload(500, 'p');
+  w.Packet(Eth(Ipv4(kA, kB, 6, Tcp(3333, 8080, 1, 0, 0x02))), 1);
+  std::string full = Eth(Ipv4(kA, kB, 6, Tcp(3333, 8080, 2, 0, 0x18, payload)));
+  w.Packet(full.substr(0, 60), 1, 5, static_cast<int64_t>(full.size()));
+  std::string cut_header = Eth(Ipv4(kA, kB, 6, Tcp(3333, 8080, 502, 0, 0x18, payload)));
+  w.Packet(cut_header.substr(0, 40), 1, 9, static_cast<int64_t>(cut_header.size()));  // cuts the TCP header
+  CaptureRun run = RunOn(w, "cap_snaplen.pcap");
+  ASSERT_TRUE(run.status.ok());
+  EXPECT_EQ(run.stats.malformed, 1u);  // only the packet whose headers were cut
+  auto conns = run.sink.Of(ObservationKind::kConn);
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_EQ(conns[0].orig_bytes, 500u);  // from sequence numbers, not captured bytes
+  EXPECT_EQ(conns[0].orig_ip_bytes, 40u + 540u);
+}
+
+TEST(CaptureBadInput, LyingLengthsAreMalformedNotFatal) {
+  PcapWriter w;
+  w.Packet(Eth(Ipv4(kA, kB, 17, Udp(1, 2, "abc"), 1, 0x4000, 900)), 1);             // IP total > frame
+  std::string udp = Udp(1, 2, "abc");
+  udp[4] = '\x03';                                                                   // UDP length 0x03xx
+  w.Packet(Eth(Ipv4(kA, kB, 17, udp)), 2);
+  w.Packet(Eth(Ipv4(kA, kB, 17, Udp(1, 53, std::string("\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x3f", 13)))), 3);  // DNS label runs off the end
+  w.Packet(Eth("\x45"), 4);                                                          // 1 byte of IP
+  CaptureRun run = RunOn(w, "cap_lying.pcap");
+  ASSERT_TRUE(run.status.ok());
+  EXPECT_EQ(run.stats.records, 4u);
+  EXPECT_EQ(run.stats.malformed, 4u);
+  std::set<std::string> kinds;
+  for (auto& a : run.sink.Of(ObservationKind::kAnomaly)) kinds.insert(a.anomaly);
+  EXPECT_TRUE(kinds.count("ip_length_exceeds_packet"));
+  EXPECT_TRUE(kinds.count("udp_length_exceeds_ip_payload"));
+  EXPECT_TRUE(kinds.count("dns_bad_query_name"));
+  EXPECT_TRUE(kinds.count("truncated_ip_header"));
+  // The DNS anomaly names its flow.
+  for (auto& a : run.sink.Of(ObservationKind::kAnomaly))
+    if (a.anomaly == "dns_bad_query_name") {
+      EXPECT_FALSE(a.uid.empty());
+    }
+}
+
+TEST(CaptureBadInput, AnomaliesCanBeTurnedOffAndWarningsAreCapped) {
+  PcapWriter w;
+  for (int i = 0; i < 30; ++i) w.Packet(Eth("\x45\x00"), static_cast<uint32_t>(i + 1));
+  IngestOptions opt;
+  opt.emit_anomalies = false;
+  opt.max_warnings = 5;
+  CaptureRun run = RunOn(w, "cap_many_bad.pcap", opt);
+  EXPECT_EQ(run.stats.malformed, 30u);
+  EXPECT_EQ(run.stats.warnings.size(), 5u);
+  EXPECT_TRUE(run.sink.Of(ObservationKind::kAnomaly).empty());
+}
+
+TEST(CaptureBadInput, RandomGarbageNeverCrashes) {
+  std::mt19937 rng(42);
+  for (int round = 0; round < 30; ++round) {
+    PcapWriter w(round % 2 ? 1 : 101);
+    for (int i = 0; i < 40; ++i) {
+      std::string frame(rng() % 200, '\0');
+      for (auto& c : frame) c = static_cast<char>(rng());
+      if (frame.size() > 20 && round % 3 == 0) {
+        frame[12] = '\x08';
+        frame[13] = '\x00';
+        frame[14] = '\x45';
+      }
+      w.Packet(frame, 1000 + static_cast<uint32_t>(i));
+    }
+    // And random bytes appended after the last record.
+    for (int i = 0; i < 37; ++i) w.bytes.push_back(static_cast<char>(rng()));
+    CaptureRun run = RunOn(w, "cap_garbage.pcap");
+    EXPECT_TRUE(run.status.ok()) << run.status.ToString();
+    EXPECT_GE(run.stats.records, 40u);
+  }
+}
+
+TEST(CaptureBadInput, NotACaptureIsCorrupt) {
+  const std::string path = TempPath("cap_not_pcap.pcap");
+  std::ofstream(path) << "this is not a capture at all\n";
+  CaptureRun run;
+  RunCapture(path, run);
+  EXPECT_EQ(run.status.code(), StatusCode::kCorrupt);
+}
+
+class StopAfter : public ObservationSink {
+ public:
+  Status OnObservation(const Observation&) override {
+    return ++n >= 3 ? Status::ResourceExhausted("enough") : Status::Ok();
+  }
+  int n = 0;
+};
+
+TEST(Capture, SinkErrorStopsReading) {
+  PcapWriter w;
+  for (uint16_t i = 0; i < 10; ++i) w.Packet(Eth(Ipv4(kA, kB, 17, Udp(1000, 53, DnsQuery("q.test", i)))), 1 + i);
+  const std::string path = TempPath("cap_stop.pcap");
+  ASSERT_TRUE(w.Write(path));
+  InputInfo info;
+  info.path = path;
+  info.format = InputFormat::kPcap;
+  IngestStats stats;
+  StopAfter sink;
+  IngestOptions opt;
+  opt.kinds = {ObservationKind::kConn};  // only conn: emitted at the end
+  Status s = ReadCapture(info, opt, sink, stats);
+  EXPECT_TRUE(s.ok());
+  EXPECT_EQ(sink.n, 1);
+  StopAfter sink2;
+  s = ReadCapture(info, IngestOptions{}, sink2, stats);
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(sink2.n, 3);
+}
+
+}  // namespace
+}  // namespace onus::ingest
