@@ -156,7 +156,7 @@ class Dnp3Decoder final : public AppDecoder {
         e.Anomaly(err);
       } else {
         e.SetService("dnp3");
-        if (f.has_app && f.function < 0x80 && e.Wants(ObservationKind::kIcs)) {
+        if (f.has_app && f.function > 0 && f.function < 0x80 && e.Wants(ObservationKind::kIcs)) {
           Observation& o = e.Begin(ObservationKind::kIcs);
           o.ics_protocol = "dnp3";
           const char* name = Dnp3FunctionName(f.function);

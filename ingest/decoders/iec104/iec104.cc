@@ -1,5 +1,6 @@
 #include "decoders/iec104/iec104.h"
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,7 +25,9 @@ bool ParseIec104Frame(const uint8_t* d, size_t n, Iec104Frame& f) {
   uint8_t c0 = d[2];
   if ((c0 & 1) == 0) {
     f.format = 'I';
-    if (l < 2 + 4 + 4) return false;  // I-format needs an ASDU header (type, vsq, cot)
+    // I-format: an ASDU header (type, variable structure qualifier, 2-byte cause, 2-byte common
+    // address) and at least one 3-byte information object address, of a defined type.
+    if (l < 2 + 4 + 6 + 3 || (d[7] & 0x7F) == 0 || Iec104TypeName(d[6]) == nullptr) return false;
     f.type_id = d[6];
     f.cause = d[8] & 0x3F;
     f.negative = (d[8] & 0x40) != 0;
@@ -118,7 +121,6 @@ namespace {
 class Iec104Decoder final : public AppDecoder {
  public:
   void OnData(int dir, const uint8_t* data, size_t len, AppEmitter& e) override {
-    if (failed_[dir]) return;
     auto& b = buf_[dir];
     const uint8_t* p = data;
     size_t n = len;
@@ -130,12 +132,22 @@ class Iec104Decoder final : public AppDecoder {
     }
     size_t off = 0;
     for (;;) {
+      if (resync_[dir]) {
+        // After a gap or garbage: the next frame starts at the next 0x68.
+        const void* start = off < n ? std::memchr(p + off, 0x68, n - off) : nullptr;
+        if (!start) {
+          off = n;
+          break;
+        }
+        off = static_cast<size_t>(static_cast<const uint8_t*>(start) - p);
+        resync_[dir] = false;
+      }
       long l = Iec104FrameLength(p + off, n - off);
       if (l < 0) {
         e.Anomaly("iec104_bad_apci");
-        failed_[dir] = true;
-        std::vector<uint8_t>().swap(b);
-        return;
+        resync_[dir] = true;
+        ++off;
+        continue;
       }
       if (l == 0) break;
       Frame(p + off, static_cast<size_t>(l), e);
@@ -150,9 +162,10 @@ class Iec104Decoder final : public AppDecoder {
   }
   void OnGap(int dir, AppEmitter&) override {
     std::vector<uint8_t>().swap(buf_[dir]);
-    failed_[dir] = true;
+    resync_[dir] = true;
   }
-  bool Done() const override { return failed_[0] && failed_[1]; }
+  // Kept for the flow's life (ICS flows are few and long; re-creating per packet would allocate).
+  bool Done() const override { return false; }
 
  private:
   void Frame(const uint8_t* p, size_t n, AppEmitter& e) {
@@ -173,7 +186,7 @@ class Iec104Decoder final : public AppDecoder {
     o.is_command = Iec104IsCommand(f.type_id) && (f.cause == 6 || f.cause == 8);
     e.Commit();
   }
-  bool failed_[2] = {false, false};
+  bool resync_[2] = {false, false};
   std::vector<uint8_t> buf_[2];
 };
 

@@ -3,8 +3,8 @@
 // is_command for control-direction process commands (45..51, 58..64), reset process (105), clock
 // synchronisation (103) and parameter loading (110..113). Monitoring ASDUs (M_*) are reported too
 // (is_command false): the attribution layer needs to see what the outstation sent.
-// Contract: frames are length-checked; a bad start byte or length is an anomaly and stops the
-// direction.
+// Contract: frames are length-checked; a bad start byte or length is an anomaly, after which (and
+// after a gap in the stream) decoding resumes at the next 0x68 start byte.
 // Thread-safety: pure functions; a decoder belongs to one flow.
 #pragma once
 
