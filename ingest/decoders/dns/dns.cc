@@ -50,7 +50,7 @@ bool ReadName(const uint8_t* d, size_t n, size_t* pos, std::string& out) {
     if (!out.empty()) out.push_back('.');
     for (size_t i = 0; i < l; ++i) {
       uint8_t c = d[p + 1 + i];
-      if (c > 0x20 && c < 0x7F && c != '\\') {
+      if (c > 0x20 && c < 0x7F && c != '\\' && c != '.') {
         out.push_back(static_cast<char>(c));
       } else {
         static constexpr char kHex[] = "0123456789abcdef";

@@ -1,7 +1,8 @@
 // DNS message parsing (RFC 1035 wire format) and the dns application decoder (UDP and TCP).
 // Contract: ParseDnsMessage() reads only inside [data, data + len); names are limited to 255
 // bytes and compression pointers must point strictly backwards (at most 64 jumps), so hostile
-// messages cannot loop. Non-printable name bytes are written as \xNN. The decoder pairs a response
+// messages cannot loop. Non-printable bytes, backslashes and dots inside a label are written as
+// \xNN, so a name reads back unambiguously. The decoder pairs a response
 // with its query by transaction id and emits one dns observation per pair (Zeek's dns.log): ts
 // and provenance of the query, rcode and answers of the response; an unanswered query is emitted
 // when the flow ends, a response without a seen query on its own.
