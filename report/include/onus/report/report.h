@@ -19,6 +19,7 @@
 
 #include "onus/core/case_context.h"
 #include "onus/core/result.h"
+#include "onus/store/case_store.h"
 
 namespace onus::report {
 
@@ -54,6 +55,11 @@ struct StixInputs {
   std::vector<SiteSighting> sightings;
   std::vector<nlohmann::json> intel_objects;  // malware / tool / intrusion-set objects to carry over
 };
+
+// Reads the case for the bundle: non-stale sightings aggregated per (indicator, site, value), the
+// indicators they name, malware/tool objects those indicators `indicate`, and the intrusion-set of
+// an actor the assessment supports. Deterministic order.
+Result<StixInputs> CollectStixInputs(store::CaseStore& store, const nlohmann::json& assessment);
 
 Result<std::string> RenderStixBundle(const ReportInputs& in, const StixInputs& stix, const ReportOptions& options);
 
