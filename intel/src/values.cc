@@ -1,0 +1,444 @@
+// Indicator values: refanging, type inference and normalisation, type-name aliases, and the
+// STIX pattern <-> value mapping.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <string>
+
+#include "feed.h"
+#include "onus/core/hash.h"
+#include "onus/core/ip.h"
+#include "onus/intel/intel.h"
+#include "onus/pattern/ast.h"
+#include "onus/pattern/parser.h"
+
+namespace onus::intel {
+
+namespace {
+
+bool IsHex(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+bool StartsWithNoCase(std::string_view s, std::string_view p) { return s.size() >= p.size() && EqualsNoCase(s.substr(0, p.size()), p); }
+
+// Domain name per RFC 1035 with the usual relaxations (underscores, leading digits); needs two
+// labels and an alphabetic (or xn--) top-level label of at least two characters.
+std::optional<std::string> NormaliseDomain(std::string_view text) {
+  std::string d = detail::ToLower(text);
+  while (!d.empty() && d.back() == '.') d.pop_back();
+  if (!d.empty() && d.front() == '.') d.erase(0, 1);
+  if (d.empty() || d.size() > 253) return std::nullopt;
+  size_t labels = 0, start = 0;
+  std::string_view last;
+  for (size_t i = 0; i <= d.size(); ++i) {
+    if (i == d.size() || d[i] == '.') {
+      std::string_view label(d.data() + start, i - start);
+      if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return std::nullopt;
+      last = label;
+      ++labels;
+      start = i + 1;
+      continue;
+    }
+    char c = d[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return std::nullopt;
+  }
+  if (labels < 2 || last.size() < 2) return std::nullopt;
+  bool tld_ok = last.rfind("xn--", 0) == 0 ||
+                std::all_of(last.begin(), last.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+  if (!tld_ok) return std::nullopt;
+  return d;
+}
+
+std::optional<IndicatorValue> NormaliseIp(std::string_view text) {
+  auto cidr = Cidr::Parse(text);
+  if (!cidr.ok()) return std::nullopt;
+  const Cidr& c = *cidr;
+  bool v4 = c.network().is_v4() && c.prefix_len128() >= 96;
+  std::string out = (c.prefix_len128() == 128) ? c.network().ToString() : c.ToString();
+  return IndicatorValue{std::string(v4 ? kIpv4 : kIpv6), out};
+}
+
+std::optional<IndicatorValue> NormaliseUrl(std::string_view text) {
+  size_t sep = text.find("://");
+  if (sep == std::string_view::npos || sep == 0 || sep > 10) return std::nullopt;
+  std::string scheme = detail::ToLower(text.substr(0, sep));
+  if (!std::all_of(scheme.begin(), scheme.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; }))
+    return std::nullopt;
+  std::string_view rest = text.substr(sep + 3);
+  size_t host_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, host_end);
+  std::string_view tail = host_end == std::string_view::npos ? std::string_view() : rest.substr(host_end);
+  if (authority.empty()) return std::nullopt;
+  for (char c : text)  // printable ASCII only: IRIs must be percent-encoded
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f) return std::nullopt;
+  std::string auth = detail::ToLower(authority);
+  return IndicatorValue{std::string(kUrl), scheme + "://" + auth + std::string(tail)};
+}
+
+std::optional<IndicatorValue> NormaliseEmail(std::string_view text) {
+  size_t at = text.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= text.size()) return std::nullopt;
+  std::string_view local = text.substr(0, at);
+  for (char c : local)
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f || c == '@' || c == '<' || c == '>' || c == ',' || c == ';' || c == '"') return std::nullopt;
+  auto dom = NormaliseDomain(text.substr(at + 1));
+  if (!dom) return std::nullopt;
+  return IndicatorValue{std::string(kEmail), detail::ToLower(local) + "@" + *dom};
+}
+
+std::optional<IndicatorValue> NormaliseHash(std::string_view type, std::string_view text) {
+  size_t want = type == kMd5 || type == kX509Md5 || type == kJa3 || type == kJa3s ? 32
+                : type == kSha1 || type == kX509Sha1                              ? 40
+                : type == kSha256 || type == kX509Sha256                          ? 64
+                : type == kSha512                                                 ? 128
+                                                                                  : 0;
+  std::string h;
+  h.reserve(text.size());
+  for (char c : text)
+    if (c != ':') h.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));  // x509 "AB:CD:.." form
+  if (h.size() != want || !IsHex(h)) return std::nullopt;
+  return IndicatorValue{std::string(type), h};
+}
+
+struct Alias {
+  std::string_view name, type;
+};
+// Lower-case aliases from feeds: STIX-ish names, MISP attribute types, Zeek Intel::TYPE, CSV
+// column names, iocs_normalized.csv types.
+constexpr Alias kAliases[] = {
+    {"ipv4-addr", kIpv4}, {"ipv6-addr", kIpv6}, {"ip", kIpv4}, {"ipv4", kIpv4}, {"ipv6", kIpv6},
+    {"ip-src", kIpv4}, {"ip-dst", kIpv4}, {"ip-src|port", kIpv4}, {"ip-dst|port", kIpv4},
+    {"ipv4-port", kIpv4}, {"ip address", kIpv4}, {"ip_address", kIpv4}, {"ip-address", kIpv4}, {"cidr", kIpv4},
+    {"subnet", kIpv4}, {"intel::addr", kIpv4}, {"intel::subnet", kIpv4},
+    {"domain-name", kDomain}, {"domain", kDomain}, {"domains", kDomain}, {"hostname", kDomain}, {"fqdn", kDomain},
+    {"host", kDomain}, {"hostname|port", kDomain}, {"intel::domain", kDomain}, {"domain|ip", kDomain},
+    {"domain-suffix", kDomainSuffix},
+    {"url", kUrl}, {"urls", kUrl}, {"uri", kUrl}, {"intel::url", kUrl},
+    {"email-addr", kEmail}, {"email", kEmail}, {"email-src", kEmail}, {"email-dst", kEmail}, {"intel::email", kEmail},
+    {"md5", kMd5}, {"filename|md5", kMd5}, {"file:hashes.md5", kMd5},
+    {"sha1", kSha1}, {"sha-1", kSha1}, {"filename|sha1", kSha1}, {"file:hashes.sha-1", kSha1},
+    {"sha256", kSha256}, {"sha-256", kSha256}, {"filename|sha256", kSha256}, {"file:hashes.sha-256", kSha256},
+    {"sha512", kSha512}, {"sha-512", kSha512}, {"filename|sha512", kSha512}, {"file:hashes.sha-512", kSha512},
+    {"x509-sha1", kX509Sha1}, {"x509-fingerprint-sha1", kX509Sha1}, {"intel::cert_hash", kX509Sha1},
+    {"x509-sha256", kX509Sha256}, {"x509-fingerprint-sha256", kX509Sha256},
+    {"x509-md5", kX509Md5}, {"x509-fingerprint-md5", kX509Md5}, {"x509-serial", kX509Serial},
+    {"ja3", kJa3}, {"ja3-fingerprint-md5", kJa3}, {"intel::ja3", kJa3}, {"ja3s", kJa3s},
+    {"ja3s-fingerprint-md5", kJa3s}, {"intel::ja3s", kJa3s}, {"ja4", kJa4}, {"intel::ja4", kJa4},
+    {"hash", "hash"}, {"file_hash", "hash"}, {"intel::file_hash", "hash"}, {"filehash", "hash"},
+    {"c2", "any"}, {"c2 server", "any"}, {"ioc", "any"},
+};
+
+}  // namespace
+
+std::string ParseValueType(std::string_view name) {
+  std::string n = detail::ToLower(detail::Trim(name));
+  for (const auto& a : kAliases)
+    if (a.name == n) return std::string(a.type);
+  return {};
+}
+
+std::string Refang(std::string_view text) {
+  std::string_view t = detail::Trim(text);
+  while (!t.empty() && (t.front() == '"' || t.front() == '\'' || t.front() == '<')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == '"' || t.back() == '\'' || t.back() == '>')) t.remove_suffix(1);
+  // UTF-8 BOM.
+  if (t.size() >= 3 && static_cast<unsigned char>(t[0]) == 0xEF && static_cast<unsigned char>(t[1]) == 0xBB &&
+      static_cast<unsigned char>(t[2]) == 0xBF)
+    t.remove_prefix(3);
+  struct Rep {
+    std::string_view from, to;
+  };
+  static constexpr Rep kReps[] = {
+      {"[://]", "://"}, {"[:]", ":"}, {"[.]", "."}, {"(.)", "."}, {"{.}", "."}, {"[dot]", "."}, {"(dot)", "."},
+      {"{dot}", "."},   {"[at]", "@"}, {"(at)", "@"}, {"[@]", "@"}, {"{at}", "@"}, {"[/]", "/"},  {"\\.", "."},
+  };
+  std::string out;
+  out.reserve(t.size());
+  for (size_t i = 0; i < t.size();) {
+    bool hit = false;
+    if (t[i] == '[' || t[i] == '(' || t[i] == '{' || t[i] == '\\') {
+      for (const auto& r : kReps) {
+        if (StartsWithNoCase(t.substr(i), r.from)) {
+          out += r.to;
+          i += r.from.size();
+          hit = true;
+          break;
+        }
+      }
+    }
+    if (!hit) out.push_back(t[i++]);
+  }
+  // Defanged schemes.
+  static constexpr Rep kSchemes[] = {{"hxxps://", "https://"}, {"hxxp://", "http://"}, {"hxxps:", "https:"},
+                                     {"hxxp:", "http:"},       {"fxp://", "ftp://"},   {"hXXps://", "https://"},
+                                     {"meow://", "http://"}};
+  for (const auto& r : kSchemes) {
+    if (StartsWithNoCase(out, r.from)) {
+      out = std::string(r.to) + out.substr(r.from.size());
+      break;
+    }
+  }
+  return out;
+}
+
+std::optional<IndicatorValue> NormaliseValue(std::string_view type, std::string_view text) {
+  std::string v = Refang(text);
+  if (v.empty() || v.size() > 8192) return std::nullopt;
+  if (type == kIpv4 || type == kIpv6) {
+    auto ip = NormaliseIp(v);
+    if (!ip) {
+      // ip:port (MISP ip-dst|port uses '|').
+      size_t sep = v.find('|');
+      if (sep == std::string::npos && std::count(v.begin(), v.end(), ':') == 1) sep = v.find(':');
+      if (sep != std::string::npos) ip = NormaliseIp(std::string_view(v).substr(0, sep));
+    }
+    return ip;
+  }
+  if (type == kDomain || type == kDomainSuffix) {
+    std::string_view d = v;
+    size_t bar = d.find('|');  // domain|ip, hostname|port
+    if (bar != std::string_view::npos) d = d.substr(0, bar);
+    if (type == kDomainSuffix && d.size() > 2 && d.substr(0, 2) == "*.") d.remove_prefix(2);
+    auto dom = NormaliseDomain(d);
+    if (!dom) return std::nullopt;
+    return IndicatorValue{std::string(type), *dom};
+  }
+  if (type == kUrl) return NormaliseUrl(v);
+  if (type == kEmail) return NormaliseEmail(v);
+  if (type == kMd5 || type == kSha1 || type == kSha256 || type == kSha512 || type == kX509Sha1 ||
+      type == kX509Sha256 || type == kX509Md5 || type == kJa3 || type == kJa3s) {
+    std::string_view h = v;
+    size_t bar = h.rfind('|');  // filename|md5
+    if (bar != std::string_view::npos) h = h.substr(bar + 1);
+    return NormaliseHash(type, h);
+  }
+  if (type == kX509Serial) {
+    std::string s;
+    for (char c : v)
+      if (c != ':') s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (!IsHex(s) || s.size() > 64) return std::nullopt;
+    return IndicatorValue{std::string(kX509Serial), s};
+  }
+  if (type == kJa4) {
+    // t13d1516h2_8daaf6152771_b186095e22b6
+    if (v.size() < 10 || v.size() > 64) return std::nullopt;
+    for (char c : v)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return std::nullopt;
+    return IndicatorValue{std::string(kJa4), detail::ToLower(v)};
+  }
+  if (type == "hash") {
+    auto inf = InferValue(v);
+    if (inf && (inf->type == kMd5 || inf->type == kSha1 || inf->type == kSha256 || inf->type == kSha512)) return inf;
+    return std::nullopt;
+  }
+  if (type == "any" || type.empty()) return InferValue(v);
+  return std::nullopt;
+}
+
+std::optional<IndicatorValue> InferValue(std::string_view text) {
+  std::string v = Refang(text);
+  if (v.empty() || v.size() > 8192) return std::nullopt;
+  if (v.find("://") != std::string::npos) return NormaliseUrl(v);
+  if (IsHex(v)) {
+    switch (v.size()) {
+      case 32: return NormaliseHash(kMd5, v);
+      case 40: return NormaliseHash(kSha1, v);
+      case 64: return NormaliseHash(kSha256, v);
+      case 128: return NormaliseHash(kSha512, v);
+      default: break;
+    }
+  }
+  if (auto ip = NormaliseValue(kIpv4, v)) return ip;
+  if (v.find('@') != std::string::npos) return NormaliseEmail(v);
+  // host:port
+  std::string_view d = v;
+  size_t colon = d.rfind(':');
+  if (colon != std::string_view::npos && colon + 1 < d.size() &&
+      std::all_of(d.begin() + static_cast<std::ptrdiff_t>(colon) + 1, d.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    d = d.substr(0, colon);
+  if (auto dom = NormaliseDomain(d)) return IndicatorValue{std::string(kDomain), *dom};
+  return std::nullopt;
+}
+
+// --- STIX patterns ---
+
+namespace {
+
+struct PathType {
+  std::string_view path, type;
+};
+// Object paths whose equality comparisons match can index.
+constexpr PathType kPaths[] = {
+    {"ipv4-addr:value", kIpv4},
+    {"ipv6-addr:value", kIpv6},
+    {"domain-name:value", kDomain},
+    {"url:value", kUrl},
+    {"email-addr:value", kEmail},
+    {"email-message:from_ref.value", kEmail},
+    {"file:hashes.MD5", kMd5},
+    {"file:hashes.'MD5'", kMd5},
+    {"file:hashes.md5", kMd5},
+    {"file:hashes.'SHA-1'", kSha1},
+    {"file:hashes.SHA1", kSha1},
+    {"file:hashes.'SHA1'", kSha1},
+    {"file:hashes.'SHA-256'", kSha256},
+    {"file:hashes.SHA256", kSha256},
+    {"file:hashes.'SHA256'", kSha256},
+    {"file:hashes.'SHA-512'", kSha512},
+    {"file:hashes.SHA512", kSha512},
+    {"x509-certificate:hashes.'SHA-1'", kX509Sha1},
+    {"x509-certificate:hashes.SHA1", kX509Sha1},
+    {"x509-certificate:hashes.'SHA-256'", kX509Sha256},
+    {"x509-certificate:hashes.'MD5'", kX509Md5},
+    {"x509-certificate:hashes.MD5", kX509Md5},
+    {"x509-certificate:serial_number", kX509Serial},
+    {"network-traffic:extensions.'x-ja3'.ja3", kJa3},
+    {"x-ja3:value", kJa3},
+    {"x-ja3s:value", kJa3s},
+    {"x-ja4:value", kJa4},
+};
+
+std::string_view PathFor(std::string_view type) {
+  if (type == kSha1) return "file:hashes.'SHA-1'";
+  if (type == kSha256) return "file:hashes.'SHA-256'";
+  if (type == kSha512) return "file:hashes.'SHA-512'";
+  if (type == kMd5) return "file:hashes.MD5";
+  if (type == kX509Sha1) return "x509-certificate:hashes.'SHA-1'";
+  if (type == kX509Sha256) return "x509-certificate:hashes.'SHA-256'";
+  if (type == kX509Md5) return "x509-certificate:hashes.MD5";
+  if (type == kX509Serial) return "x509-certificate:serial_number";
+  if (type == kJa3) return "x-ja3:value";
+  if (type == kJa3s) return "x-ja3s:value";
+  if (type == kJa4) return "x-ja4:value";
+  if (type == kDomainSuffix) return "domain-name:value";
+  for (const auto& p : kPaths)
+    if (p.type == type) return p.path;
+  return "x-unknown:value";
+}
+
+// Walks a parsed pattern: an OR tree of observations whose comparison trees are OR trees of
+// indexable comparisons ('=' or IN on an indexed path, LIKE '%.x' on domain-name:value).
+// Returns false when some part needs the evaluator.
+bool CollectComparison(const pattern::ComparisonExpr& e, std::vector<IndicatorValue>& out) {
+  using K = pattern::ComparisonExpr::Kind;
+  if (e.kind == K::kOr) {
+    for (const auto& c : e.children)
+      if (!CollectComparison(c, out)) return false;
+    return true;
+  }
+  if (e.kind != K::kComparison) return false;
+  const pattern::Comparison& c = e.comparison;
+  if (c.negated) return false;
+  std::string path = c.path.ToString();
+  std::string_view type;
+  for (const auto& p : kPaths)
+    if (EqualsNoCase(p.path, path)) type = p.type;
+  if (type.empty()) return false;
+  if (c.op == pattern::CompareOp::kLike) {
+    if (type != kDomain || c.values.size() != 1 || c.values[0].kind != pattern::LiteralKind::kString) return false;
+    const std::string& lit = c.values[0].text;
+    if (lit.size() < 3 || lit.compare(0, 2, "%.") != 0 || lit.find_first_of("%_", 2) != std::string::npos) return false;
+    auto v = NormaliseValue(kDomainSuffix, std::string_view(lit).substr(2));
+    if (!v) return false;
+    out.push_back(std::move(*v));
+    return true;
+  }
+  if (c.op != pattern::CompareOp::kEq && c.op != pattern::CompareOp::kIn) return false;
+  if (c.values.empty()) return false;
+  for (const auto& lit : c.values) {
+    if (lit.kind != pattern::LiteralKind::kString) return false;
+    auto v = NormaliseValue(type, lit.text);
+    if (!v && (type == kIpv4 || type == kIpv6)) v = NormaliseValue(kIpv4, lit.text);
+    if (!v) return false;
+    out.push_back(std::move(*v));
+  }
+  return true;
+}
+
+bool CollectObservation(const pattern::ObservationExpr& e, std::vector<IndicatorValue>& out) {
+  using K = pattern::ObservationExpr::Kind;
+  if (e.kind == K::kSimple) return CollectComparison(e.comparison, out);
+  if (e.kind == K::kOr) {
+    for (const auto& c : e.children)
+      if (!CollectObservation(c, out)) return false;
+    return true;
+  }
+  return false;  // AND, FOLLOWEDBY, qualifiers: the evaluator's job
+}
+
+}  // namespace
+
+Result<std::vector<IndicatorValue>> ExtractIndicatorValues(std::string_view text, bool stix20) {
+  pattern::ParseOptions po;
+  po.version = stix20 ? pattern::StixVersion::k20 : pattern::StixVersion::k21;
+  auto parsed = pattern::ParsePattern(text, po);
+  if (!parsed.ok()) return parsed.status();
+  std::vector<IndicatorValue> values;
+  if (!CollectObservation(parsed->root, values)) return std::vector<IndicatorValue>();
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
+}
+
+std::string StixPatternFor(const std::vector<IndicatorValue>& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += " OR ";
+    const auto& v = values[i];
+    std::string lit;
+    if (v.type == kDomainSuffix) lit = "%.";
+    for (char c : v.value) {
+      if (c == '\'' || c == '\\') lit.push_back('\\');
+      lit.push_back(c);
+    }
+    out += "[";
+    out += PathFor(v.type);
+    out += v.type == kDomainSuffix ? " LIKE '" : " = '";
+    out += lit;
+    out += "']";
+  }
+  return out;
+}
+
+// --- ids ---
+
+Result<std::string> Uuid5(std::string_view namespace_uuid, std::string_view name) {
+  std::string ns;
+  for (char c : namespace_uuid)
+    if (c != '-') ns.push_back(c);
+  if (ns.size() != 32 || !IsHex(ns)) return Status::InvalidArgument("not a UUID: " + std::string(namespace_uuid));
+  std::string bytes;
+  for (size_t i = 0; i < 32; i += 2) bytes.push_back(static_cast<char>(std::stoi(ns.substr(i, 2), nullptr, 16)));
+  std::string digest = Sha1Raw(bytes + std::string(name));
+  digest[6] = static_cast<char>((digest[6] & 0x0F) | 0x50);
+  digest[8] = static_cast<char>((digest[8] & 0x3F) | 0x80);
+  std::string hex = HexEncode(std::string_view(digest).substr(0, 16));
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+
+std::string DeterministicId(std::string_view prefix, std::string_view key) {
+  auto u = Uuid5(kIntelNamespace, key);
+  return std::string(prefix) + "--" + (u.ok() ? *u : std::string());
+}
+
+std::string DeterministicIndicatorId(std::string_view source_id, const std::vector<IndicatorValue>& values) {
+  std::string key(source_id);
+  for (const auto& v : values) {
+    key += "|";
+    key += v.type;
+    key += "|";
+    key += v.value;
+  }
+  return DeterministicId("indicator", key);
+}
+
+}  // namespace onus::intel
