@@ -262,6 +262,7 @@ uint32_t FlowTable::Create(const DecodedPacket& p, uint32_t h, uint8_t icmp_key)
   f.service = kSvcNone;
   f.app_decided = 0;
   f.hist_len = 0;
+  f.community_id[0] = 0;
   f.in_use = true;
   IndexInsert(idx);
   uint8_t list = p.proto == kProtoTcp ? kLruTcp : p.proto == kProtoUdp ? kLruUdp : kLruOther;
@@ -409,7 +410,7 @@ void FlowTable::Dispatch(Flow& f, int dir, const DecodedPacket& p) {
           dec = MakeHttpDecoder();
         } else if (port(53)) {
           dec = MakeDnsDecoder(true);
-        } else if (port(502) && n >= 7 && d[2] == 0 && d[3] == 0) {
+        } else if (port(502) && n >= 7 && d[2] == 0 && d[3] == 0 && d[5] >= 2 && d[4] == 0) {
           dec = MakeModbusDecoder();
         } else if (port(20000) && n >= 2 && d[0] == 0x05 && d[1] == 0x64) {
           dec = MakeDnp3Decoder(true);
@@ -437,9 +438,13 @@ void FlowTable::Dispatch(Flow& f, int dir, const DecodedPacket& p) {
   }
 }
 
-void FlowTable::FillIdentity(Observation& o, const Flow& f) {
+void FlowTable::FillIdentity(Observation& o, Flow& f) {
   MakeUid(config_.uid_seed, f.ordinal, o.uid);
-  o.community_id = CommunityIdV1(f.orig_h, f.resp_h, f.proto, f.orig_p, f.resp_p);
+  if (f.community_id[0] == 0) {
+    std::string cid = CommunityIdV1(f.orig_h, f.resp_h, f.proto, f.orig_p, f.resp_p);
+    std::memcpy(f.community_id, cid.data(), std::min(cid.size(), sizeof(f.community_id)));
+  }
+  o.community_id.assign(f.community_id, strnlen(f.community_id, sizeof(f.community_id)));
   o.orig_h = f.orig_h;
   o.resp_h = f.resp_h;
   o.orig_p = f.orig_p;
@@ -557,11 +562,12 @@ void FlowTable::End(uint32_t idx) {
   cur_flow_ = saved_flow;
   cur_ts_ = saved_ts;
   cur_index_ = saved_index;
+  f.in_use = false;
+  --active_;
+  if (flushing_) return;  // Flush() drops the index and lists wholesale
   LruUnlink(idx);
   IndexErase(idx);
-  f.in_use = false;
   free_.push_back(idx);
-  --active_;
 }
 
 void FlowTable::Expire(int64_t now_ns) {
@@ -578,7 +584,13 @@ void FlowTable::Flush() {
     if (At(i).in_use) live.push_back(i);
   }
   std::sort(live.begin(), live.end(), [this](uint32_t a, uint32_t b) { return At(a).first_index < At(b).first_index; });
+  flushing_ = true;
   for (uint32_t i : live) End(i);
+  flushing_ = false;
+  std::fill(slots_.begin(), slots_.end(), kNil);
+  for (uint32_t l = 0; l < 4; ++l) head_[l] = tail_[l] = kNil;
+  free_.clear();
+  for (uint32_t i = capacity_; i > 0; --i) free_.push_back(i - 1);
 }
 
 }  // namespace onus::ingest::detail

@@ -71,6 +71,7 @@ struct Flow {
   uint8_t hist_len = 0;
   bool in_use = false;
   char history[24] = {};
+  char community_id[30] = {};  // "1:" + 28 base64 characters, computed on first use
 };
 
 class FlowTable final : private AppEmitter {
@@ -111,7 +112,7 @@ class FlowTable final : private AppEmitter {
   void AddHistory(Flow& f, int dir, char upper);
   void Dispatch(Flow& f, int dir, const DecodedPacket& p);
   int64_t TimeoutFor(uint8_t list) const;
-  void FillIdentity(Observation& o, const Flow& f);
+  void FillIdentity(Observation& o, Flow& f);
 
   // AppEmitter (the flow and packet being processed).
   bool Wants(ObservationKind k) const override { return emitter_.Wants(k); }
@@ -136,6 +137,7 @@ class FlowTable final : private AppEmitter {
   uint32_t tail_[4] = {kNil, kNil, kNil, kNil};
   size_t active_ = 0, peak_active_ = 0;
   uint64_t created_ = 0, evicted_ = 0;
+  bool flushing_ = false;
   // Context for AppEmitter calls.
   Flow* cur_flow_ = nullptr;
   int64_t cur_ts_ = 0;

@@ -124,16 +124,18 @@ void MakeUid(uint64_t seed, uint64_t ordinal, std::string& out) {
   uint64_t lo = mix(seed ^ mix(ordinal));
   uint64_t hi = mix(lo ^ 0x5bd1e995ULL) & 0xFFFFFFFFULL;  // 32 more bits: 96 in all
   static constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  out.assign(18, 'C');
-  // Base62 of the 96-bit value hi:lo, 17 digits, most significant first.
-  for (int i = 17; i >= 1; --i) {
-    // Divide the 96-bit number by 62.
-    unsigned __int128 v = (static_cast<unsigned __int128>(hi) << 64) | lo;
-    out[static_cast<size_t>(i)] = kDigits[static_cast<unsigned>(v % 62)];
-    v /= 62;
-    hi = static_cast<uint64_t>(v >> 64);
-    lo = static_cast<uint64_t>(v);
+  // 11 base62 digits hold 64 bits (62^11 > 2^64) and 6 hold 32 (62^6 > 2^32): 17 digits.
+  char buf[18];
+  buf[0] = 'C';
+  for (int i = 17; i >= 7; --i) {
+    buf[i] = kDigits[lo % 62];
+    lo /= 62;
   }
+  for (int i = 6; i >= 1; --i) {
+    buf[i] = kDigits[hi % 62];
+    hi /= 62;
+  }
+  out.assign(buf, sizeof(buf));
 }
 
 }  // namespace onus::ingest::detail

@@ -58,6 +58,7 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   detail::CaptureResync resync(info.path, info.format == InputFormat::kPcapng, pcap_is_swapped(pc.get()) != 0);
 
   FILE* fp = pcap_file(pc.get());
+  const bool pcapng = info.format == InputFormat::kPcapng;
   long offset = fp ? std::ftell(fp) : 0;
   uint64_t index = 0;
   int64_t last_sec = 0;
@@ -84,7 +85,13 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
         default:
           break;
       }
-      if (fp) offset = std::ftell(fp);
+      // Classic pcap: records are a 16-byte header + caplen (no syscall per packet); pcapng blocks
+      // vary, so ask the stream.
+      if (pcapng) {
+        if (fp) offset = std::ftell(fp);
+      } else {
+        offset += 16 + static_cast<long>(h->caplen);
+      }
       if (options.progress) options.progress->Update(stats.records, pkt.file_offset);
       if (!emitter.status().ok()) break;
       continue;

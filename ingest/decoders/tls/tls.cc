@@ -6,6 +6,10 @@
 #include <memory>
 #include <string_view>
 
+#include <openssl/evp.h>
+
+#include <charconv>
+
 #include "decoders/flow/app.h"
 #include "decoders/x509/x509.h"
 #include "onus/core/hash.h"
@@ -63,20 +67,50 @@ class Reader {
   bool ok_ = true;
 };
 
+void AppendNumber(std::string& out, unsigned v) {
+  char b[12];
+  auto r = std::to_chars(b, b + sizeof(b), v);
+  out.append(b, r.ptr);
+}
+
 void AppendJoined(std::string& out, const std::vector<uint16_t>& v, bool skip_grease) {
   bool first = true;
   for (uint16_t x : v) {
     if (skip_grease && IsGrease(x)) continue;
     if (!first) out.push_back('-');
-    out += std::to_string(x);
+    AppendNumber(out, x);
     first = false;
   }
 }
 
+constexpr char kHexDigits[] = "0123456789abcdef";
+
 void Hex4(std::string& out, uint16_t v) {
-  char b[8];
-  std::snprintf(b, sizeof(b), "%04x", v);
-  out += b;
+  out.push_back(kHexDigits[v >> 12]);
+  out.push_back(kHexDigits[(v >> 8) & 15]);
+  out.push_back(kHexDigits[(v >> 4) & 15]);
+  out.push_back(kHexDigits[v & 15]);
+}
+
+// Digests with the algorithm fetched once (OpenSSL 3 otherwise fetches it on every call), as
+// lower-case hex, truncated to `hex_chars`.
+std::string DigestHex(const char* algorithm, std::string_view data, size_t hex_chars) {
+  static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  const EVP_MD* md = std::strcmp(algorithm, "MD5") == 0 ? md5 : sha256;
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (md == nullptr || EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1) {
+    return algorithm[0] == 'M' ? Md5Hex(data).substr(0, hex_chars) : Sha256Hex(data).substr(0, hex_chars);
+  }
+  std::string hex;
+  hex.reserve(2 * len);
+  for (unsigned i = 0; i < len && hex.size() < hex_chars; ++i) {
+    hex.push_back(kHexDigits[out[i] >> 4]);
+    hex.push_back(kHexDigits[out[i] & 15]);
+  }
+  hex.resize(std::min(hex.size(), hex_chars));
+  return hex;
 }
 
 bool IsAlnum(uint8_t c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
@@ -177,7 +211,8 @@ bool ParseServerHello(const uint8_t* body, size_t len, ServerHello& sh) {
 }
 
 std::string Ja3String(const ClientHello& ch) {
-  std::string s = std::to_string(ch.legacy_version);
+  std::string s;
+  AppendNumber(s, ch.legacy_version);
   s.push_back(',');
   AppendJoined(s, ch.ciphers, true);
   s.push_back(',');
@@ -188,16 +223,17 @@ std::string Ja3String(const ClientHello& ch) {
   bool first = true;
   for (uint8_t f : ch.point_formats) {
     if (!first) s.push_back('-');
-    s += std::to_string(f);
+    AppendNumber(s, f);
     first = false;
   }
   return s;
 }
 
 std::string Ja3sString(const ServerHello& sh) {
-  std::string s = std::to_string(sh.legacy_version);
+  std::string s;
+  AppendNumber(s, sh.legacy_version);
   s.push_back(',');
-  s += std::to_string(sh.cipher);
+  AppendNumber(s, sh.cipher);
   s.push_back(',');
   AppendJoined(s, sh.extensions, true);
   return s;
@@ -254,10 +290,11 @@ std::string Ja4(const ClientHello& ch, char transport, std::string* raw) {
   a.push_back(transport);
   a += vs;
   a.push_back(ch.sni.empty() ? 'i' : 'd');
-  char counts[8];
-  std::snprintf(counts, sizeof(counts), "%02zu%02zu", std::min<size_t>(ciphers.size(), 99),
-                std::min<size_t>(ext_count, 99));
-  a += counts;
+  const size_t nc = std::min<size_t>(ciphers.size(), 99), ne = std::min<size_t>(ext_count, 99);
+  a.push_back(static_cast<char>('0' + nc / 10));
+  a.push_back(static_cast<char>('0' + nc % 10));
+  a.push_back(static_cast<char>('0' + ne / 10));
+  a.push_back(static_cast<char>('0' + ne % 10));
   if (ch.alpn.empty() || ch.alpn[0].empty()) {
     a += "00";
   } else {
@@ -267,9 +304,8 @@ std::string Ja4(const ClientHello& ch, char transport, std::string* raw) {
       a.push_back(static_cast<char>(f));
       a.push_back(static_cast<char>(l));
     } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      a.push_back(kHex[f >> 4]);
-      a.push_back(kHex[l & 15]);
+      a.push_back(kHexDigits[f >> 4]);
+      a.push_back(kHexDigits[l & 15]);
     }
   }
   std::sort(ciphers.begin(), ciphers.end());
@@ -293,9 +329,9 @@ std::string Ja4(const ClientHello& ch, char transport, std::string* raw) {
   if (raw) *raw = a + "_" + b + "_" + c;
   std::string out = a;
   out.push_back('_');
-  out += ciphers.empty() ? std::string(12, '0') : Sha256Hex(b).substr(0, 12);
+  out += ciphers.empty() ? std::string(12, '0') : DigestHex("SHA256", b, 12);
   out.push_back('_');
-  out += exts.empty() ? std::string(12, '0') : Sha256Hex(c).substr(0, 12);
+  out += exts.empty() ? std::string(12, '0') : DigestHex("SHA256", c, 12);
   return out;
 }
 
@@ -463,13 +499,13 @@ class TlsDecoder final : public AppDecoder {
       o.server_name = ch_.sni;
       o.alpn = ch_.alpn;
       o.ja3_string = Ja3String(ch_);
-      o.ja3 = Md5Hex(o.ja3_string);
+      o.ja3 = DigestHex("MD5", o.ja3_string, 32);
       o.ja4 = Ja4(ch_, 't');
     }
     if (have_sh_) {
       o.tls_version = TlsVersionName(sh_.selected_version);
       o.ja3s_string = Ja3sString(sh_);
-      o.ja3s = Md5Hex(o.ja3s_string);
+      o.ja3s = DigestHex("MD5", o.ja3s_string, 32);
     }
     if (!chain_.empty()) {
       o.cert_sha1 = chain_.front();
