@@ -55,6 +55,44 @@ inline std::span<const uint32_t> PostingSpan(const uint32_t& posting, const std:
   return {postings.data() + at + 1, postings[at]};
 }
 
+// Chunked string arena: appends never move earlier bytes (no doubling copies, no 2x capacity),
+// offsets are (chunk << 24 | position). Chunks grow from 64 KiB to 16 MiB; at most 256 chunks.
+class Arena {
+ public:
+  static constexpr uint32_t kPosBits = 24;
+  static constexpr size_t kMaxChunk = size_t{1} << kPosBits;
+  // Returns false when full (4 GiB).
+  bool Append(const char* p, size_t n, uint32_t& off) {
+    if (n >= kMaxChunk) return false;
+    if (chunks_.empty() || used_.back() + n > caps_.back()) {
+      if (chunks_.size() >= 256) return false;
+      size_t cap = caps_.empty() ? (size_t{64} << 10) : std::min(caps_.back() * 2, kMaxChunk);
+      while (cap < n) cap *= 2;
+      chunks_.emplace_back(new char[cap]);
+      caps_.push_back(cap);
+      used_.push_back(0);
+    }
+    off = static_cast<uint32_t>(((chunks_.size() - 1) << kPosBits) | used_.back());
+    std::memcpy(chunks_.back().get() + used_.back(), p, n);
+    used_.back() += n;
+    return true;
+  }
+  const char* At(uint32_t off) const { return chunks_[off >> kPosBits].get() + (off & (kMaxChunk - 1)); }
+  bool Valid(uint32_t off) const {
+    size_t c = off >> kPosBits;
+    return c < chunks_.size() && (off & (kMaxChunk - 1)) < used_[c];
+  }
+  size_t capacity() const {
+    size_t n = 0;
+    for (size_t c : caps_) n += c;
+    return n;
+  }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  std::vector<size_t> caps_, used_;
+};
+
 // Fixed-key open-addressing table (IPv4: uint32, IPv6: 16 bytes).
 template <typename Key>
 struct FixedTable {
@@ -111,12 +149,13 @@ struct StringTable {
     slots.assign(n ? TableCapacity(n) : 0, Slot{});
     mask = slots.empty() ? 0 : slots.size() - 1;
   }
-  static std::string_view KeyAt(const std::string& arena, uint32_t off) {
+  static std::string_view KeyAt(const Arena& arena, uint32_t off) {
     uint16_t len;
-    std::memcpy(&len, arena.data() + off, 2);
-    return {arena.data() + off + 2, len};
+    const char* p = arena.At(off);
+    std::memcpy(&len, p, 2);
+    return {p + 2, len};
   }
-  uint32_t Insert(const std::string& arena, uint32_t key_off) {
+  uint32_t Insert(const Arena& arena, uint32_t key_off) {
     std::string_view k = KeyAt(arena, key_off);
     uint64_t h = HashBytes(k.data(), k.size());
     uint64_t i = h & mask;
@@ -128,7 +167,7 @@ struct StringTable {
     }
     return static_cast<uint32_t>(i);
   }
-  const uint32_t* Find(const std::string& arena, std::string_view k) const {
+  const uint32_t* Find(const Arena& arena, std::string_view k) const {
     if (slots.empty()) return nullptr;
     uint64_t h = HashBytes(k.data(), k.size());
     uint64_t i = h & mask;
@@ -195,7 +234,7 @@ size_t DigestLength(ValueType t) {
 }  // namespace
 
 struct IndicatorIndex::Tables {
-  std::string arena;
+  Arena arena;
   std::vector<uint32_t> postings;
   FixedTable<uint32_t> v4;
   FixedTable<std::array<uint8_t, 16>> v6;
@@ -207,21 +246,25 @@ struct IndicatorIndex::Tables {
 struct IndicatorIndex::Builder::Impl {
   std::unique_ptr<IndicatorIndex> index{new IndicatorIndex()};
   std::unordered_map<std::string, uint32_t> interned;  // source / grade text → arena offset
+  std::unordered_map<std::string, uint32_t> source_pairs;  // "source\x1fgrade" → sources_ index
   std::vector<PendingKey> v4;
   std::vector<PendingV6> v6;
   std::vector<PendingCidr> cidr4, cidr6;
   std::vector<PendingKey> strings[kStringTables];
   std::string scratch;
 
-  std::string& arena() { return index->t_->arena; }
+  Arena& arena() { return index->t_->arena; }
+  bool full = false;
 
+  // Appends NUL-terminated text; on a full arena returns the offset of an empty text.
   uint32_t AddText(std::string_view s) {
-    auto& a = arena();
-    uint32_t off = static_cast<uint32_t>(a.size());
-    a.append(s.data(), s.size());
-    a.push_back('\0');
+    scratch_text.assign(s.data(), s.size());
+    scratch_text.push_back('\0');
+    uint32_t off = 0;
+    if (!arena().Append(scratch_text.data(), scratch_text.size(), off)) full = true;
     return off;
   }
+  std::string scratch_text;
   uint32_t Intern(const std::string& s) {
     auto it = interned.find(s);
     if (it != interned.end()) return it->second;
@@ -232,12 +275,12 @@ struct IndicatorIndex::Builder::Impl {
   // Writes a string key; returns the offset of its length prefix. The text after the prefix is
   // NUL-terminated, so it doubles as the entry's value text when the key is the canonical text.
   uint32_t AddKey(std::string_view k) {
-    auto& a = arena();
-    uint32_t off = static_cast<uint32_t>(a.size());
     uint16_t len = static_cast<uint16_t>(k.size());
-    a.append(reinterpret_cast<const char*>(&len), 2);
-    a.append(k.data(), k.size());
-    a.push_back('\0');
+    scratch_text.assign(reinterpret_cast<const char*>(&len), 2);
+    scratch_text.append(k.data(), k.size());
+    scratch_text.push_back('\0');
+    uint32_t off = 0;
+    if (!arena().Append(scratch_text.data(), scratch_text.size(), off)) full = true;
     return off;
   }
   void Reject(ValueType t, std::string_view v, std::string_view why) {
@@ -261,7 +304,7 @@ struct IndicatorIndex::Builder::Impl {
   }
 
   void AddValue(uint32_t indicator, const ValueSpec& v) {
-    if (index->entries_.size() >= kMaxEntries || arena().size() > 0xF0000000u) {
+    if (index->entries_.size() >= kMaxEntries || full) {
       Reject(v.type, v.value, "index capacity reached");
       return;
     }
@@ -345,9 +388,9 @@ struct IndicatorIndex::Builder::Impl {
           Reject(v.type, v.value, "not a hex digest of the expected length");
           return;
         }
-        std::string_view bytes(reinterpret_cast<const char*>(raw), n);
-        uint32_t key = AddKey(bytes);
-        uint32_t e = NewEntry(indicator, v, AddText(HexEncode(bytes)));
+        // The key is the lowercase hex text: it doubles as the entry's value text.
+        uint32_t key = AddKey(HexEncode(std::string_view(reinterpret_cast<const char*>(raw), n)));
+        uint32_t e = NewEntry(indicator, v, key + 2);
         strings[static_cast<int>(v.type)].push_back({key, e});
         return;
       }
@@ -448,15 +491,18 @@ uint32_t IndicatorIndex::Builder::Add(const IndicatorSpec& spec) {
   auto& idx = *impl_->index;
   Indicator ind;
   ind.id = impl_->AddText(spec.id);
-  ind.source = impl_->Intern(spec.source);
-  ind.grade = impl_->Intern(spec.grade);
-  ind.has_valid_from = spec.has_valid_from;
-  ind.has_valid_until = spec.has_valid_until;
-  ind.valid_from_ns = spec.valid_from.nanos();
-  ind.valid_until_ns = spec.valid_until.nanos();
-  ind.revoked = spec.revoked;
-  ind.confidence = static_cast<int8_t>(spec.confidence < -1 ? -1 : spec.confidence > 100 ? 100 : spec.confidence);
+  std::string pair_key = spec.source + '\x1f' + spec.grade;
+  auto it = impl_->source_pairs.find(pair_key);
+  if (it == impl_->source_pairs.end()) {
+    idx.sources_.emplace_back(impl_->Intern(spec.source), impl_->Intern(spec.grade));
+    it = impl_->source_pairs.emplace(std::move(pair_key), static_cast<uint32_t>(idx.sources_.size() - 1)).first;
+  }
+  ind.source = it->second;
+  if (spec.has_valid_from) ind.valid_from_ns = spec.valid_from.nanos();
+  if (spec.has_valid_until) ind.valid_until_ns = spec.valid_until.nanos();
   idx.indicators_.push_back(ind);
+  int conf = spec.confidence < -1 ? -1 : spec.confidence > 100 ? 100 : spec.confidence;
+  idx.flags_.push_back(static_cast<uint8_t>((spec.revoked ? 0x80 : 0) | (conf + 1)));
   uint32_t ordinal = static_cast<uint32_t>(idx.indicators_.size() - 1);
   for (const auto& v : spec.values) impl_->AddValue(ordinal, v);
   return ordinal;
@@ -498,18 +544,17 @@ Result<std::shared_ptr<const IndicatorIndex>> IndicatorIndex::Builder::Build() {
   std::vector<PendingCidr>().swap(im.cidr4);
   std::vector<PendingCidr>().swap(im.cidr6);
 
-  t.arena.shrink_to_fit();
+  if (im.full) return Status::ResourceExhausted("indicator index: text arena full (4 GiB)");
+  // No shrink_to_fit of entries/indicators: the copy would double their peak at build time.
   t.postings.shrink_to_fit();
-  im.index->entries_.shrink_to_fit();
-  im.index->indicators_.shrink_to_fit();
   std::shared_ptr<const IndicatorIndex> out(im.index.release());
   impl_ = std::make_unique<Impl>();
   return out;
 }
 
 std::string_view IndicatorIndex::text(uint32_t offset) const {
-  if (offset >= t_->arena.size()) return {};
-  return std::string_view(t_->arena.data() + offset);
+  if (!t_->arena.Valid(offset)) return {};
+  return std::string_view(t_->arena.At(offset));
 }
 
 std::span<const uint32_t> IndicatorIndex::LookupAddrExact(const IpAddress& a) const {
@@ -567,7 +612,13 @@ std::span<const uint32_t> IndicatorIndex::LookupValue(ValueType type, std::strin
       size_t n = DigestLength(type);
       uint8_t raw[32];
       if (n == 0 || !DecodeHexDigest(value, raw, n)) return {};
-      p = table.Find(t_->arena, std::string_view(reinterpret_cast<const char*>(raw), n));
+      static const char* kHex = "0123456789abcdef";
+      scratch.text.clear();
+      for (size_t i = 0; i < n; ++i) {
+        scratch.text.push_back(kHex[raw[i] >> 4]);
+        scratch.text.push_back(kHex[raw[i] & 15]);
+      }
+      p = table.Find(t_->arena, scratch.text);
       break;
     }
   }
@@ -576,15 +627,14 @@ std::span<const uint32_t> IndicatorIndex::LookupValue(ValueType type, std::strin
 
 bool IndicatorIndex::ValidAt(uint32_t ordinal, Timestamp t) const {
   const Indicator& i = indicators_[ordinal];
-  if (i.revoked) return false;
-  if (i.has_valid_from && t.nanos() < i.valid_from_ns) return false;
-  if (i.has_valid_until && t.nanos() >= i.valid_until_ns) return false;  // STIX: valid_until is exclusive
-  return true;
+  if (flags_[ordinal] & 0x80) return false;  // revoked
+  // valid_until is exclusive (STIX: "no longer considered a valid indicator" from that time).
+  return t.nanos() >= i.valid_from_ns && t.nanos() < i.valid_until_ns;
 }
 
 size_t IndicatorIndex::MemoryBytes() const {
   size_t n = t_->arena.capacity() + t_->postings.capacity() * 4 + entries_.capacity() * sizeof(IndexEntry) +
-             indicators_.capacity() * sizeof(Indicator);
+             indicators_.capacity() * sizeof(Indicator) + flags_.capacity() + sources_.capacity() * 8;
   n += t_->v4.slots.capacity() * sizeof(t_->v4.slots[0]) + t_->v6.slots.capacity() * sizeof(t_->v6.slots[0]);
   n += t_->v4_ranges.starts.capacity() * 4 + t_->v4_ranges.postings.capacity() * 4;
   n += t_->v6_ranges.starts.capacity() * 16 + t_->v6_ranges.postings.capacity() * 4;

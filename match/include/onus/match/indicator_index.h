@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -57,12 +58,15 @@ struct MatchScratch {
 
 class IndicatorIndex {
  public:
-  // The metadata of one indicator, compact (strings live in the index's arena).
+  // The metadata of one indicator, compact: 24 bytes plus one byte of flags (strings live in the
+  // index's arena; (source, grade) pairs are interned).
   struct Indicator {
-    uint32_t id = 0, source = 0, grade = 0;  // text arena offsets
-    int64_t valid_from_ns = 0, valid_until_ns = 0;
-    bool has_valid_from = false, has_valid_until = false, revoked = false;
-    int8_t confidence = -1;
+    uint32_t id = 0;      // text offset
+    uint32_t source = 0;  // index of the interned (source, grade) pair
+    int64_t valid_from_ns = std::numeric_limits<int64_t>::min();   // min: no valid_from
+    int64_t valid_until_ns = std::numeric_limits<int64_t>::max();  // max: open-ended
+    bool has_valid_from() const { return valid_from_ns != std::numeric_limits<int64_t>::min(); }
+    bool has_valid_until() const { return valid_until_ns != std::numeric_limits<int64_t>::max(); }
   };
 
   class Builder {
@@ -114,8 +118,11 @@ class IndicatorIndex {
   std::string_view text(uint32_t offset) const;
   std::string_view entry_value(uint32_t id) const { return text(entries_[id].value); }
   std::string_view indicator_id(uint32_t ordinal) const { return text(indicators_[ordinal].id); }
-  std::string_view indicator_source(uint32_t ordinal) const { return text(indicators_[ordinal].source); }
-  std::string_view indicator_grade(uint32_t ordinal) const { return text(indicators_[ordinal].grade); }
+  std::string_view indicator_source(uint32_t ordinal) const { return text(sources_[indicators_[ordinal].source].first); }
+  std::string_view indicator_grade(uint32_t ordinal) const { return text(sources_[indicators_[ordinal].source].second); }
+  bool indicator_revoked(uint32_t ordinal) const { return flags_[ordinal] & 0x80; }
+  // 0..100, or -1 when the feed gave none.
+  int indicator_confidence(uint32_t ordinal) const { return static_cast<int>(flags_[ordinal] & 0x7f) - 1; }
   // Whether the indicator is valid (inside its window and not revoked) at time t.
   bool ValidAt(uint32_t ordinal, Timestamp t) const;
 
@@ -142,6 +149,8 @@ class IndicatorIndex {
   std::unique_ptr<Tables> t_;
   std::vector<IndexEntry> entries_;
   std::vector<Indicator> indicators_;
+  std::vector<uint8_t> flags_;  // per indicator: bit 7 revoked, bits 0-6 confidence + 1 (0 = none)
+  std::vector<std::pair<uint32_t, uint32_t>> sources_;  // (source, grade) text offsets
   size_t rejected_ = 0;
   std::vector<std::string> rejected_samples_;
   size_t per_type_[kValueTypeCount] = {};

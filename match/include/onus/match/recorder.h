@@ -1,0 +1,106 @@
+// HuntRecorder: what a hunt keeps. It is the Hunter's SightingSink (sightings → case rows and
+// intel.log-style JSON lines) and an ObservationSink for the notable observations later stages
+// need one by one:
+//   - every ICS command (is_command) and a capped sample of ICS polls (per source, destination and
+//     function code: the first `ics_polls_per_key`, at most `max_ics_polls` in all);
+//   - every grid/SCADA event;
+//   - every conn whose responder is in an OT segment and whose originator is outside that segment
+//     (another site, IT, DMZ or the internet) — needs a case context.
+// Each row carries site/segment (from the context) and provenance (input id + record).
+//
+// Contract: inputs are registered in the case on their first observation (BeginInput by SHA-256)
+// and completed by Finish(). Rows are written in batched transactions (`batch_rows`); AddSighting
+// and AddObservation are INSERT OR IGNORE on their record keys, so hunting the same telemetry again
+// (e.g. with new intel) adds only what is new. JSON lines go to the `emit` callback (the CLI writes
+// them); the library never prints.
+// Thread-safety: one thread (the CaseStore's).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "onus/core/case_context.h"
+#include "onus/ingest/observation.h"
+#include "onus/match/hunt.h"
+#include "onus/store/case_store.h"
+
+namespace onus::match {
+
+struct RecorderOptions {
+  const CaseContext* context = nullptr;  // not owned; may be null
+  int64_t batch_rows = 10000;
+  size_t ics_polls_per_key = 10;
+  size_t max_ics_polls = 10000;
+  std::string now_rfc3339;  // ingest time stamp for new inputs ("" = the wall clock)
+  std::function<void(std::string_view json_line)> emit;  // may be empty
+};
+
+struct SightingSummary {
+  std::string indicator_id, value, where, site;
+  bool stale = false;
+  uint64_t count = 0;
+  Timestamp first, last;
+};
+
+struct RecorderStats {
+  uint64_t sightings = 0, stale = 0;
+  uint64_t observations_kept = 0;  // notable observations written
+  uint64_t ics_polls_dropped = 0;  // polls beyond the sample caps
+  uint64_t inputs = 0;
+};
+
+class HuntRecorder : public SightingSink, public ingest::ObservationSink {
+ public:
+  HuntRecorder(store::CaseStore& store, const IndicatorIndex& index, RecorderOptions options);
+  ~HuntRecorder() override;
+
+  Status OnSighting(const Sighting& s) override;
+  Status OnObservation(const ingest::Observation& obs) override;
+  // Registers inputs that produced no observation (so they are recorded too), commits the open
+  // batch and marks every input complete with its record count.
+  Status Finish(const std::vector<const ingest::InputInfo*>& inputs);
+
+  // Input row id for an input (0 when it has not been registered).
+  int64_t InputId(const ingest::InputInfo* info) const;
+  Result<int64_t> EnsureInput(const ingest::InputInfo& info);
+
+  const RecorderStats& stats() const { return stats_; }
+  // Aggregates per (indicator, value, where, site, stale), in first-seen order.
+  std::vector<SightingSummary> Summaries() const;
+
+ private:
+  Status EnsureTx();
+  Status Row();  // counts a row; commits and reopens the batch at batch_rows
+  Status Keep(const ingest::Observation& obs, const Location& loc);
+
+  store::CaseStore& store_;
+  const IndicatorIndex& index_;
+  RecorderOptions options_;
+  std::unique_ptr<store::Transaction> tx_;
+  int64_t rows_in_batch_ = 0;
+  struct InputState {
+    int64_t id = 0;
+    bool was_complete = false;
+    uint64_t max_record = 0;
+  };
+  std::unordered_map<const ingest::InputInfo*, InputState> inputs_;
+  const ingest::InputInfo* last_info_ = nullptr;
+  InputState* last_state_ = nullptr;
+  std::unordered_map<std::string, size_t> polls_per_key_;
+  uint64_t polls_kept_ = 0;
+  std::map<std::string, size_t> summary_index_;
+  std::vector<SightingSummary> summaries_;
+  RecorderStats stats_;
+};
+
+// The intel.log-style JSON line of a sighting (without newline). `input_id` is the case's input
+// row; `notes` are the context's infrastructure notes for the seen and indicator values.
+std::string SightingJson(const Sighting& s, const IndicatorIndex& index, const CaseContext* context);
+
+}  // namespace onus::match

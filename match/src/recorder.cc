@@ -1,0 +1,325 @@
+#include "onus/match/recorder.h"
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "onus/ingest/observation_json.h"
+
+namespace onus::match {
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+using K = ingest::ObservationKind;
+
+std::string NowRfc3339() {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
+  return FormatRfc3339(Timestamp::FromNanos(ns.count()), 6);
+}
+
+std::string InputKind(const ingest::InputInfo& info) {
+  switch (info.format) {
+    case ingest::InputFormat::kPcap: return "pcap";
+    case ingest::InputFormat::kPcapng: return "pcapng";
+    case ingest::InputFormat::kZeekTsv: return "zeek-tsv";
+    case ingest::InputFormat::kZeekJson: return "zeek-json";
+    case ingest::InputFormat::kSuricataEve: return "eve";
+    case ingest::InputFormat::kGridJsonl: return "grid";
+    default: return "unknown";
+  }
+}
+
+std::string_view MatchKind(const Sighting& s) {
+  if (s.entry == kNoEntry) return "pattern";
+  if (s.is_subnet) return "subnet";
+  if (s.via_parent) return "parent-domain";
+  return "exact";
+}
+
+// Valid UTF-8 for nlohmann (which throws on invalid UTF-8 when dumping): bytes that are not
+// printable ASCII become \xNN text, as Zeek writes them.
+std::string SafeText(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      static const char* kHex = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string SightingJson(const Sighting& s, const IndicatorIndex& index, const CaseContext* context) {
+  const ingest::Observation& o = *s.obs;
+  ordered_json j;
+  j["ts"] = FormatRfc3339(o.ts, 6);
+  j["uid"] = o.uid.empty() ? nullptr : ordered_json(SafeText(o.uid));
+  if (o.has_endpoints) {
+    j["id.orig_h"] = o.orig_h.ToString();
+    j["id.orig_p"] = o.orig_p;
+    j["id.resp_h"] = o.resp_h.ToString();
+    j["id.resp_p"] = o.resp_p;
+  } else {
+    j["id.orig_h"] = j["id.orig_p"] = j["id.resp_h"] = j["id.resp_p"] = nullptr;
+  }
+  j["seen.indicator"] = SafeText(s.seen);
+  std::string_view type = s.entry == kNoEntry ? "Intel::PATTERN" : ZeekIntelType(s.type, s.is_subnet);
+  j["seen.indicator_type"] = type;
+  j["seen.where"] = s.where;
+  j["matched"] = ordered_json::array({type});
+  j["sources"] = ordered_json::array({SafeText(index.indicator_source(s.indicator))});
+  j["indicator_id"] = SafeText(index.indicator_id(s.indicator));
+  j["indicator_value"] = SafeText(s.indicator_value);
+  j["match"] = MatchKind(s);
+  j["stale"] = s.stale;
+  const auto& ind = index.indicator(s.indicator);
+  j["grade"] = SafeText(index.indicator_grade(s.indicator));
+  int confidence = index.indicator_confidence(s.indicator);
+  j["confidence"] = confidence >= 0 ? ordered_json(confidence) : ordered_json(nullptr);
+  if (s.stale) {
+    j["validity"] = {
+        {"valid_from", ind.has_valid_from() ? ordered_json(FormatRfc3339(Timestamp::FromNanos(ind.valid_from_ns), 0))
+                                          : ordered_json(nullptr)},
+        {"valid_until", ind.has_valid_until()
+                            ? ordered_json(FormatRfc3339(Timestamp::FromNanos(ind.valid_until_ns), 0))
+                            : ordered_json(nullptr)},
+        {"revoked", index.indicator_revoked(s.indicator)}};
+  }
+  j["direction"] = s.direction.empty() ? ordered_json(nullptr) : ordered_json(s.direction);
+  j["site"] = s.location.site.empty() ? ordered_json(nullptr) : ordered_json(s.location.site);
+  j["segment"] = s.location.segment.empty() ? ordered_json(nullptr) : ordered_json(s.location.segment);
+  ordered_json notes = ordered_json::array();
+  if (context) {
+    std::vector<const InfrastructureNote*> found = context->NotesFor(std::string(s.seen));
+    if (s.entry != kNoEntry && s.indicator_value != s.seen)
+      for (const auto* n : context->NotesFor(std::string(s.indicator_value)))
+        if (std::find(found.begin(), found.end(), n) == found.end()) found.push_back(n);
+    for (const auto* n : found) {
+      ordered_json nj = {{"value", SafeText(n->value)}, {"kind", SafeText(n->kind)}, {"source", SafeText(n->source)},
+                         {"grade", SafeText(n->grade)}};
+      if (!n->country.empty()) nj["country"] = SafeText(n->country);
+      if (!n->note.empty()) nj["note"] = SafeText(n->note);
+      nj["context_line"] = n->line;
+      notes.push_back(std::move(nj));
+    }
+  }
+  j["annotations"] = std::move(notes);
+  ordered_json src;
+  src["path"] = o.src.input ? ordered_json(SafeText(o.src.input->path)) : ordered_json(nullptr);
+  src["sha256"] = o.src.input ? ordered_json(o.src.input->sha256) : ordered_json(nullptr);
+  src["record"] = o.src.record;
+  src["record_type"] = o.src.is_packet ? "packet" : "line";
+  j["src"] = std::move(src);
+  return j.dump();
+}
+
+HuntRecorder::HuntRecorder(store::CaseStore& store, const IndicatorIndex& index, RecorderOptions options)
+    : store_(store), index_(index), options_(std::move(options)) {
+  if (options_.now_rfc3339.empty()) options_.now_rfc3339 = NowRfc3339();
+  if (options_.batch_rows < 1) options_.batch_rows = 1;
+}
+
+HuntRecorder::~HuntRecorder() = default;  // an open batch rolls back (Finish() commits it)
+
+Result<int64_t> HuntRecorder::EnsureInput(const ingest::InputInfo& info) {
+  if (&info == last_info_) return last_state_->id;
+  auto it = inputs_.find(&info);
+  if (it == inputs_.end()) {
+    // BeginInput writes: keep it inside the batch transaction.
+    ONUS_RETURN_IF_ERROR(EnsureTx());
+    ONUS_ASSIGN_OR_RETURN(store::InputRow row, store_.BeginInput(info.path, info.sha256, static_cast<int64_t>(info.size),
+                                                                 InputKind(info), options_.now_rfc3339));
+    InputState st;
+    st.id = row.id;
+    st.was_complete = row.state == "complete";
+    it = inputs_.emplace(&info, st).first;
+    ++stats_.inputs;
+  }
+  last_info_ = &info;
+  last_state_ = &it->second;
+  return it->second.id;
+}
+
+int64_t HuntRecorder::InputId(const ingest::InputInfo* info) const {
+  auto it = inputs_.find(info);
+  return it == inputs_.end() ? 0 : it->second.id;
+}
+
+Status HuntRecorder::EnsureTx() {
+  if (tx_) return Status::Ok();
+  ONUS_ASSIGN_OR_RETURN(store::Transaction t, store::Transaction::Begin(store_.db()));
+  tx_ = std::make_unique<store::Transaction>(std::move(t));
+  return Status::Ok();
+}
+
+Status HuntRecorder::Row() {
+  ONUS_RETURN_IF_ERROR(EnsureTx());
+  if (++rows_in_batch_ >= options_.batch_rows) {
+    ONUS_RETURN_IF_ERROR(tx_->Commit());
+    tx_.reset();
+    rows_in_batch_ = 0;
+  }
+  return Status::Ok();
+}
+
+Status HuntRecorder::OnSighting(const Sighting& s) {
+  const ingest::Observation& o = *s.obs;
+  int64_t input_id = 0;
+  if (o.src.input) {
+    ONUS_ASSIGN_OR_RETURN(input_id, EnsureInput(*o.src.input));
+  }
+  store::SightingRow r;
+  r.indicator_id = std::string(index_.indicator_id(s.indicator));
+  r.value = std::string(s.seen);
+  r.value_type = s.entry == kNoEntry ? "pattern" : std::string(ValueTypeName(s.type));
+  r.seen_where = std::string(s.where);
+  r.ts = FormatRfc3339(o.ts, 6);
+  r.site = s.location.site;
+  r.segment = s.location.segment;
+  if (o.has_endpoints) {
+    r.orig_h = o.orig_h.ToString();
+    r.resp_h = o.resp_h.ToString();
+  }
+  r.uid = o.uid;
+  r.community_id = o.community_id;
+  r.stale = s.stale;
+  r.input_id = input_id;
+  r.record = static_cast<int64_t>(o.src.record);
+  r.record_type = o.src.is_packet ? "packet" : "line";
+  ONUS_RETURN_IF_ERROR(EnsureTx());
+  ONUS_RETURN_IF_ERROR(store_.AddSighting(r));
+  ONUS_RETURN_IF_ERROR(Row());
+  ++stats_.sightings;
+  if (s.stale) ++stats_.stale;
+
+  std::string key = r.indicator_id + '\x1f' + r.value + '\x1f' + r.seen_where + '\x1f' + r.site + (s.stale ? "\x1fS" : "");
+  auto it = summary_index_.find(key);
+  if (it == summary_index_.end()) {
+    SightingSummary sum;
+    sum.indicator_id = r.indicator_id;
+    sum.value = r.value;
+    sum.where = r.seen_where;
+    sum.site = r.site;
+    sum.stale = s.stale;
+    sum.first = sum.last = o.ts;
+    it = summary_index_.emplace(std::move(key), summaries_.size()).first;
+    summaries_.push_back(std::move(sum));
+  }
+  SightingSummary& sum = summaries_[it->second];
+  ++sum.count;
+  if (o.ts < sum.first) sum.first = o.ts;
+  if (o.ts > sum.last) sum.last = o.ts;
+
+  if (options_.emit) options_.emit(SightingJson(s, index_, options_.context));
+  return Status::Ok();
+}
+
+Status HuntRecorder::Keep(const ingest::Observation& obs, const Location& loc) {
+  int64_t input_id = 0;
+  if (obs.src.input) {
+    ONUS_ASSIGN_OR_RETURN(input_id, EnsureInput(*obs.src.input));
+  }
+  store::ObservationRow r;
+  std::string_view kind_name;
+  switch (obs.kind) {
+    case K::kIcs: kind_name = "ics"; break;
+    case K::kGrid: kind_name = "grid"; break;
+    default: kind_name = "conn"; break;
+  }
+  r.kind = std::string(kind_name);
+  r.ts = FormatRfc3339(obs.ts, 6);
+  r.site = loc.site;
+  r.segment = loc.segment;
+  if (obs.has_endpoints) {
+    r.orig_h = obs.orig_h.ToString();
+    r.resp_h = obs.resp_h.ToString();
+    r.resp_p = obs.resp_p;
+  }
+  r.proto = obs.proto;
+  r.json = ingest::ToJsonLine(obs);
+  while (!r.json.empty() && r.json.back() == '\n') r.json.pop_back();
+  r.input_id = input_id;
+  r.record = static_cast<int64_t>(obs.src.record);
+  r.record_type = obs.src.is_packet ? "packet" : "line";
+  ONUS_RETURN_IF_ERROR(EnsureTx());
+  ONUS_RETURN_IF_ERROR(store_.AddObservation(r));
+  ++stats_.observations_kept;
+  return Row();
+}
+
+Status HuntRecorder::OnObservation(const ingest::Observation& obs) {
+  if (obs.src.input) {
+    ONUS_ASSIGN_OR_RETURN(int64_t id, EnsureInput(*obs.src.input));
+    (void)id;
+    if (obs.src.record > last_state_->max_record) last_state_->max_record = obs.src.record;
+  }
+  const CaseContext* ctx = options_.context;
+  switch (obs.kind) {
+    case K::kGrid: {
+      Location loc;
+      if (ctx) {
+        if (!obs.site.empty()) loc.site = obs.site;
+        if (!obs.console.empty()) {
+          auto ip = IpAddress::Parse(obs.console);
+          if (ip.ok()) {
+            Location c = ctx->Locate(*ip);
+            if (c.found() && (loc.site.empty() || c.site == loc.site)) loc = c;
+          }
+        }
+      } else {
+        loc.site = obs.site;
+      }
+      return Keep(obs, loc);
+    }
+    case K::kIcs: {
+      Location loc = ctx && obs.has_endpoints ? ctx->Locate(obs.resp_h) : Location();
+      if (ctx && !loc.found() && obs.has_endpoints) loc = ctx->Locate(obs.orig_h);
+      if (!obs.is_command) {
+        std::string key = obs.orig_h.ToString() + '>' + obs.resp_h.ToString() + '#' + std::to_string(obs.function_code);
+        size_t& n = polls_per_key_[key];
+        if (n >= options_.ics_polls_per_key || polls_kept_ >= options_.max_ics_polls) {
+          ++stats_.ics_polls_dropped;
+          return Status::Ok();
+        }
+        ++n;
+        ++polls_kept_;
+      }
+      return Keep(obs, loc);
+    }
+    case K::kConn: {
+      if (!ctx || !obs.has_endpoints) return Status::Ok();
+      Location resp = ctx->Locate(obs.resp_h);
+      if (resp.segment_kind != "ot") return Status::Ok();
+      Location orig = ctx->Locate(obs.orig_h);
+      if (orig.found() && orig.site == resp.site && orig.segment == resp.segment) return Status::Ok();
+      return Keep(obs, resp);
+    }
+    default: return Status::Ok();
+  }
+}
+
+Status HuntRecorder::Finish(const std::vector<const ingest::InputInfo*>& inputs) {
+  for (const auto* info : inputs)
+    if (info) {
+      ONUS_ASSIGN_OR_RETURN(int64_t id, EnsureInput(*info));
+      (void)id;
+    }
+  ONUS_RETURN_IF_ERROR(EnsureTx());
+  for (auto& [info, st] : inputs_)
+    if (!st.was_complete) ONUS_RETURN_IF_ERROR(store_.CompleteInput(st.id, static_cast<int64_t>(st.max_record)));
+  ONUS_RETURN_IF_ERROR(tx_->Commit());
+  tx_.reset();
+  rows_in_batch_ = 0;
+  return Status::Ok();
+}
+
+std::vector<SightingSummary> HuntRecorder::Summaries() const { return summaries_; }
+
+}  // namespace onus::match
