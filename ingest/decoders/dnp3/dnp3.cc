@@ -133,6 +133,7 @@ class Dnp3Decoder final : public AppDecoder {
     failed_[dir] = true;
   }
   bool Done() const override { return tcp_ ? failed_[0] && failed_[1] : false; }
+  bool Failed() const override { return Done(); }
 
  private:
   // Decodes complete frames; returns the bytes consumed. On a bad header sets *failed (TCP) or

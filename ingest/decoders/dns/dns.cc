@@ -268,9 +268,8 @@ class DnsDecoder final : public AppDecoder {
     pending_.clear();
   }
 
-  bool Done() const override {
-    return pending_.empty() && buf_[0].empty() && buf_[1].empty();
-  }
+  bool Done() const override { return pending_.empty() && buf_[0].empty() && buf_[1].empty(); }
+  bool Failed() const override { return failed_[0] && failed_[1]; }
 
  private:
   struct Pending {

@@ -50,6 +50,12 @@ class AppDecoder {
   virtual void OnEnd(AppEmitter& e) { (void)e; }
   // True once the decoder wants no more data; the flow table then frees it and its buffers.
   virtual bool Done() const = 0;
+  // With Done(): the stream is not this protocol (or is beyond repair); the flow stops decoding.
+  // Otherwise a flow whose service is known re-creates the decoder on its next payload.
+  virtual bool Failed() const { return false; }
+  // Called on a decoder re-created mid-stream (after an earlier one was Done): the next bytes may
+  // be in the middle of a message, so it should look for the next message start quietly.
+  virtual void Resume() {}
 };
 
 // Factories, one per protocol folder.

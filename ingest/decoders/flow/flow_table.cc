@@ -421,6 +421,7 @@ void FlowTable::Dispatch(Flow& f, int dir, const DecodedPacket& p) {
     }
     f.app_decided = 1;
     if (!dec) return;
+    if (f.service != kSvcNone) dec->Resume();
     f.app = std::make_unique<AppSlot>();
     f.app->dec = std::move(dec);
   }
@@ -432,9 +433,10 @@ void FlowTable::Dispatch(Flow& f, int dir, const DecodedPacket& p) {
     a.dec->OnData(dir, p.payload, p.payload_len, *this);
   }
   if (a.dec->Done()) {
+    // Protocols carried message after message may start again on the next payload; TLS is over,
+    // and so is a stream that turned out not to be its protocol.
+    f.app_decided = (f.service == kSvcNone || f.service == kSvcSsl || a.dec->Failed()) ? 1 : 0;
     f.app.reset();
-    // Protocols carried message after message may start again on the next payload; TLS is over.
-    f.app_decided = (f.service == kSvcNone || f.service == kSvcSsl) ? 1 : 0;
   }
 }
 

@@ -158,9 +158,12 @@ class HttpDecoder final : public AppDecoder {
   }
 
   bool Done() const override {
-    auto idle = [](const Side& s) { return s.failed || (s.state == kHead && s.buf.empty()); };
+    if (side_[0].failed || side_[1].failed) return true;
+    auto idle = [](const Side& s) { return s.state == kHead && s.buf.empty() && !s.resync; };
     return pending_.empty() && idle(side_[0]) && idle(side_[1]);
   }
+  bool Failed() const override { return side_[0].failed || side_[1].failed; }
+  void Resume() override { side_[0].resync = side_[1].resync = true; }
 
  private:
   enum State : uint8_t { kHead, kBody, kChunkSize, kChunkEnd, kTrailers, kBodyUntilClose };

@@ -144,12 +144,14 @@ class Iec104Decoder final : public AppDecoder {
       }
       long l = Iec104FrameLength(p + off, n - off);
       if (l < 0) {
-        e.Anomaly("iec104_bad_apci");
+        if (!in_garbage_[dir]) e.Anomaly("iec104_bad_apci");  // once per run of garbage
+        in_garbage_[dir] = true;
         resync_[dir] = true;
         ++off;
         continue;
       }
       if (l == 0) break;
+      in_garbage_[dir] = false;
       Frame(p + off, static_cast<size_t>(l), e);
       off += static_cast<size_t>(l);
     }
@@ -187,6 +189,7 @@ class Iec104Decoder final : public AppDecoder {
     e.Commit();
   }
   bool resync_[2] = {false, false};
+  bool in_garbage_[2] = {false, false};
   std::vector<uint8_t> buf_[2];
 };
 

@@ -108,6 +108,7 @@ class ModbusDecoder final : public AppDecoder {
   }
   // Kept for the flow's life (ICS flows are few and long; re-creating per packet would allocate).
   bool Done() const override { return failed_[0] && failed_[1]; }
+  bool Failed() const override { return Done(); }
 
  private:
   void Frame(int dir, const uint8_t* p, size_t n, AppEmitter& e) {

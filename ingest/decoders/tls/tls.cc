@@ -190,9 +190,11 @@ bool ParseServerHello(const uint8_t* body, size_t len, ServerHello& sh) {
   sh.legacy_version = r.U16();
   sh.selected_version = sh.legacy_version;
   r.Bytes(32);
-  r.Bytes(r.U8());
+  // TLS 1.3 drafts (0x7fNN in the version field) had no session id or compression method.
+  const bool draft13 = (sh.legacy_version >> 8) == 0x7F;
+  if (!draft13) r.Bytes(r.U8());
   sh.cipher = r.U16();
-  r.U8();  // compression
+  if (!draft13) r.U8();  // compression
   if (!r.ok()) return false;
   if (r.left() == 0) return true;
   Reader ex = r.Sub(r.U16());
@@ -251,6 +253,7 @@ std::string TlsVersionName(uint16_t v) {
     case 0xFEFD: return "DTLSv12";
     case 0xFEFC: return "DTLSv13";
     default: {
+      if ((v >> 8) == 0x7F) return "TLSv13-draft" + std::to_string(v & 0xFF);
       std::string s = "0x";
       Hex4(s, v);
       return s;
@@ -443,7 +446,9 @@ class TlsDecoder final : public AppDecoder {
               ch_ts_ = e.packet_ts();
               ch_index_ = e.packet_index();
             }
-            if (sh_.selected_version == 0x0304) Finish(e);  // the rest is encrypted
+            if (sh_.selected_version == 0x0304 || (sh_.selected_version >> 8) == 0x7F) {
+              Finish(e);  // TLS 1.3 (or a draft of it): the rest is encrypted
+            }
           } else {
             e.Anomaly("tls_malformed_server_hello");
           }

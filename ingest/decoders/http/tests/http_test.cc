@@ -67,6 +67,20 @@ TEST(Http, PipelinedKeepAliveWithChunkedAndSplitHeads) {
   EXPECT_EQ(run.sink.Of(ObservationKind::kConn)[0].service, "http");
 }
 
+// Regression: a gap inside a 142 KB response body used to re-create the decoder on every later
+// segment, each reporting the body bytes as a bad start line.
+TEST(Http, GapInsideABodyIsQuiet) {
+  CaptureRun run;
+  RunCapture(SharedPcap("malware_c2/suricata-verify/bug-4953/file76.pcap"), run);
+  ASSERT_TRUE(run.status.ok());
+  EXPECT_EQ(run.stats.malformed, 0u);
+  auto http = run.sink.Of(ObservationKind::kHttp);
+  ASSERT_EQ(http.size(), 2u);  // tshark: two POSTs
+  EXPECT_EQ(http[0].method, "POST");
+  EXPECT_EQ(http[0].status_code, 200);
+  EXPECT_EQ(http[0].response_body_len, 142628u);
+}
+
 TEST(Http, OverlongHeadIsAnAnomaly) {
   std::string req = "GET / HTTP/1.1\r\nX: " + std::string(kMaxHttpHead + 10, 'a') + "\r\n\r\n";
   PcapWriter w;

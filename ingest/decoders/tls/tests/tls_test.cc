@@ -83,6 +83,24 @@ TEST(Tls, ServerHelloJa3s) {
   EXPECT_EQ(TlsVersionName(sh.selected_version), "TLSv13");
 }
 
+TEST(Tls, Tls13DraftServerHelloHasNoSessionId) {
+  // Draft 16: version 0x7f10, random, cipher, extensions (no session id, no compression).
+  std::string b = Be16(0x7F10) + std::string(32, '\x33') + Be16(0x1301);
+  std::string exts = Ext(40, std::string(4, '\0'));
+  b += Be16(static_cast<uint16_t>(exts.size())) + exts;
+  ServerHello sh;
+  ASSERT_TRUE(ParseServerHello(reinterpret_cast<const uint8_t*>(b.data()), b.size(), sh));
+  EXPECT_EQ(sh.cipher, 0x1301);
+  EXPECT_EQ(TlsVersionName(sh.selected_version), "TLSv13-draft16");
+  capture_testing::CaptureRun run;
+  capture_testing::RunCapture(capture_testing::SharedPcap("mixed/zeek/tls/tls13draft16-ff52.a01.pcap"), run);
+  ASSERT_TRUE(run.status.ok());
+  EXPECT_EQ(run.stats.malformed, 0u);
+  auto tls = run.sink.Of(ObservationKind::kTls);
+  ASSERT_FALSE(tls.empty());
+  EXPECT_EQ(tls[0].tls_version, "TLSv13-draft16");
+}
+
 // nDPI's expected output (*.pcap.out beside the captures) holds JA3C, JA4 and JA3S per flow.
 TEST(Tls, FingerprintsAgreeWithNdpi) {
   const std::regex sni_re(R"(\[Hostname/SNI: ([^\]]+)\])"), ja3_re(R"(\[JA3C: ([0-9a-f]{32})\])"),
