@@ -274,6 +274,36 @@ TEST(CaptureBadInput, CorruptedRecordHeaderIsSkipped) {
   EXPECT_EQ(run.sink.Of(ObservationKind::kConn).size(), 19u);
 }
 
+TEST(CaptureBadInput, CorruptedPcapngBlockIsSkipped) {
+  std::string bytes = ReadAll(SharedPcap("malware_c2/nDPI/malware.pcap"));
+  ASSERT_EQ(bytes.substr(0, 4), std::string("\x0a\x0d\x0d\x0a", 4));
+  auto u32 = [&](size_t at) {
+    return static_cast<uint32_t>(static_cast<uint8_t>(bytes[at])) | static_cast<uint32_t>(static_cast<uint8_t>(bytes[at + 1])) << 8 |
+           static_cast<uint32_t>(static_cast<uint8_t>(bytes[at + 2])) << 16 | static_cast<uint32_t>(static_cast<uint8_t>(bytes[at + 3])) << 24;
+  };
+  // Walk the blocks to the 20th enhanced packet block and break its length field.
+  size_t off = 0;
+  int epbs = 0;
+  while (off + 8 <= bytes.size()) {
+    if (u32(off) == 6 && ++epbs == 20) break;
+    off += u32(off + 4);
+  }
+  ASSERT_EQ(epbs, 20);
+  bytes[off + 4] = '\x03';  // not a multiple of 4 and far too short
+  bytes[off + 5] = '\0';
+  bytes[off + 6] = '\0';
+  bytes[off + 7] = '\0';
+  const std::string path = TempPath("cap_corrupt_block.pcapng");
+  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  CaptureRun whole, run;
+  RunCapture(SharedPcap("malware_c2/nDPI/malware.pcap"), whole);
+  RunCapture(path, run);
+  ASSERT_TRUE(run.status.ok()) << run.status.ToString();
+  EXPECT_EQ(run.info.format, InputFormat::kPcapng);
+  EXPECT_EQ(run.stats.malformed, 1u);
+  EXPECT_EQ(run.stats.records, whole.stats.records - 1);  // only the damaged block is lost
+}
+
 TEST(CaptureBadInput, SnaplenCutPacketsStillCountBytes) {
   PcapWriter w(1, 60);
   std::string payload(500, 'p');
