@@ -580,14 +580,15 @@ void FlowTable::Expire(int64_t now_ns) {
 }
 
 void FlowTable::Flush() {
-  std::vector<uint32_t> live;
+  // (first packet, flow) pairs sorted contiguously: no pointer chasing in the comparisons.
+  std::vector<std::pair<uint64_t, uint32_t>> live;
   live.reserve(active_);
   for (uint32_t i = 0; i < capacity_; ++i) {
-    if (At(i).in_use) live.push_back(i);
+    if (At(i).in_use) live.emplace_back(At(i).first_index, i);
   }
-  std::sort(live.begin(), live.end(), [this](uint32_t a, uint32_t b) { return At(a).first_index < At(b).first_index; });
+  std::sort(live.begin(), live.end());
   flushing_ = true;
-  for (uint32_t i : live) End(i);
+  for (auto& [first, i] : live) End(i);
   flushing_ = false;
   std::fill(slots_.begin(), slots_.end(), kNil);
   for (uint32_t l = 0; l < 4; ++l) head_[l] = tail_[l] = kNil;
