@@ -20,9 +20,9 @@
 // - CDN/cloud destinations (case-context notes or config) are never dropped: their findings carry
 //   "destination_class" in detail and a lowered score. Never-lists (allow) suppress a destination
 //   and count it in Stats; always-lists raise every finding that touches them to at least "high".
-// Memory: bounded by the number of pairs, not records: per pair ~120 bytes plus 16 bytes per stored
+// Memory: bounded by the number of pairs, not records: per pair ~200 bytes plus 20 bytes per stored
 // connection sample, and samples are stored only up to `strobe_connections_per_day` per pair and
-// day (a pair above it is a strobe: counted, not stored). So memory <= pairs x (120 + 16 x min(records
+// day (a pair above it is a strobe: counted, not stored). So memory <= pairs x (200 + 20 x min(records
 // of the pair, days x strobe cap)). See analytics/README.md for measured figures.
 // Thread-safety: an Analyzer belongs to one thread; its config is immutable and shareable.
 #pragma once
@@ -81,6 +81,12 @@ struct AnalyticsConfig {
   double beacon_min_score = 0.7;              // report beacons at or above this score
   // Multi-day view: on by default when the data spans >= multi_day_min_days days.
   int multi_day_min_days = 3;
+  // ...and for pairs with at least this many connections per day of data on average: below it a
+  // once-a-day job and a once-a-day beacon cannot be told apart by shape, and a handful of
+  // timestamps makes every sub-score look perfect.
+  double multi_day_min_per_day = 2.0;
+  // ...and with at least this many connections in all: quartiles and MAD of fewer intervals are noise.
+  uint64_t multi_day_min_connections = 20;
 
   uint64_t strobe_connections_per_day = 86400;  // RITA's strobe threshold (per pair and day)
   double long_connection_seconds = 3600;        // total duration of a pair's connections
@@ -89,7 +95,7 @@ struct AnalyticsConfig {
   // Rare destination: an external destination contacted by at most this share of the internal
   // sources seen (and by at most rare_max_sources of them), with at least rare_min_connections.
   double rare_max_share = 0.02;
-  uint64_t rare_max_sources = 2;
+  uint64_t rare_max_sources = 5;
   uint64_t rare_min_connections = 10;
   // Exfiltration-sized upload: one connection sending >= exfil_min_bytes and >= exfil_factor x the
   // pair's median upload.
