@@ -74,7 +74,7 @@ void TcpReassembler::Feed(int dir, uint32_t seq, bool syn, const uint8_t* data, 
   dec.OnGap(dir, e);
   // Deliver held segments that come before this one, in order, each after a gap.
   std::sort(held_.begin(), held_.end(),
-            [this](const Segment& a, const Segment& b) { return static_cast<int32_t>(a.seq - b.seq) < 0; });
+            [](const Segment& a, const Segment& b) { return static_cast<int32_t>(a.seq - b.seq) < 0; });
   std::vector<Segment> held;
   held.swap(held_);
   held_bytes_ = 0;
