@@ -30,7 +30,7 @@ asan: deps
 	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 1200
 
 bench: deps
-	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DONUS_BUILD_TESTS=OFF
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DONUS_BUILD_TESTS=OFF -DONUS_BUILD_BENCH=ON
 	cmake --build build-bench -j $(JOBS)
 	@scripts/bench build-bench
 
