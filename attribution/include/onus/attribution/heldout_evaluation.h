@@ -1,0 +1,70 @@
+// Held-out evaluation of the actor model on a catalogue (issue 7, "What it must show").
+//
+// Protocol (deterministic; see attribution/eval/README.md):
+//  1. For each group, the report (citation source_name) that supports most of its `uses` relations
+//     is held out (ties: smallest name). Groups are skipped when that report supports fewer than
+//     min_heldout relations, or when fewer than min_remaining relations remain without it.
+//  2. Cases from the held-out targets: full (all), half (a seeded half), noisy (the half plus three
+//     random techniques and one of the ten most widely used tools).
+//  3. Closed set: attribute against the catalogue without that report's support for the group
+//     (Catalogue::WithoutCitation). Open set: against the catalogue without the group at all.
+//  4. Calibration (temperature τ and P(UNKNOWN) prior ≥ 0.2) is cross-fitted: groups are split in
+//     two folds by index parity; each fold's cases are scored with constants fitted (minimum
+//     negative log-likelihood on a grid) on the other fold only. Never on the test cases themselves.
+//  5. The tempered naive Bayes baseline is scored on the same cases in the same run.
+// Thread-safety: a pure function of its inputs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "onus/attribution/actor_model.h"
+#include "onus/attribution/catalogue.h"
+
+namespace onus::attribution {
+
+struct HeldoutOptions {
+  uint32_t min_heldout = 5;     // relations the held-out report must support
+  uint32_t min_remaining = 10;  // relations the group must keep without it
+  uint64_t seed = 20251113;     // case sampling
+  uint32_t max_groups = 0;      // 0 = all eligible groups; else the first N (deterministic subset)
+  ActorModelParams params;      // structural constants (τ and prior_unknown are fitted per fold)
+};
+
+struct VariantMetrics {
+  std::string variant;           // "full", "half", "noisy", "all"
+  uint32_t cases = 0;            // closed-set cases (open-set has the same number)
+  double top1 = 0, top5 = 0;     // closed set, rank of the true group among named groups
+  double ece_closed = 0;         // closed set: confidence = posterior of the top named group
+  double ece_mixture = 0;        // closed + open: top hypothesis incl. UNKNOWN (truth UNKNOWN in open set)
+  double named_closed = 0;       // verdict supported, closed set
+  double wrong_closed = 0;       // supported and not the true group, closed set
+  double named_open = 0;         // supported in the open set (always wrong)
+  double wrong_all = 0;          // wrongly named / all cases (closed + open)
+};
+
+struct ModelReport {
+  std::string model;             // "actor_model" or "naive_bayes_baseline"
+  std::vector<VariantMetrics> variants;  // full, half, noisy, all
+  std::vector<std::pair<double, double>> fitted;  // per fold: (τ, prior_unknown)
+};
+
+struct HeldoutReport {
+  uint32_t groups_total = 0;
+  uint32_t groups_evaluated = 0;
+  std::vector<std::string> groups;  // ATT&CK ids (or STIX ids) of the evaluated groups, in order
+  ModelReport model;
+  ModelReport baseline;
+};
+
+// Runs the whole evaluation. Errors only for unusable options (e.g. no eligible group).
+Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const HeldoutOptions& options);
+
+// A fixed-width text table of both models side by side (what the eval program prints).
+std::string FormatHeldoutReport(const HeldoutReport& report);
+
+// Expected calibration error with `bins` equal-width bins over (confidence, correct) pairs.
+double ExpectedCalibrationError(const std::vector<std::pair<double, bool>>& pairs, int bins = 10);
+
+}  // namespace onus::attribution

@@ -1,0 +1,225 @@
+#include "onus/attribution/actor_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_set>
+
+namespace onus::attribution {
+
+namespace {
+
+bool Contains(const std::vector<uint32_t>& sorted, uint32_t v) {
+  return std::binary_search(sorted.begin(), sorted.end(), v);
+}
+
+void SortUnique(std::vector<uint32_t>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+bool Positive(double x) { return std::isfinite(x) && x > 0; }
+
+}  // namespace
+
+std::string_view ActorVerdictName(ActorVerdict v) {
+  switch (v) {
+    case ActorVerdict::kSupported: return "supported";
+    case ActorVerdict::kNotSupported: return "not_supported";
+    case ActorVerdict::kNotAssessable: return "not_assessable";
+  }
+  return "?";
+}
+
+Status ActorModelParams::Validate() const {
+  if (!Positive(shrinkage)) return Status::InvalidArgument("actor model: shrinkage must be > 0");
+  if (!(family_gain >= 0 && family_gain <= 1)) return Status::InvalidArgument("actor model: family_gain must be in [0,1]");
+  for (double k : {k_family, k_software_technique, k_miss_technique, k_miss_software}) {
+    if (!Positive(k) || k > 1) return Status::InvalidArgument("actor model: k_* constants must be in (0,1]");
+  }
+  if (!Positive(temper_technique) || !Positive(temper_software) || !Positive(temperature)) {
+    return Status::InvalidArgument("actor model: tempers and temperature must be > 0");
+  }
+  if (!(breadth >= 0) || !std::isfinite(breadth)) return Status::InvalidArgument("actor model: breadth must be >= 0");
+  if (!(prior_unknown >= 0.2 && prior_unknown < 1)) {
+    return Status::InvalidArgument("actor model: prior_unknown must be in [0.2, 1) (evidence-model.md)");
+  }
+  return Status::Ok();
+}
+
+EvidenceClass ActorModel::ClassOf(const CatalogueEntry& target) {
+  return IsSoftware(target.kind) ? EvidenceClass::kSoftware : EvidenceClass::kTechnique;
+}
+
+Result<ActorModel> ActorModel::Compile(std::shared_ptr<const Catalogue> catalogue, ActorModelParams params) {
+  if (!catalogue) return Status::InvalidArgument("actor model: no catalogue");
+  ONUS_RETURN_IF_ERROR(params.Validate());
+  ActorModel m;
+  m.catalogue_ = std::move(catalogue);
+  m.params_ = params;
+  const Catalogue& cat = *m.catalogue_;
+  const size_t nt = cat.targets().size();
+  m.groups_ = static_cast<uint32_t>(cat.groups().size());
+  m.n_users_.assign(nt, 0);
+  m.profile_.assign(m.groups_, {});
+  m.families_.assign(m.groups_, {});
+  m.sw_tech_.assign(m.groups_, {});
+  m.family_users_.assign(nt, 0);
+  m.family_of_.assign(nt, -1);
+  for (uint32_t t = 0; t < nt; ++t) {
+    if (cat.targets()[t].kind != CatalogueKind::kAttackPattern) continue;
+    auto p = cat.ParentTechnique(t);
+    m.family_of_[t] = static_cast<int32_t>(p ? *p : t);
+  }
+  for (const UsesRelation& u : cat.uses()) {
+    m.profile_[u.group].push_back(u.target);
+    if (m.family_of_[u.target] >= 0) m.families_[u.group].push_back(static_cast<uint32_t>(m.family_of_[u.target]));
+  }
+  // Techniques of each group's software (malware/tool `uses` attack-pattern).
+  std::vector<std::vector<uint32_t>> techniques_of(nt);
+  for (const auto& [sw, tech] : cat.software_techniques()) techniques_of[sw].push_back(tech);
+  for (uint32_t g = 0; g < m.groups_; ++g) {
+    SortUnique(m.profile_[g]);
+    SortUnique(m.families_[g]);
+    for (uint32_t t : m.profile_[g]) {
+      ++m.n_users_[t];
+      for (uint32_t tech : techniques_of[t]) m.sw_tech_[g].push_back(tech);
+    }
+    for (uint32_t f : m.families_[g]) ++m.family_users_[f];
+    SortUnique(m.sw_tech_[g]);
+  }
+  for (uint32_t g = 0; g < m.groups_; ++g) m.weighable_ += m.profile_[g].empty() ? 0 : 1;
+  m.log_profile_size_.resize(m.groups_);
+  for (uint32_t g = 0; g < m.groups_; ++g) m.log_profile_size_[g] = std::log1p(static_cast<double>(m.profile_[g].size()));
+  return m;
+}
+
+bool ActorModel::GroupUses(uint32_t group, uint32_t target) const {
+  return group < groups_ && Contains(profile_[group], target);
+}
+
+double ActorModel::LogLikelihoodRatio(uint32_t target, int32_t group) const {
+  if (group < 0 || static_cast<uint32_t>(group) >= groups_ || target >= n_users_.size()) return 0.0;
+  const auto g = static_cast<uint32_t>(group);
+  // K counts groups that can be weighed (non-empty profile); the base rate is shrunk toward 1/2
+  // by `shrinkage` pseudo-counts on both sides.
+  const double k = static_cast<double>(weighable_);
+  const double a = params_.shrinkage;
+  if (Contains(profile_[g], target)) {
+    return -std::log((n_users_[target] + a) / (k + 2 * a));
+  }
+  const bool software = IsSoftware(catalogue_->targets()[target].kind);
+  if (!software) {
+    const int32_t fam = family_of_[target];
+    if (fam >= 0 && Contains(families_[g], static_cast<uint32_t>(fam))) {
+      const double pf = (family_users_[fam] + a) / (k + 2 * a);
+      return params_.family_gain * -std::log(pf) + std::log(params_.k_family);
+    }
+    if (Contains(sw_tech_[g], target)) return std::log(params_.k_software_technique);
+    return std::log(params_.k_miss_technique);
+  }
+  return std::log(params_.k_miss_software);
+}
+
+ActorModel::Scored ActorModel::Score(std::span<const ActorEvidence> items) const {
+  Scored out;
+  // De-duplicate: the first occurrence of a target wins; later ones are repetitions.
+  std::vector<double> weight;
+  std::unordered_set<uint32_t> seen;
+  for (const ActorEvidence& e : items) {
+    if (e.target >= n_users_.size() || !(e.weight > 0)) continue;
+    if (!seen.insert(e.target).second) {
+      ++out.repeated;
+      continue;
+    }
+    out.targets.push_back(e.target);
+    weight.push_back(std::min(1.0, e.weight));
+  }
+  out.hypotheses.reserve(weighable_ + 1);
+  for (uint32_t g = 0; g < groups_; ++g) {
+    if (profile_[g].empty()) continue;  // a group with no known use cannot be weighed
+    double tech = 0, soft = 0;
+    for (size_t i = 0; i < out.targets.size(); ++i) {
+      const uint32_t t = out.targets[i];
+      const double l = weight[i] * LogLikelihoodRatio(t, static_cast<int32_t>(g));
+      if (IsSoftware(catalogue_->targets()[t].kind)) soft += l;
+      else tech += l;
+    }
+    const double ev = out.targets.empty() ? 0.0
+        : tech / params_.temper_technique + soft / params_.temper_software - params_.breadth * log_profile_size_[g];
+    out.hypotheses.push_back({static_cast<int32_t>(g), ev, 0.0, 0.0});
+  }
+  out.hypotheses.push_back({-1, 0.0, 0.0, 0.0});
+  return out;
+}
+
+ActorAssessment ActorModel::Assess(std::span<const ActorEvidence> items) const {
+  return Decide(Score(items), params_.temperature, params_.prior_unknown);
+}
+
+ActorAssessment ActorModel::Decide(const Scored& scored, double temperature, double prior_unknown) const {
+  ActorAssessment out;
+  out.items_used = scored.targets.size();
+  out.items_repeated = scored.repeated;
+  out.hypotheses = scored.hypotheses;
+  const size_t named_count = out.hypotheses.empty() ? 0 : out.hypotheses.size() - 1;
+  const double log_prior_unknown = std::log(prior_unknown);
+  const double log_prior_group =
+      named_count == 0 ? 0.0 : std::log((1.0 - prior_unknown) / static_cast<double>(named_count));
+  for (auto& h : out.hypotheses) {
+    h.log_score = h.group < 0 ? log_prior_unknown : log_prior_group + h.evidence / temperature;
+  }
+  double mx = -std::numeric_limits<double>::infinity();
+  for (const auto& h : out.hypotheses) mx = std::max(mx, h.log_score);
+  double z = 0;
+  for (const auto& h : out.hypotheses) z += std::exp(h.log_score - mx);
+  for (auto& h : out.hypotheses) h.posterior = std::exp(h.log_score - mx) / z;
+
+  const auto& groups = catalogue_->groups();
+  auto key = [&](const ActorHypothesis& h) -> std::string_view {
+    return h.group < 0 ? std::string_view("UNKNOWN") : std::string_view(groups[h.group].stix_id);
+  };
+  std::sort(out.hypotheses.begin(), out.hypotheses.end(), [&](const ActorHypothesis& x, const ActorHypothesis& y) {
+    if (x.posterior != y.posterior) return x.posterior > y.posterior;
+    return key(x) < key(y);
+  });
+  for (const auto& h : out.hypotheses) {
+    if (h.group < 0) out.p_unknown = h.posterior;
+  }
+
+  if (scored.targets.empty()) {
+    out.verdict = ActorVerdict::kNotAssessable;
+    out.rule = "no sighting resolves to a catalogue technique or software";
+    return out;
+  }
+  out.verdict = ActorVerdict::kNotSupported;
+  const ActorHypothesis* top = nullptr;
+  const ActorHypothesis* second = nullptr;
+  for (const auto& h : out.hypotheses) {
+    if (h.group < 0) continue;
+    if (!top) top = &h;
+    else if (!second) second = &h;
+  }
+  if (!top) {
+    out.rule = "no catalogue group can be weighed";
+    return out;
+  }
+  const double margin = top->posterior - (second ? second->posterior : 0.0);
+  bool tech_class = false, soft_class = false;
+  for (uint32_t t : scored.targets) {
+    if (!GroupUses(static_cast<uint32_t>(top->group), t)) continue;
+    if (IsSoftware(catalogue_->targets()[t].kind)) soft_class = true;
+    else tech_class = true;
+  }
+  if (top->posterior < params_.min_posterior) out.rule = "posterior < 0.80";
+  else if (margin < params_.min_margin) out.rule = "margin < 0.3";
+  else if (out.p_unknown > params_.max_unknown) out.rule = "P(UNKNOWN) > 0.15";
+  else if (!(tech_class && soft_class)) out.rule = "fewer than 2 evidence classes support the group";
+  if (out.rule.empty()) {
+    out.verdict = ActorVerdict::kSupported;
+    out.named = static_cast<uint32_t>(top->group);
+  }
+  return out;
+}
+
+}  // namespace onus::attribution

@@ -1,0 +1,433 @@
+// Held-out evaluation (see heldout_evaluation.h for the protocol).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+
+#include "onus/attribution/heldout_evaluation.h"
+
+namespace onus::attribution {
+
+namespace {
+
+constexpr const char* kVariants[] = {"full", "half", "noisy"};
+
+// Deterministic uniform index (std::mt19937_64's output is fixed by the standard; the
+// distributions are not, so none is used).
+uint64_t Pick(std::mt19937_64& rng, uint64_t n) { return n == 0 ? 0 : rng() % n; }
+
+struct EvalCase {
+  uint32_t group = 0;    // index in the full catalogue
+  int variant = 0;       // 0 full, 1 half, 2 noisy
+  std::vector<uint32_t> targets;
+};
+
+// Compact scored case for fitting: evidence per named hypothesis and the truth's position.
+struct Compact {
+  std::vector<double> evidence;  // named hypotheses only
+  int truth = -1;                // position in evidence, -1 when the truth is absent (open set)
+  int fold = 0;
+};
+
+struct Outcome {
+  int variant = 0;
+  bool open = false;
+  int rank = -1;            // rank of the truth among named groups (closed set), -1 if absent
+  double top_named = 0;     // posterior of the top named group
+  bool top_named_correct = false;
+  double top_any = 0;       // posterior of the top hypothesis incl. UNKNOWN
+  bool top_any_correct = false;
+  bool named = false;       // verdict supported
+  bool wrong = false;       // supported and not the truth
+};
+
+// Posteriors over named hypotheses + UNKNOWN (last) for a temperature and UNKNOWN prior.
+std::vector<double> Posteriors(const std::vector<double>& evidence, double tau, double prior_unknown) {
+  const size_t k = evidence.size();
+  std::vector<double> lp(k + 1);
+  const double lg = std::log((1 - prior_unknown) / static_cast<double>(std::max<size_t>(k, 1)));
+  double mx = std::log(prior_unknown);
+  for (size_t i = 0; i < k; ++i) {
+    lp[i] = lg + evidence[i] / tau;
+    mx = std::max(mx, lp[i]);
+  }
+  lp[k] = std::log(prior_unknown);
+  double z = 0;
+  for (double& v : lp) z += (v = std::exp(v - mx));
+  for (double& v : lp) v /= z;
+  return lp;
+}
+
+double NegLogLikelihood(const std::vector<Compact>& cases, int fold, double tau, double pu) {
+  double nll = 0;
+  for (const Compact& c : cases) {
+    if (c.fold != fold) continue;
+    const auto p = Posteriors(c.evidence, tau, pu);
+    const double q = c.truth >= 0 ? p[c.truth] : p.back();
+    nll -= std::log(std::max(q, 1e-12));
+  }
+  return nll;
+}
+
+std::pair<double, double> Fit(const std::vector<Compact>& cases, int fold) {
+  std::pair<double, double> best{1.0, 0.2};
+  double best_nll = INFINITY;
+  for (int k = 0; k <= 20; ++k) {
+    const double tau = std::pow(2.0, k / 2.0);
+    for (double pu : {0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}) {
+      const double nll = NegLogLikelihood(cases, fold, tau, pu);
+      if (nll < best_nll - 1e-9) {
+        best_nll = nll;
+        best = {tau, pu};
+      }
+    }
+  }
+  return best;
+}
+
+VariantMetrics Summarise(const std::string& name, const std::vector<Outcome>& all, int variant) {
+  VariantMetrics m;
+  m.variant = name;
+  std::vector<std::pair<double, bool>> closed_pairs, mixture_pairs;
+  uint32_t closed = 0, open = 0, top1 = 0, top5 = 0, named_c = 0, wrong_c = 0, named_o = 0;
+  for (const Outcome& o : all) {
+    if (variant >= 0 && o.variant != variant) continue;
+    mixture_pairs.emplace_back(o.top_any, o.top_any_correct);
+    if (o.open) {
+      ++open;
+      named_o += o.named;
+      continue;
+    }
+    ++closed;
+    top1 += o.rank == 0;
+    top5 += o.rank >= 0 && o.rank < 5;
+    named_c += o.named;
+    wrong_c += o.wrong;
+    closed_pairs.emplace_back(o.top_named, o.top_named_correct);
+  }
+  m.cases = closed;
+  auto frac = [](uint32_t a, uint32_t b) { return b ? static_cast<double>(a) / b : 0.0; };
+  m.top1 = frac(top1, closed);
+  m.top5 = frac(top5, closed);
+  m.ece_closed = ExpectedCalibrationError(closed_pairs);
+  m.ece_mixture = ExpectedCalibrationError(mixture_pairs);
+  m.named_closed = frac(named_c, closed);
+  m.wrong_closed = frac(wrong_c, closed);
+  m.named_open = frac(named_o, open);
+  m.wrong_all = frac(wrong_c + named_o, closed + open);
+  return m;
+}
+
+// The tempered naive Bayes baseline: multinomial naive Bayes with Laplace smoothing over all
+// catalogue targets, every item tempered by T = 2, UNKNOWN with likelihood ratio 1 and prior 0.2,
+// the same posterior/margin/UNKNOWN thresholds, and the class rule read as "the case holds both
+// a technique and a software item".
+struct Baseline {
+  static constexpr double kTemper = 2.0;
+  static constexpr double kPriorUnknown = 0.2;
+  const Catalogue* cat;
+  std::vector<std::vector<uint32_t>> profile;
+  std::vector<uint32_t> users;
+  double total = 0;
+
+  explicit Baseline(const Catalogue& c) : cat(&c), profile(c.groups().size()), users(c.targets().size(), 0) {
+    for (const UsesRelation& u : c.uses()) {
+      profile[u.group].push_back(u.target);
+      ++users[u.target];
+      total += 1;
+    }
+  }
+  // Evidence per weighable group (in group order) and the group index of each entry.
+  void Score(const std::vector<uint32_t>& targets, std::vector<double>& ev, std::vector<uint32_t>& who) const {
+    const double v = static_cast<double>(cat->targets().size());
+    ev.clear();
+    who.clear();
+    for (uint32_t g = 0; g < profile.size(); ++g) {
+      if (profile[g].empty()) continue;
+      double s = 0;
+      for (uint32_t t : targets) {
+        const bool in = std::find(profile[g].begin(), profile[g].end(), t) != profile[g].end();
+        const double pg = ((in ? 1.0 : 0.0) + 1.0) / (static_cast<double>(profile[g].size()) + v);
+        const double pb = (users[t] + 1.0) / (total + v);
+        s += std::log(pg / pb);
+      }
+      ev.push_back(s / kTemper);
+      who.push_back(g);
+    }
+  }
+};
+
+Outcome Judge(const std::vector<double>& post, const std::vector<uint32_t>& who, int truth_pos, bool classes_ok,
+              const ActorModelParams& p) {
+  Outcome o;
+  const size_t k = who.size();
+  std::vector<size_t> order(k);
+  for (size_t i = 0; i < k; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return post[a] > post[b]; });
+  const double pu = post[k];
+  if (k == 0) {
+    o.top_any = pu;
+    o.top_any_correct = truth_pos < 0;
+    return o;
+  }
+  o.top_named = post[order[0]];
+  o.top_named_correct = truth_pos >= 0 && static_cast<int>(order[0]) == truth_pos;
+  for (size_t r = 0; r < k; ++r) {
+    if (static_cast<int>(order[r]) == truth_pos) o.rank = static_cast<int>(r);
+  }
+  if (pu >= o.top_named) {
+    o.top_any = pu;
+    o.top_any_correct = truth_pos < 0;
+  } else {
+    o.top_any = o.top_named;
+    o.top_any_correct = o.top_named_correct;
+  }
+  const double margin = o.top_named - (k > 1 ? post[order[1]] : 0.0);
+  o.named = o.top_named >= p.min_posterior && margin >= p.min_margin && pu <= p.max_unknown && classes_ok;
+  o.wrong = o.named && !o.top_named_correct;
+  return o;
+}
+
+}  // namespace
+
+double ExpectedCalibrationError(const std::vector<std::pair<double, bool>>& pairs, int bins) {
+  if (pairs.empty() || bins <= 0) return 0.0;
+  std::vector<double> conf(bins, 0), acc(bins, 0), n(bins, 0);
+  for (const auto& [c, y] : pairs) {
+    int b = static_cast<int>(c * bins);
+    b = std::clamp(b, 0, bins - 1);
+    conf[b] += c;
+    acc[b] += y ? 1.0 : 0.0;
+    n[b] += 1;
+  }
+  double e = 0;
+  for (int b = 0; b < bins; ++b) {
+    if (n[b] > 0) e += std::fabs(conf[b] - acc[b]) / static_cast<double>(pairs.size());
+  }
+  return e;
+}
+
+Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const HeldoutOptions& options) {
+  ONUS_RETURN_IF_ERROR(options.params.Validate());
+  HeldoutReport report;
+  const uint32_t ngroups = static_cast<uint32_t>(catalogue.groups().size());
+  report.groups_total = ngroups;
+
+  // 1. The held-out report per group.
+  std::vector<std::map<std::string, uint32_t>> per_group(ngroups);
+  std::vector<uint32_t> total(ngroups, 0);
+  std::vector<uint32_t> tool_users(catalogue.targets().size(), 0);
+  for (const UsesRelation& u : catalogue.uses()) {
+    ++total[u.group];
+    for (const std::string& c : u.citations) ++per_group[u.group][c];
+    if (catalogue.targets()[u.target].kind == CatalogueKind::kTool) ++tool_users[u.target];
+  }
+  struct Pick2 {
+    uint32_t group;
+    std::string report;
+  };
+  std::vector<Pick2> picks;
+  for (uint32_t g = 0; g < ngroups; ++g) {
+    std::string best;
+    uint32_t best_n = 0;
+    for (const auto& [name, n] : per_group[g]) {  // map order: ties keep the smallest name
+      if (n > best_n) {
+        best_n = n;
+        best = name;
+      }
+    }
+    if (best_n < options.min_heldout) continue;
+    uint32_t remaining = 0;
+    for (const UsesRelation& u : catalogue.uses()) {
+      if (u.group == g && !(u.citations.size() == 1 && u.citations[0] == best)) ++remaining;
+    }
+    if (remaining < options.min_remaining) continue;
+    picks.push_back({g, best});
+    if (options.max_groups && picks.size() >= options.max_groups) break;
+  }
+  if (picks.empty()) return Status::InvalidArgument("held-out evaluation: no group is eligible");
+  report.groups_evaluated = static_cast<uint32_t>(picks.size());
+
+  // Widely shared tools and all techniques, for the noisy variant.
+  std::vector<uint32_t> tools, techniques;
+  for (uint32_t t = 0; t < catalogue.targets().size(); ++t) {
+    if (catalogue.targets()[t].kind == CatalogueKind::kTool && tool_users[t] > 0) tools.push_back(t);
+    if (catalogue.targets()[t].kind == CatalogueKind::kAttackPattern) techniques.push_back(t);
+  }
+  std::stable_sort(tools.begin(), tools.end(), [&](uint32_t a, uint32_t b) { return tool_users[a] > tool_users[b]; });
+  if (tools.size() > 10) tools.resize(10);
+
+  // 2. Cases.
+  std::vector<std::vector<EvalCase>> cases(picks.size());
+  for (size_t i = 0; i < picks.size(); ++i) {
+    const uint32_t g = picks[i].group;
+    const auto& gid = catalogue.groups()[g];
+    report.groups.push_back(gid.external_id.empty() ? gid.stix_id : gid.external_id);
+    std::vector<uint32_t> held;
+    for (const UsesRelation& u : catalogue.uses()) {
+      if (u.group == g && std::binary_search(u.citations.begin(), u.citations.end(), picks[i].report)) {
+        held.push_back(u.target);
+      }
+    }
+    std::mt19937_64 rng(options.seed ^ (0x9E3779B97F4A7C15ULL * (g + 1)));
+    std::vector<uint32_t> shuffled = held;
+    for (size_t j = shuffled.size(); j > 1; --j) std::swap(shuffled[j - 1], shuffled[Pick(rng, j)]);
+    std::vector<uint32_t> half(shuffled.begin(), shuffled.begin() + std::max<size_t>(1, shuffled.size() / 2));
+    std::sort(half.begin(), half.end());
+    std::vector<uint32_t> noisy = half;
+    for (int j = 0; j < 3 && !techniques.empty(); ++j) noisy.push_back(techniques[Pick(rng, techniques.size())]);
+    if (!tools.empty()) noisy.push_back(tools[Pick(rng, tools.size())]);
+    std::sort(noisy.begin(), noisy.end());
+    noisy.erase(std::unique(noisy.begin(), noisy.end()), noisy.end());
+    cases[i] = {{g, 0, held}, {g, 1, half}, {g, 2, noisy}};
+  }
+
+  auto to_evidence = [](const Catalogue& c, const std::vector<uint32_t>& full_targets, const Catalogue& full) {
+    std::vector<ActorEvidence> ev;
+    for (uint32_t t : full_targets) {
+      auto idx = c.FindTarget(full.targets()[t].stix_id);
+      if (idx) ev.push_back({*idx, 1.0, {}});
+    }
+    return ev;
+  };
+
+  // 3. Score every case in both settings, for both models. Models are compiled per group and
+  // dropped after use; only compact scores are kept for fitting.
+  ActorModelParams raw = options.params;
+  raw.temperature = 1.0;
+  raw.prior_unknown = 0.2;
+  std::vector<Compact> compact;
+  struct Pending {
+    ActorModel::Scored scored;
+    std::vector<uint32_t> who;  // group (catalogue-variant index) per named hypothesis
+    int truth_pos;
+    int fold;
+    int variant;
+    bool open;
+    std::vector<char> class_ok;  // per named hypothesis: both classes supported
+  };
+  std::vector<Pending> pending;
+  std::vector<Outcome> base_out;
+  for (size_t i = 0; i < picks.size(); ++i) {
+    const uint32_t g = picks[i].group;
+    const int fold = static_cast<int>(i % 2);
+    for (bool open : {false, true}) {
+      auto cat = std::make_shared<const Catalogue>(open ? catalogue.WithoutGroup(g)
+                                                        : catalogue.WithoutCitation(g, picks[i].report));
+      ONUS_ASSIGN_OR_RETURN(ActorModel model, ActorModel::Compile(cat, raw));
+      Baseline base(*cat);
+      for (const EvalCase& ec : cases[i]) {
+        const auto ev = to_evidence(*cat, ec.targets, catalogue);
+        Pending p;
+        p.scored = model.Score(ev);
+        p.fold = fold;
+        p.variant = ec.variant;
+        p.open = open;
+        p.truth_pos = -1;
+        Compact c;
+        c.fold = fold;
+        for (const ActorHypothesis& h : p.scored.hypotheses) {
+          if (h.group < 0) continue;
+          const auto hg = static_cast<uint32_t>(h.group);
+          if (!open && hg == g) p.truth_pos = static_cast<int>(p.who.size());
+          p.who.push_back(hg);
+          c.evidence.push_back(h.evidence);
+          bool tech = false, soft = false;
+          for (uint32_t t : p.scored.targets) {
+            if (!model.GroupUses(hg, t)) continue;
+            (IsSoftware(cat->targets()[t].kind) ? soft : tech) = true;
+          }
+          p.class_ok.push_back(tech && soft);
+        }
+        c.truth = p.truth_pos;
+        compact.push_back(std::move(c));
+        pending.push_back(std::move(p));
+
+        // Baseline on the same case.
+        std::vector<uint32_t> targets;
+        for (const auto& e : ev) targets.push_back(e.target);
+        std::sort(targets.begin(), targets.end());
+        targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+        std::vector<double> bev;
+        std::vector<uint32_t> bwho;
+        base.Score(targets, bev, bwho);
+        int btruth = -1;
+        for (size_t j = 0; j < bwho.size(); ++j) {
+          if (!open && bwho[j] == g) btruth = static_cast<int>(j);
+        }
+        bool has_tech = false, has_soft = false;
+        for (uint32_t t : targets) (IsSoftware(cat->targets()[t].kind) ? has_soft : has_tech) = true;
+        Outcome o = Judge(Posteriors(bev, 1.0, Baseline::kPriorUnknown), bwho, btruth, has_tech && has_soft,
+                          options.params);
+        o.variant = ec.variant;
+        o.open = open;
+        base_out.push_back(o);
+      }
+    }
+  }
+
+  // 4. Cross-fitted calibration: fold f is scored with constants fitted on the other fold.
+  const std::pair<double, double> fit_on[2] = {Fit(compact, 1), Fit(compact, 0)};
+  report.model.fitted = {fit_on[0], fit_on[1]};
+  std::vector<Outcome> model_out;
+  for (const Pending& p : pending) {
+    const auto [tau, pu] = fit_on[p.fold];
+    std::vector<double> ev;
+    for (const ActorHypothesis& h : p.scored.hypotheses) {
+      if (h.group >= 0) ev.push_back(h.evidence);
+    }
+    const auto post = Posteriors(ev, tau, pu);
+    // The class rule depends on the top group: find it as Judge does.
+    size_t top = 0;
+    for (size_t j = 1; j < ev.size(); ++j) {
+      if (post[j] > post[top]) top = j;
+    }
+    const bool classes_ok = !p.scored.targets.empty() && !ev.empty() && p.class_ok[top];
+    Outcome o = Judge(post, p.who, p.truth_pos, classes_ok, options.params);
+    o.variant = p.variant;
+    o.open = p.open;
+    model_out.push_back(o);
+  }
+
+  report.model.model = "actor_model";
+  report.baseline.model = "naive_bayes_baseline";
+  report.baseline.fitted = {{1.0, Baseline::kPriorUnknown}, {1.0, Baseline::kPriorUnknown}};
+  for (int v = 0; v < 3; ++v) {
+    report.model.variants.push_back(Summarise(kVariants[v], model_out, v));
+    report.baseline.variants.push_back(Summarise(kVariants[v], base_out, v));
+  }
+  report.model.variants.push_back(Summarise("all", model_out, -1));
+  report.baseline.variants.push_back(Summarise("all", base_out, -1));
+  return report;
+}
+
+std::string FormatHeldoutReport(const HeldoutReport& r) {
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "groups: %u in catalogue, %u evaluated (closed set and open set each)\n",
+                r.groups_total, r.groups_evaluated);
+  out += line;
+  for (const ModelReport* m : {&r.model, &r.baseline}) {
+    for (size_t f = 0; f < m->fitted.size(); ++f) {
+      std::snprintf(line, sizeof line, "%s fold %zu scored with tau=%.4g prior_unknown=%.2f\n", m->model.c_str(), f,
+                    m->fitted[f].first, m->fitted[f].second);
+      out += line;
+    }
+  }
+  out += "model                 variant  cases  top1   top5   ece_mix ece_closed named_closed wrong_closed named_open wrong_all\n";
+  for (size_t v = 0; v < r.model.variants.size(); ++v) {
+    for (const ModelReport* m : {&r.model, &r.baseline}) {
+      const VariantMetrics& x = m->variants[v];
+      std::snprintf(line, sizeof line, "%-21s %-8s %5u  %.3f  %.3f  %.3f   %.3f      %.3f        %.3f        %.3f      %.4f\n",
+                    m->model.c_str(), x.variant.c_str(), x.cases, x.top1, x.top5, x.ece_mixture, x.ece_closed,
+                    x.named_closed, x.wrong_closed, x.named_open, x.wrong_all);
+      out += line;
+    }
+  }
+  return out;
+}
+
+}  // namespace onus::attribution

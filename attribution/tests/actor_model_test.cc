@@ -1,0 +1,192 @@
+#include "onus/attribution/actor_model.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+
+namespace onus::attribution {
+namespace {
+
+// Ten groups. "rare" malware is used only by g0; "common" tool by all; techniques: t_shared by
+// all, t_g0 by g0 and g1, t_g0b only by g0; a sub-technique family T1000/T1000.001.
+std::string Bundle() {
+  std::string s = R"({"type":"bundle","objects":[
+ {"type":"malware","id":"malware--rare","name":"Rare"},
+ {"type":"malware","id":"malware--other","name":"Other"},
+ {"type":"tool","id":"tool--common","name":"Common"},
+ {"type":"attack-pattern","id":"attack-pattern--shared","external_references":[{"source_name":"mitre-attack","external_id":"T0001"}]},
+ {"type":"attack-pattern","id":"attack-pattern--g0","external_references":[{"source_name":"mitre-attack","external_id":"T0002"}]},
+ {"type":"attack-pattern","id":"attack-pattern--g0b","external_references":[{"source_name":"mitre-attack","external_id":"T0003"}]},
+ {"type":"attack-pattern","id":"attack-pattern--fam","external_references":[{"source_name":"mitre-attack","external_id":"T1000"}]},
+ {"type":"attack-pattern","id":"attack-pattern--fam1","external_references":[{"source_name":"mitre-attack","external_id":"T1000.001"}]},
+ {"type":"attack-pattern","id":"attack-pattern--nobody","external_references":[{"source_name":"mitre-attack","external_id":"T0009"}]})";
+  int r = 0;
+  auto rel = [&](const std::string& src, const std::string& dst) {
+    s += ",{\"type\":\"relationship\",\"id\":\"relationship--" + std::to_string(r++) +
+         "\",\"relationship_type\":\"uses\",\"source_ref\":\"" + src + "\",\"target_ref\":\"" + dst + "\"}";
+  };
+  for (int g = 0; g < 10; ++g) {
+    const std::string id = "intrusion-set--g" + std::to_string(g);
+    s += ",{\"type\":\"intrusion-set\",\"id\":\"" + id + "\",\"name\":\"G" + std::to_string(g) + "\"}";
+    rel(id, "tool--common");
+    rel(id, "attack-pattern--shared");
+    if (g <= 1) rel(id, "attack-pattern--g0");
+    if (g == 3) rel(id, "malware--other");
+  }
+  rel("intrusion-set--g0", "malware--rare");
+  rel("intrusion-set--g0", "attack-pattern--g0b");
+  rel("intrusion-set--g2", "attack-pattern--fam");
+  s += "]}";
+  return s;
+}
+
+class ActorModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CatalogueBuilder b;
+    ASSERT_TRUE(b.AddBundleText(Bundle(), "t").ok());
+    auto c = b.Build();
+    ASSERT_TRUE(c.ok());
+    cat_ = std::make_shared<const Catalogue>(std::move(c).value());
+    auto m = ActorModel::Compile(cat_);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    model_ = std::make_unique<ActorModel>(std::move(m).value());
+  }
+  uint32_t T(const char* id) { return *cat_->FindTarget(id); }
+  int32_t G(const char* id) { return static_cast<int32_t>(*cat_->FindGroup(id)); }
+  ActorEvidence E(const char* id) { return {T(id), 1.0, id}; }
+
+  std::shared_ptr<const Catalogue> cat_;
+  std::unique_ptr<ActorModel> model_;
+};
+
+TEST_F(ActorModelTest, RareSoftwareWeighsMoreThanCommon) {
+  const double rare = model_->LogLikelihoodRatio(T("malware--rare"), G("intrusion-set--g0"));
+  const double common = model_->LogLikelihoodRatio(T("tool--common"), G("intrusion-set--g0"));
+  EXPECT_GT(rare, 1.5);
+  EXPECT_LT(std::fabs(common), 0.2);  // used by every group: ≈ 1 as a ratio
+  EXPECT_LT(model_->LogLikelihoodRatio(T("malware--rare"), G("intrusion-set--g5")), 0);
+  EXPECT_EQ(model_->LogLikelihoodRatio(T("malware--rare"), -1), 0.0);  // UNKNOWN
+  EXPECT_EQ(model_->GroupsUsing(T("tool--common")), 10u);
+}
+
+TEST_F(ActorModelTest, FamilyMatchIsBetweenHitAndMiss) {
+  const double family = model_->LogLikelihoodRatio(T("attack-pattern--fam1"), G("intrusion-set--g2"));
+  const double miss = model_->LogLikelihoodRatio(T("attack-pattern--fam1"), G("intrusion-set--g3"));
+  const double hit = model_->LogLikelihoodRatio(T("attack-pattern--fam"), G("intrusion-set--g2"));
+  EXPECT_GT(family, miss);
+  EXPECT_LT(family, hit);
+}
+
+TEST_F(ActorModelTest, PosteriorsSumToOneWithUnknownAtLeastPrior) {
+  std::vector<ActorEvidence> none;
+  auto a = model_->Assess(none);
+  EXPECT_EQ(a.verdict, ActorVerdict::kNotAssessable);
+  double sum = 0;
+  for (const auto& h : a.hypotheses) sum += h.posterior;
+  EXPECT_NEAR(sum, 1.0, 1e-12);
+  EXPECT_NEAR(a.p_unknown, 0.2, 1e-12);  // no evidence: the prior
+  EXPECT_EQ(a.hypotheses.size(), 11u);
+}
+
+TEST_F(ActorModelTest, DistinctiveEvidencePointsToTheGroup) {
+  std::vector<ActorEvidence> ev = {E("malware--rare"), E("attack-pattern--g0"), E("attack-pattern--g0b")};
+  auto a = model_->Assess(ev);
+  ASSERT_FALSE(a.hypotheses.empty());
+  // The top named hypothesis is g0 (UNKNOWN may still lead on so little evidence).
+  const ActorHypothesis* top = nullptr;
+  for (const auto& h : a.hypotheses) {
+    if (h.group >= 0) {
+      top = &h;
+      break;
+    }
+  }
+  ASSERT_NE(top, nullptr);
+  EXPECT_EQ(top->group, G("intrusion-set--g0"));
+  std::vector<ActorEvidence> weak = {E("attack-pattern--shared")};
+  auto w = model_->Assess(weak);
+  double g0_weak = 0;
+  for (const auto& h : w.hypotheses) {
+    if (h.group == G("intrusion-set--g0")) g0_weak = h.posterior;
+  }
+  EXPECT_GT(top->posterior, 2 * g0_weak);
+  for (size_t i = 1; i < a.hypotheses.size(); ++i) EXPECT_LE(a.hypotheses[i].posterior, a.hypotheses[i - 1].posterior);
+}
+
+TEST_F(ActorModelTest, UnknownSoftwareFavoursUnknown) {
+  // Software nobody in the catalogue uses, plus a generic technique: UNKNOWN should gain.
+  std::vector<ActorEvidence> base = {E("attack-pattern--shared")};
+  std::vector<ActorEvidence> more = {E("attack-pattern--shared"), E("attack-pattern--nobody")};
+  EXPECT_GT(model_->Assess(more).p_unknown, model_->Assess(base).p_unknown);
+}
+
+TEST_F(ActorModelTest, RepetitionIsNotCorroboration) {
+  std::vector<ActorEvidence> once = {E("malware--rare"), E("attack-pattern--g0")};
+  std::vector<ActorEvidence> ten = once;
+  for (int i = 0; i < 9; ++i) ten.push_back(E("malware--rare"));
+  auto a = model_->Assess(once);
+  auto b = model_->Assess(ten);
+  ASSERT_EQ(a.hypotheses.size(), b.hypotheses.size());
+  for (size_t i = 0; i < a.hypotheses.size(); ++i) {
+    EXPECT_EQ(a.hypotheses[i].group, b.hypotheses[i].group);
+    EXPECT_EQ(a.hypotheses[i].posterior, b.hypotheses[i].posterior);  // bit-identical
+  }
+  EXPECT_EQ(b.items_repeated, 9u);
+  EXPECT_EQ(b.items_used, 2u);
+}
+
+TEST_F(ActorModelTest, VerdictNeedsTwoSupportingClasses) {
+  // Techniques only: never supported, whatever the posterior.
+  std::vector<ActorEvidence> tech = {E("attack-pattern--g0"), E("attack-pattern--g0b")};
+  auto a = model_->Assess(tech);
+  EXPECT_NE(a.verdict, ActorVerdict::kSupported);
+  EXPECT_FALSE(a.named);
+  EXPECT_FALSE(a.rule.empty());
+}
+
+TEST_F(ActorModelTest, VerdictSupportedWhenAllRulesHold) {
+  ActorModelParams p;
+  p.temperature = 0.25;  // a sharp model so the posterior rules can be met on tiny data
+  auto m = ActorModel::Compile(cat_, p);
+  ASSERT_TRUE(m.ok());
+  std::vector<ActorEvidence> ev = {E("malware--rare"), E("attack-pattern--g0"), E("attack-pattern--g0b")};
+  auto a = m->Assess(ev);
+  EXPECT_EQ(a.verdict, ActorVerdict::kSupported) << a.rule;
+  ASSERT_TRUE(a.named);
+  EXPECT_EQ(static_cast<int32_t>(*a.named), G("intrusion-set--g0"));
+  EXPECT_GE(a.hypotheses[0].posterior, 0.8);
+  EXPECT_LE(a.p_unknown, 0.15);
+}
+
+TEST_F(ActorModelTest, ScoreThenDecideEqualsAssess) {
+  std::vector<ActorEvidence> ev = {E("malware--rare"), E("tool--common"), E("attack-pattern--fam1")};
+  auto a = model_->Assess(ev);
+  auto b = model_->Decide(model_->Score(ev), model_->params().temperature, model_->params().prior_unknown);
+  ASSERT_EQ(a.hypotheses.size(), b.hypotheses.size());
+  for (size_t i = 0; i < a.hypotheses.size(); ++i) EXPECT_EQ(a.hypotheses[i].posterior, b.hypotheses[i].posterior);
+}
+
+TEST_F(ActorModelTest, WeightsScaleEvidenceAndZeroIgnores) {
+  std::vector<ActorEvidence> ev = {E("malware--rare")};
+  ev[0].weight = 0;
+  EXPECT_EQ(model_->Assess(ev).verdict, ActorVerdict::kNotAssessable);
+}
+
+TEST(ActorModelParams, ValidateRejectsBadConstants) {
+  ActorModelParams p;
+  EXPECT_TRUE(p.Validate().ok());
+  p.prior_unknown = 0.1;
+  EXPECT_FALSE(p.Validate().ok());
+  p = {};
+  p.temperature = 0;
+  EXPECT_FALSE(p.Validate().ok());
+  p = {};
+  p.k_miss_software = 2;
+  EXPECT_FALSE(p.Validate().ok());
+  EXPECT_FALSE(ActorModel::Compile(nullptr).ok());
+}
+
+}  // namespace
+}  // namespace onus::attribution
