@@ -78,7 +78,8 @@ struct AnalyticsConfig {
   double histogram_mode_sensitivity = 0.05;   // RITA HistogramModeSensitivity
   int histogram_bimodal_outlier_removal = 1;  // RITA HistogramBimodalOutlierRemoval
   int histogram_bimodal_min_hours_seen = 11;  // RITA HistogramBimodalMinHoursSeen
-  double beacon_min_score = 0.7;              // report beacons at or above this score
+  // Report beacons whose RITA score is at least this (uniformly random traffic scores ~0.75).
+  double beacon_min_score = 0.8;
   // Multi-day view: on by default when the data spans >= multi_day_min_days days.
   int multi_day_min_days = 3;
   // ...and for pairs with at least this many connections per day of data on average: below it a

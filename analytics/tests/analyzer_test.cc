@@ -1,0 +1,408 @@
+// Unit tests of the Analyzer on hand-built observations: every finding kind, windows, lists,
+// order independence, provenance, the memory bound, config validation and the store row.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "names.h"
+#include "onus/analytics/analyzer.h"
+
+namespace onus::analytics {
+namespace {
+
+using ingest::Observation;
+using ingest::ObservationKind;
+using nlohmann::json;
+
+constexpr int64_t kT0 = 1623628800;  // 2021-06-14T00:00:00Z
+
+ingest::InputInfo kInput{"conn.log", std::string(64, 'a'), 0, ingest::InputFormat::kZeekTsv, "conn"};
+
+Observation Conn(const char* src, const char* dst, double ts, uint64_t bytes = 500, double duration = 1,
+                 uint16_t port = 443, const std::string& uid = "") {
+  Observation o;
+  o.kind = ObservationKind::kConn;
+  o.ts = Timestamp::FromNanos(static_cast<int64_t>(std::llround(ts * 1e9)));
+  o.orig_h = *IpAddress::Parse(src);
+  o.resp_h = *IpAddress::Parse(dst);
+  o.resp_p = port;
+  o.proto = "tcp";
+  o.has_endpoints = true;
+  o.orig_ip_bytes = bytes;
+  o.orig_bytes = bytes;
+  o.duration = duration;
+  o.uid = uid;
+  o.service = port == 443 ? "ssl" : "";
+  static uint64_t line = 8;
+  o.src.input = &kInput;
+  o.src.record = ++line;
+  return o;
+}
+
+std::vector<Finding> Analyze(const AnalyticsConfig& cfg, const std::vector<Observation>& obs) {
+  EXPECT_TRUE(cfg.Validate().ok()) << cfg.Validate().ToString();
+  Analyzer a(cfg);
+  for (const auto& o : obs) EXPECT_TRUE(a.OnObservation(o).ok());
+  auto f = a.Finish();
+  EXPECT_TRUE(f.ok());
+  return f.ok() ? *f : std::vector<Finding>{};
+}
+
+const Finding* Find(const std::vector<Finding>& fs, FindingKind k, const std::string& key, const std::string& window) {
+  for (const auto& f : fs)
+    if (f.kind == k && f.key == key && f.window == window) return &f;
+  return nullptr;
+}
+
+// A perfect 10-minute beacon all day: RITA scores 1 on every part (hand-computed: intervals all
+// 600 -> skew 0, MAD 0 -> ts 1; sizes all equal -> ds 1; 6 per hour -> CV 0 -> hist 1; coverage ~1).
+TEST(Analyzer, PerfectBeaconPerDay) {
+  std::vector<Observation> obs;
+  for (int i = 0; i < 144; ++i) obs.push_back(Conn("10.0.0.5", "203.0.113.9", kT0 + 600.0 * i + 1));
+  AnalyticsConfig cfg;
+  auto fs = Analyze(cfg, obs);
+  const Finding* b = Find(fs, FindingKind::kBeacon, "10.0.0.5->203.0.113.9", "2021-06-14");
+  ASSERT_NE(b, nullptr);
+  json d = json::parse(b->detail_json);
+  EXPECT_EQ(d["ts_score"].get<double>(), 1.0);
+  EXPECT_EQ(d["ds_score"].get<double>(), 1.0);
+  EXPECT_EQ(d["hist_score"].get<double>(), 1.0);
+  EXPECT_EQ(d["dur_score"].get<double>(), 1.0);
+  EXPECT_EQ(b->score, 1.0);
+  EXPECT_EQ(b->severity, "critical");
+  EXPECT_EQ(b->count, 144u);
+  EXPECT_EQ(b->techniques, (std::vector<std::string>{"T1071.001", "T1573"}));
+  EXPECT_EQ(b->provenance.size(), 16u);  // capped
+  EXPECT_EQ(b->provenance_total, 144u);
+  EXPECT_EQ(b->provenance[0].record, obs[0].src.record);  // earliest first
+}
+
+// Uniformly random intervals (1..3000 s) and sizes: RITA gives such a pair about 0.75 (MAD half the
+// median, skew 0, every hour active), which is why the default report bar is 0.8.
+TEST(Analyzer, RandomTrafficIsNotABeacon) {
+  std::vector<Observation> obs;
+  uint64_t x = 12345;
+  double t = kT0;
+  for (int i = 0; i < 100; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    t += 1 + static_cast<double>(x >> 40) / (1 << 24) * 3000;  // 1..3000 s, uniform
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    obs.push_back(Conn("10.0.0.5", "203.0.113.9", t, 100 + (x >> 50)));
+  }
+  auto fs = Analyze(AnalyticsConfig{}, obs);
+  for (const auto& f : fs) EXPECT_NE(f.kind, FindingKind::kBeacon) << f.window << " " << f.score << " " << f.detail_json;
+}
+
+TEST(Analyzer, InternalToInternalAndInboundAreNotScored) {
+  std::vector<Observation> obs;
+  for (int i = 0; i < 50; ++i) {
+    obs.push_back(Conn("10.0.0.5", "10.0.0.6", kT0 + 60.0 * i));      // internal peer
+    obs.push_back(Conn("198.51.100.1", "10.0.0.6", kT0 + 60.0 * i));  // inbound
+    obs.push_back(Conn("10.0.0.5", "224.0.0.251", kT0 + 60.0 * i));   // multicast
+  }
+  EXPECT_TRUE(Analyze(AnalyticsConfig{}, obs).empty());
+}
+
+TEST(Analyzer, RitaCompatibleUsesIntegerSecondsAndLast24Hours) {
+  std::vector<Observation> obs;
+  // Day 1: noise that the last-24-hours window must exclude; then 48 beacons 30 min apart with
+  // sub-second jitter that integer seconds erase.
+  for (int i = 0; i < 10; ++i) obs.push_back(Conn("10.0.0.5", "203.0.113.9", kT0 + 777.0 * i * i));
+  for (int i = 0; i < 48; ++i)
+    obs.push_back(Conn("10.0.0.5", "203.0.113.9", kT0 + 2 * 86400 + 1800.0 * i + 0.01 * (i * i % 97)));
+  AnalyticsConfig cfg;
+  cfg.rita_compatible = true;
+  auto fs = Analyze(cfg, obs);
+  const Finding* b = Find(fs, FindingKind::kBeacon, "10.0.0.5->203.0.113.9", "");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->count, 48u);
+  json d = json::parse(b->detail_json);
+  EXPECT_EQ(d["timing"], "rita-integer-seconds");
+  EXPECT_EQ(d["ts_score"].get<double>(), 1.0);  // all integer intervals are 1800
+  EXPECT_EQ(d["ts_mode"].get<int64_t>(), 1800);
+  // Sub-second mode sees the sub-second jitter that integer seconds erase (MAD > 0).
+  AnalyticsConfig sub;
+  auto fs2 = Analyze(sub, obs);
+  const Finding* b2 = Find(fs2, FindingKind::kBeacon, "10.0.0.5->203.0.113.9", "2021-06-16");
+  ASSERT_NE(b2, nullptr);
+  EXPECT_EQ(json::parse(b->detail_json)["ts_mad"].get<double>(), 0.0);
+  EXPECT_GT(json::parse(b2->detail_json)["ts_mad"].get<double>(), 0.05);
+}
+
+TEST(Analyzer, MultiDayViewFindsEightHourBeaconPerDayMisses) {
+  // RedEcho-like: every 8 h (+-2 min) for 30 days: 3 a day is below RITA's 4 distinct timestamps.
+  std::vector<Observation> obs;
+  for (int i = 0; i < 90; ++i) obs.push_back(Conn("10.0.0.5", "203.0.113.9", kT0 + 28800.0 * i + (i % 5) * 24, 700));
+  auto fs = Analyze(AnalyticsConfig{}, obs);
+  int per_day = 0;
+  const Finding* multi = nullptr;
+  for (const auto& f : fs) {
+    if (f.kind != FindingKind::kBeacon) continue;
+    if (f.window == "multi-day") multi = &f;
+    else ++per_day;
+  }
+  EXPECT_EQ(per_day, 0);
+  ASSERT_NE(multi, nullptr);
+  EXPECT_GE(multi->score, 0.9);
+  EXPECT_EQ(multi->count, 90u);
+}
+
+TEST(Analyzer, StrobeLongConnectionAndExfil) {
+  std::vector<Observation> obs;
+  // Strobe: 90,000 connections in one day (a threshold of 1,000 keeps the test fast).
+  AnalyticsConfig cfg;
+  cfg.strobe_connections_per_day = 1000;
+  for (int i = 0; i < 1500; ++i) obs.push_back(Conn("10.0.0.7", "203.0.113.50", kT0 + 10.0 * i, 60, 0.01, 80));
+  // Long connection: 3 sessions of 2 h.
+  for (int i = 0; i < 3; ++i) obs.push_back(Conn("10.0.0.8", "203.0.113.60", kT0 + 8000.0 * i, 1000, 7200, 4444));
+  // Exfil: 30 small connections then one of 50 MB.
+  for (int i = 0; i < 30; ++i) obs.push_back(Conn("10.0.0.9", "203.0.113.70", kT0 + 3600.0 * i + 17 * (i % 3), 900));
+  obs.push_back(Conn("10.0.0.9", "203.0.113.70", kT0 + 50000.5, 50'000'000, 300));
+  auto fs = Analyze(cfg, obs);
+  const Finding* strobe = Find(fs, FindingKind::kStrobe, "10.0.0.7->203.0.113.50", "2021-06-14");
+  ASSERT_NE(strobe, nullptr);
+  EXPECT_EQ(strobe->count, 1500u);
+  EXPECT_EQ(Find(fs, FindingKind::kBeacon, "10.0.0.7->203.0.113.50", "2021-06-14"), nullptr);
+  const Finding* lc = Find(fs, FindingKind::kLongConnection, "10.0.0.8->203.0.113.60", "");
+  ASSERT_NE(lc, nullptr);
+  EXPECT_EQ(json::parse(lc->detail_json)["total_duration_s"].get<double>(), 21600.0);
+  EXPECT_NEAR(lc->score, 0.5 + 0.1 * std::log2(6.0), 0.001);
+  const Finding* ex = Find(fs, FindingKind::kExfilUpload, "10.0.0.9->203.0.113.70", "2021-06-14");
+  ASSERT_NE(ex, nullptr);
+  EXPECT_EQ(json::parse(ex->detail_json)["bytes_out"].get<uint64_t>(), 50'000'000u);
+  EXPECT_EQ(json::parse(ex->detail_json)["pair_median_bytes_out"].get<double>(), 900.0);
+  ASSERT_EQ(ex->provenance.size(), 1u);
+  EXPECT_EQ(ex->provenance[0].record, obs.back().src.record);
+}
+
+Observation Dns(const char* src, const std::string& q, double ts, const std::string& answer = "") {
+  Observation o;
+  o.kind = ObservationKind::kDns;
+  o.ts = Timestamp::FromNanos(static_cast<int64_t>(ts * 1e9));
+  o.orig_h = *IpAddress::Parse(src);
+  o.resp_h = *IpAddress::Parse("10.0.0.53");
+  o.has_endpoints = true;
+  o.query = q;
+  if (!answer.empty()) o.answers.push_back({"A", answer, 60});
+  o.src.input = &kInput;
+  o.src.record = 1;
+  return o;
+}
+
+TEST(Analyzer, DnsTunnellingAndDynamicDns) {
+  std::vector<Observation> obs;
+  for (int i = 0; i < 250; ++i) obs.push_back(Dns("10.0.0.5", "x" + std::to_string(i * 7919) + ".t.evil.co.uk", kT0 + i));
+  for (int i = 0; i < 50; ++i) obs.push_back(Dns("10.0.0.5", "www" + std::to_string(i) + ".example.com", kT0 + i));
+  obs.push_back(Dns("10.0.0.6", "cam.ddns.example.net", kT0 + 5, "198.51.100.77"));
+  for (int i = 0; i < 40; ++i) obs.push_back(Conn("10.0.0.6", "198.51.100.77", kT0 + 10 + 300.0 * i, 200, 1, 80));
+  AnalyticsConfig cfg;
+  cfg.dynamic_dns_zones = {"ddns.example.net."};
+  auto fs = Analyze(cfg, obs);
+  const Finding* c2 = Find(fs, FindingKind::kDnsC2, "10.0.0.5->evil.co.uk", "");
+  ASSERT_NE(c2, nullptr);
+  EXPECT_EQ(json::parse(c2->detail_json)["distinct_subdomains"].get<uint64_t>(), 250u);
+  EXPECT_NEAR(c2->score, 0.6 + 0.2 * std::log10(2.5), 0.001);
+  EXPECT_EQ(c2->techniques, std::vector<std::string>{"T1071.004"});
+  EXPECT_EQ(Find(fs, FindingKind::kDnsC2, "10.0.0.5->example.com", ""), nullptr);  // 50 < 100
+  const Finding* dyn = Find(fs, FindingKind::kDynamicDns, "10.0.0.6->cam.ddns.example.net", "names");
+  ASSERT_NE(dyn, nullptr);
+  EXPECT_EQ(json::parse(dyn->detail_json)["zone"], "ddns.example.net");
+  EXPECT_EQ(json::parse(dyn->detail_json)["named_connections"].get<uint64_t>(), 40u);
+  // The periodic connections to the address it resolved to are dynamic-dns, not beacon.
+  EXPECT_NE(Find(fs, FindingKind::kDynamicDns, "10.0.0.6->198.51.100.77", "2021-06-14"), nullptr);
+  EXPECT_EQ(Find(fs, FindingKind::kBeacon, "10.0.0.6->198.51.100.77", "2021-06-14"), nullptr);
+}
+
+TEST(Analyzer, AllowListSuppressesWatchListRaisesCdnLowers) {
+  std::vector<Observation> obs;
+  for (int i = 0; i < 144; ++i) {
+    obs.push_back(Conn("10.0.0.5", "203.0.113.9", kT0 + 600.0 * i));
+    obs.push_back(Conn("10.0.0.5", "198.51.100.10", kT0 + 600.0 * i));
+    obs.push_back(Conn("10.0.0.5", "192.0.2.33", kT0 + 600.0 * i));
+  }
+  // A weak, irregular pair that only the watch list brings up.
+  for (int i = 0; i < 12; ++i) obs.push_back(Conn("10.0.0.5", "192.0.2.200", kT0 + 100.0 * i * i, 100 * (i + 1)));
+  AnalyticsConfig cfg;
+  cfg.allow = {"203.0.113.0/24"};
+  cfg.cdn_destinations = {"198.51.100.10"};
+  cfg.always = {"192.0.2.200"};
+  auto fs = Analyze(cfg, obs);
+  for (const auto& f : fs) EXPECT_EQ(f.dst.find("203.0.113."), std::string::npos);
+  const Finding* cdn = Find(fs, FindingKind::kBeacon, "10.0.0.5->198.51.100.10", "2021-06-14");
+  ASSERT_NE(cdn, nullptr);
+  EXPECT_EQ(cdn->score, 0.5);
+  EXPECT_EQ(json::parse(cdn->detail_json)["destination_class"], "cdn");
+  const Finding* plain = Find(fs, FindingKind::kBeacon, "10.0.0.5->192.0.2.33", "2021-06-14");
+  ASSERT_NE(plain, nullptr);
+  EXPECT_EQ(plain->score, 1.0);
+  bool watched = false;
+  for (const auto& f : fs)
+    if (f.dst == "192.0.2.200" && f.score >= 0.8) watched = true;
+  EXPECT_TRUE(watched);
+}
+
+Observation Tls(const char* src, const char* dst, double ts, const std::string& sni, const std::string& uid) {
+  Observation o;
+  o.kind = ObservationKind::kTls;
+  o.ts = Timestamp::FromNanos(static_cast<int64_t>(std::llround(ts * 1e9)));
+  o.orig_h = *IpAddress::Parse(src);
+  o.resp_h = *IpAddress::Parse(dst);
+  o.has_endpoints = true;
+  o.server_name = sni;
+  o.uid = uid;
+  o.src.input = &kInput;
+  o.src.record = 2;
+  return o;
+}
+
+TEST(Analyzer, SniPairJoinsConnectionsInEitherOrder) {
+  // Two names behind one address; each name beacons on its own cadence.
+  std::vector<Observation> conns, names;
+  for (int i = 0; i < 48; ++i) {
+    const std::string u1 = "A" + std::to_string(i), u2 = "B" + std::to_string(i);
+    conns.push_back(Conn("10.0.0.5", "203.0.113.9", kT0 + 1800.0 * i, 800, 1, 443, u1));
+    names.push_back(Tls("10.0.0.5", "203.0.113.9", kT0 + 1800.0 * i + 0.05, "c2.example", u1));
+    conns.push_back(Conn("10.0.0.5", "203.0.113.9", kT0 + (1000 * i * i % 86000) + 7.0, 5000 + 37 * i, 1, 443, u2));
+    names.push_back(Tls("10.0.0.5", "203.0.113.9", kT0 + (1000 * i * i % 86000) + 7.05, "cdn.example", u2));
+  }
+  std::vector<Observation> a = conns, b = names;
+  a.insert(a.end(), names.begin(), names.end());
+  b.insert(b.end(), conns.begin(), conns.end());
+  AnalyticsConfig cfg;
+  cfg.beacon_min_score = 0;
+  auto fa = Analyze(cfg, a), fb = Analyze(cfg, b);
+  const Finding* ca = Find(fa, FindingKind::kBeacon, "10.0.0.5->c2.example", "2021-06-14");
+  const Finding* cb = Find(fb, FindingKind::kBeacon, "10.0.0.5->c2.example", "2021-06-14");
+  ASSERT_NE(ca, nullptr);
+  ASSERT_NE(cb, nullptr);
+  EXPECT_EQ(ca->count, 48u);
+  EXPECT_EQ(ca->score, cb->score);
+  EXPECT_EQ(ca->detail_json, cb->detail_json);
+  EXPECT_EQ(json::parse(ca->detail_json)["ds_score"].get<double>(), 1.0);  // joined to the 800-byte conns
+  EXPECT_EQ(ca->score, 1.0);
+  const Finding* other = Find(fa, FindingKind::kBeacon, "10.0.0.5->cdn.example", "2021-06-14");
+  ASSERT_NE(other, nullptr);
+  EXPECT_LT(other->score, ca->score);
+}
+
+TEST(Analyzer, MemoryBoundedByPairsNotRecords) {
+  // The same 10 pairs fed 2,000 and 20,000 connections a day: samples stop at the strobe cap.
+  auto state = [](int per_day) {
+    AnalyticsConfig cfg;
+    cfg.strobe_connections_per_day = 1000;
+    Analyzer a(cfg);
+    for (int p = 0; p < 10; ++p) {
+      const std::string dst = "203.0.113." + std::to_string(p + 1);
+      for (int i = 0; i < per_day; ++i)
+        EXPECT_TRUE(a.OnObservation(Conn("10.0.0.5", dst.c_str(), kT0 + 86000.0 * i / per_day)).ok());
+    }
+    return std::make_pair(a.StateBytes(), a.stats().samples_capped);
+  };
+  auto [small, capped_small] = state(2000);
+  auto [big, capped_big] = state(20000);
+  EXPECT_EQ(capped_small, 10u * 1000);
+  EXPECT_EQ(capped_big, 10u * 19000);
+  EXPECT_LT(static_cast<double>(big), 1.2 * static_cast<double>(small));
+}
+
+TEST(AnalyticsConfig, ValidateRejectsBadWeightsAndLists) {
+  AnalyticsConfig ok;
+  EXPECT_TRUE(ok.Validate().ok());
+  AnalyticsConfig w;
+  w.weights = {0.3, 0.3, 0.3, 0.3};
+  EXPECT_EQ(w.Validate().code(), StatusCode::kInvalidArgument);
+  AnalyticsConfig neg;
+  neg.weights = {1.5, -0.5, 0, 0};
+  EXPECT_FALSE(neg.Validate().ok());
+  AnalyticsConfig list;
+  list.allow = {"10.0.0.0/99"};
+  EXPECT_FALSE(list.Validate().ok());
+  AnalyticsConfig u;
+  u.unique_connection_threshold = 3;
+  EXPECT_FALSE(u.Validate().ok());
+  AnalyticsConfig z;
+  z.dynamic_dns_zones = {""};
+  EXPECT_FALSE(z.Validate().ok());
+}
+
+TEST(Names, ParentDomainHandlesPublicSecondLevels) {
+  EXPECT_EQ(ParentDomain("a.b.Example.COM."), "example.com");
+  EXPECT_EQ(ParentDomain("x.y.example.co.uk"), "example.co.uk");
+  EXPECT_EQ(ParentDomain("example.co.uk"), "example.co.uk");
+  EXPECT_EQ(ParentDomain("co.uk"), "co.uk");
+  EXPECT_EQ(ParentDomain("a.b.example.com.au"), "example.com.au");
+  EXPECT_EQ(ParentDomain("a.co.example"), "co.example");  // .example is not a ccTLD
+  EXPECT_EQ(ParentDomain("localhost"), "localhost");
+  EXPECT_EQ(ParentDomain(""), "");
+  EXPECT_EQ(ParentDomain("..."), "");
+  EXPECT_TRUE(NameUnder("a.camdvr.org", "camdvr.org"));
+  EXPECT_TRUE(NameUnder("camdvr.org", "camdvr.org"));
+  EXPECT_FALSE(NameUnder("xcamdvr.org", "camdvr.org"));
+}
+
+TEST(Analyzer, ToFindingRowMapsEverything) {
+  Finding f;
+  f.kind = FindingKind::kRareDestination;
+  f.key = "10.0.0.5->203.0.113.9";
+  f.window = "2021-06-14";
+  f.score = 0.42;
+  f.severity = "low";
+  f.src = *IpAddress::Parse("10.0.0.5");
+  f.dst = "203.0.113.9";
+  f.site = "S";
+  f.segment = "it";
+  f.first_seen = Timestamp::FromSeconds(kT0);
+  f.last_seen = Timestamp::FromSeconds(kT0 + 1);
+  f.count = 7;
+  f.techniques = {"T1071"};
+  f.detail_json = R"({"share":0.01})";
+  f.provenance = {{&kInput, 12, false}, {nullptr, 3, true}};
+  f.provenance_total = 7;
+  auto row = ToFindingRow(f, [](const ingest::InputInfo& i) { return i.path == "conn.log" ? 5 : 0; });
+  EXPECT_EQ(row.kind, "rare-destination");
+  EXPECT_EQ(row.window, "2021-06-14");
+  EXPECT_EQ(row.first_seen, "2021-06-14T00:00:00.000000Z");
+  EXPECT_EQ(row.techniques_json, R"(["T1071"])");
+  EXPECT_EQ(json::parse(row.detail_json)["provenance_total"], 7);
+  EXPECT_EQ(json::parse(row.detail_json)["share"], 0.01);
+  ASSERT_EQ(row.provenance.size(), 2u);
+  EXPECT_EQ(row.provenance[0].input_id, 5);
+  EXPECT_EQ(row.provenance[0].record, 12);
+  EXPECT_EQ(row.provenance[0].record_type, "line");
+  EXPECT_EQ(row.provenance[1].input_id, 0);
+  EXPECT_EQ(row.provenance[1].record_type, "packet");
+  FindingKind k;
+  EXPECT_TRUE(ParseFindingKind("exfil-upload", k));
+  EXPECT_EQ(k, FindingKind::kExfilUpload);
+  EXPECT_FALSE(ParseFindingKind("nope", k));
+}
+
+TEST(Analyzer, HostileInputIsHarmless) {
+  std::vector<Observation> obs;
+  Observation o = Conn("10.0.0.5", "203.0.113.9", kT0);
+  o.duration = std::nan("");
+  obs.push_back(o);
+  o = Conn("10.0.0.5", "203.0.113.9", -1e9);  // before 1970
+  obs.push_back(o);
+  o = Conn("10.0.0.5", "203.0.113.9", 4e9);  // after 2096
+  o.orig_ip_bytes = UINT64_MAX;
+  obs.push_back(o);
+  o.has_endpoints = false;
+  obs.push_back(o);
+  obs.push_back(Dns("10.0.0.5", std::string(300, '.'), kT0));
+  obs.push_back(Tls("10.0.0.5", "203.0.113.9", kT0, "203.0.113.9", "u"));  // address literal as SNI
+  Observation h = Tls("10.0.0.5", "203.0.113.9", kT0, "", "u");
+  h.kind = ObservationKind::kHttp;
+  h.host = "EVIL.example:8080";
+  obs.push_back(h);
+  auto fs = Analyze(AnalyticsConfig{}, obs);
+  for (const auto& f : fs) EXPECT_NE(f.kind, FindingKind::kBeacon);
+  Analyzer empty{AnalyticsConfig{}};
+  auto none = empty.Finish();
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+}  // namespace
+}  // namespace onus::analytics
