@@ -20,6 +20,9 @@ void SortUnique(std::vector<uint32_t>& v) {
 
 bool Positive(double x) { return std::isfinite(x) && x > 0; }
 
+// Share of groups above which an item is too widely used to make an evidence class count.
+constexpr double kDiagnosticShare = 0.10;
+
 }  // namespace
 
 std::string_view ActorVerdictName(ActorVerdict v) {
@@ -39,6 +42,9 @@ Status ActorModelParams::Validate() const {
   }
   if (!Positive(temper_technique) || !Positive(temper_software) || !Positive(temperature)) {
     return Status::InvalidArgument("actor model: tempers and temperature must be > 0");
+  }
+  if (!std::isfinite(unknown_technique) || !std::isfinite(unknown_software)) {
+    return Status::InvalidArgument("actor model: unknown_* must be finite");
   }
   if (!(breadth >= 0) || !std::isfinite(breadth)) return Status::InvalidArgument("actor model: breadth must be >= 0");
   if (!(prior_unknown >= 0.2 && prior_unknown < 1)) {
@@ -98,6 +104,11 @@ bool ActorModel::GroupUses(uint32_t group, uint32_t target) const {
   return group < groups_ && Contains(profile_[group], target);
 }
 
+bool ActorModel::IsDiagnostic(uint32_t target) const {
+  return target < n_users_.size() &&
+         n_users_[target] <= std::max(1.0, kDiagnosticShare * static_cast<double>(weighable_));
+}
+
 double ActorModel::LogLikelihoodRatio(uint32_t target, int32_t group) const {
   if (group < 0 || static_cast<uint32_t>(group) >= groups_ || target >= n_users_.size()) return 0.0;
   const auto g = static_cast<uint32_t>(group);
@@ -149,7 +160,15 @@ ActorModel::Scored ActorModel::Score(std::span<const ActorEvidence> items) const
         : tech / params_.temper_technique + soft / params_.temper_software - params_.breadth * log_profile_size_[g];
     out.hypotheses.push_back({static_cast<int32_t>(g), ev, 0.0, 0.0});
   }
-  out.hypotheses.push_back({-1, 0.0, 0.0, 0.0});
+  double n_tech = 0, n_soft = 0;
+  for (size_t i = 0; i < out.targets.size(); ++i) {
+    (IsSoftware(catalogue_->targets()[out.targets[i]].kind) ? n_soft : n_tech) += weight[i];
+  }
+  const double unknown = n_tech * params_.unknown_technique / params_.temper_technique +
+                         n_soft * params_.unknown_software / params_.temper_software;
+  out.hypotheses.push_back({-1, unknown, 0.0, 0.0});
+  out.technique_weight = n_tech;
+  out.software_weight = n_soft;
   return out;
 }
 
@@ -167,7 +186,7 @@ ActorAssessment ActorModel::Decide(const Scored& scored, double temperature, dou
   const double log_prior_group =
       named_count == 0 ? 0.0 : std::log((1.0 - prior_unknown) / static_cast<double>(named_count));
   for (auto& h : out.hypotheses) {
-    h.log_score = h.group < 0 ? log_prior_unknown : log_prior_group + h.evidence / temperature;
+    h.log_score = (h.group < 0 ? log_prior_unknown : log_prior_group) + h.evidence / temperature;
   }
   double mx = -std::numeric_limits<double>::infinity();
   for (const auto& h : out.hypotheses) mx = std::max(mx, h.log_score);
@@ -206,15 +225,17 @@ ActorAssessment ActorModel::Decide(const Scored& scored, double temperature, dou
   }
   const double margin = top->posterior - (second ? second->posterior : 0.0);
   bool tech_class = false, soft_class = false;
+  // A class counts only through a diagnostic item: one the named group is known to use and that
+  // at most kDiagnosticShare of the weighable groups use (a tool every group uses names nobody).
   for (uint32_t t : scored.targets) {
-    if (!GroupUses(static_cast<uint32_t>(top->group), t)) continue;
+    if (!GroupUses(static_cast<uint32_t>(top->group), t) || !IsDiagnostic(t)) continue;
     if (IsSoftware(catalogue_->targets()[t].kind)) soft_class = true;
     else tech_class = true;
   }
   if (top->posterior < params_.min_posterior) out.rule = "posterior < 0.80";
   else if (margin < params_.min_margin) out.rule = "margin < 0.3";
   else if (out.p_unknown > params_.max_unknown) out.rule = "P(UNKNOWN) > 0.15";
-  else if (!(tech_class && soft_class)) out.rule = "fewer than 2 evidence classes support the group";
+  else if (!(tech_class && soft_class)) out.rule = "fewer than 2 evidence classes hold a diagnostic item of the group";
   if (out.rule.empty()) {
     out.verdict = ActorVerdict::kSupported;
     out.named = static_cast<uint32_t>(top->group);

@@ -28,6 +28,7 @@ struct EvalCase {
 // Compact scored case for fitting: evidence per named hypothesis and the truth's position.
 struct Compact {
   std::vector<double> evidence;  // named hypotheses only
+  double unknown_tech = 0, unknown_soft = 0;  // Σw / T per class: UNKNOWN evidence = u_t·this + u_s·that
   int truth = -1;                // position in evidence, -1 when the truth is absent (open set)
   int fold = 0;
 };
@@ -44,46 +45,60 @@ struct Outcome {
   bool wrong = false;       // supported and not the truth
 };
 
-// Posteriors over named hypotheses + UNKNOWN (last) for a temperature and UNKNOWN prior.
-std::vector<double> Posteriors(const std::vector<double>& evidence, double tau, double prior_unknown) {
+// Posteriors over named hypotheses + UNKNOWN (last) for a calibration.
+std::vector<double> Posteriors(const std::vector<double>& evidence, double unknown_evidence, double tau,
+                               double prior_unknown) {
   const size_t k = evidence.size();
   std::vector<double> lp(k + 1);
   const double lg = std::log((1 - prior_unknown) / static_cast<double>(std::max<size_t>(k, 1)));
-  double mx = std::log(prior_unknown);
+  lp[k] = std::log(prior_unknown) + unknown_evidence / tau;
+  double mx = lp[k];
   for (size_t i = 0; i < k; ++i) {
     lp[i] = lg + evidence[i] / tau;
     mx = std::max(mx, lp[i]);
   }
-  lp[k] = std::log(prior_unknown);
   double z = 0;
   for (double& v : lp) z += (v = std::exp(v - mx));
   for (double& v : lp) v /= z;
   return lp;
 }
 
-double NegLogLikelihood(const std::vector<Compact>& cases, int fold, double tau, double pu) {
+double UnknownEvidence(const Compact& c, const FittedCalibration& f) {
+  return f.unknown_technique * c.unknown_tech + f.unknown_software * c.unknown_soft;
+}
+
+double NegLogLikelihood(const std::vector<Compact>& cases, int fold, const FittedCalibration& f) {
   double nll = 0;
   for (const Compact& c : cases) {
     if (c.fold != fold) continue;
-    const auto p = Posteriors(c.evidence, tau, pu);
+    const auto p = Posteriors(c.evidence, UnknownEvidence(c, f), f.temperature, f.prior_unknown);
     const double q = c.truth >= 0 ? p[c.truth] : p.back();
     nll -= std::log(std::max(q, 1e-12));
   }
   return nll;
 }
 
-std::pair<double, double> Fit(const std::vector<Compact>& cases, int fold) {
-  std::pair<double, double> best{1.0, 0.2};
-  double best_nll = INFINITY;
-  for (int k = 0; k <= 20; ++k) {
-    const double tau = std::pow(2.0, k / 2.0);
-    for (double pu : {0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}) {
-      const double nll = NegLogLikelihood(cases, fold, tau, pu);
-      if (nll < best_nll - 1e-9) {
-        best_nll = nll;
-        best = {tau, pu};
-      }
+// Coordinate descent over grids, three sweeps, from a fixed start: deterministic.
+FittedCalibration Fit(const std::vector<Compact>& cases, int fold, bool unknown_terms = true) {
+  FittedCalibration best;
+  best.temperature = 16;
+  best.prior_unknown = 0.25;
+  double best_nll = NegLogLikelihood(cases, fold, best);
+  auto try_value = [&](double FittedCalibration::*field, double v) {
+    FittedCalibration f = best;
+    f.*field = v;
+    const double nll = NegLogLikelihood(cases, fold, f);
+    if (nll < best_nll - 1e-9) {
+      best_nll = nll;
+      best = f;
     }
+  };
+  for (int sweep = 0; sweep < 3; ++sweep) {
+    for (int k = 0; k <= 40; ++k) try_value(&FittedCalibration::temperature, std::pow(2.0, k / 4.0));
+    for (double pu : {0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}) try_value(&FittedCalibration::prior_unknown, pu);
+    if (!unknown_terms) continue;
+    for (int k = -40; k <= 20; ++k) try_value(&FittedCalibration::unknown_technique, k * 0.05);
+    for (int k = -40; k <= 20; ++k) try_value(&FittedCalibration::unknown_software, k * 0.1);
   }
   return best;
 }
@@ -122,7 +137,8 @@ VariantMetrics Summarise(const std::string& name, const std::vector<Outcome>& al
 }
 
 // The tempered naive Bayes baseline: multinomial naive Bayes with Laplace smoothing over all
-// catalogue targets, every item tempered by T = 2, UNKNOWN with likelihood ratio 1 and prior 0.2,
+// catalogue targets, every item tempered by T = 2 and then by a cross-fitted temperature, UNKNOWN
+// with likelihood ratio 1 and a cross-fitted prior (≥ 0.2),
 // the same posterior/margin/UNKNOWN thresholds, and the class rule read as "the case holds both
 // a technique and a software item".
 struct Baseline {
@@ -298,6 +314,8 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
   // dropped after use; only compact scores are kept for fitting.
   ActorModelParams raw = options.params;
   raw.temperature = 1.0;
+  raw.unknown_technique = 0.0;  // UNKNOWN evidence is computed from the fitted constants below
+  raw.unknown_software = 0.0;
   raw.prior_unknown = 0.2;
   std::vector<Compact> compact;
   struct Pending {
@@ -310,7 +328,15 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
     std::vector<char> class_ok;  // per named hypothesis: both classes supported
   };
   std::vector<Pending> pending;
-  std::vector<Outcome> base_out;
+  struct BasePending {
+    std::vector<uint32_t> who;
+    int truth_pos;
+    bool classes_ok;
+    int variant;
+    bool open;
+  };
+  std::vector<Compact> base_compact;
+  std::vector<BasePending> base_pending;
   for (size_t i = 0; i < picks.size(); ++i) {
     const uint32_t g = picks[i].group;
     const int fold = static_cast<int>(i % 2);
@@ -329,6 +355,8 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
         p.truth_pos = -1;
         Compact c;
         c.fold = fold;
+        c.unknown_tech = p.scored.technique_weight / raw.temper_technique;
+        c.unknown_soft = p.scored.software_weight / raw.temper_software;
         for (const ActorHypothesis& h : p.scored.hypotheses) {
           if (h.group < 0) continue;
           const auto hg = static_cast<uint32_t>(h.group);
@@ -337,7 +365,7 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
           c.evidence.push_back(h.evidence);
           bool tech = false, soft = false;
           for (uint32_t t : p.scored.targets) {
-            if (!model.GroupUses(hg, t)) continue;
+            if (!model.GroupUses(hg, t) || !model.IsDiagnostic(t)) continue;
             (IsSoftware(cat->targets()[t].kind) ? soft : tech) = true;
           }
           p.class_ok.push_back(tech && soft);
@@ -360,26 +388,29 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
         }
         bool has_tech = false, has_soft = false;
         for (uint32_t t : targets) (IsSoftware(cat->targets()[t].kind) ? has_soft : has_tech) = true;
-        Outcome o = Judge(Posteriors(bev, 1.0, Baseline::kPriorUnknown), bwho, btruth, has_tech && has_soft,
-                          options.params);
-        o.variant = ec.variant;
-        o.open = open;
-        base_out.push_back(o);
+        Compact bc;
+        bc.fold = fold;
+        bc.truth = btruth;
+        bc.evidence = bev;
+        base_compact.push_back(std::move(bc));
+        base_pending.push_back({std::move(bwho), btruth, has_tech && has_soft, ec.variant, open});
       }
     }
   }
 
   // 4. Cross-fitted calibration: fold f is scored with constants fitted on the other fold.
-  const std::pair<double, double> fit_on[2] = {Fit(compact, 1), Fit(compact, 0)};
+  const FittedCalibration fit_on[2] = {Fit(compact, 1), Fit(compact, 0)};
   report.model.fitted = {fit_on[0], fit_on[1]};
   std::vector<Outcome> model_out;
   for (const Pending& p : pending) {
-    const auto [tau, pu] = fit_on[p.fold];
+    const FittedCalibration& f = fit_on[p.fold];
     std::vector<double> ev;
     for (const ActorHypothesis& h : p.scored.hypotheses) {
       if (h.group >= 0) ev.push_back(h.evidence);
     }
-    const auto post = Posteriors(ev, tau, pu);
+    const double unknown = f.unknown_technique * p.scored.technique_weight / raw.temper_technique +
+                           f.unknown_software * p.scored.software_weight / raw.temper_software;
+    const auto post = Posteriors(ev, unknown, f.temperature, f.prior_unknown);
     // The class rule depends on the top group: find it as Judge does.
     size_t top = 0;
     for (size_t j = 1; j < ev.size(); ++j) {
@@ -392,9 +423,21 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
     model_out.push_back(o);
   }
 
+  // The baseline's temper T and UNKNOWN prior are cross-fitted the same way (no UNKNOWN terms).
+  const FittedCalibration base_fit[2] = {Fit(base_compact, 1, false), Fit(base_compact, 0, false)};
+  std::vector<Outcome> base_out;
+  for (size_t i = 0; i < base_pending.size(); ++i) {
+    const BasePending& b = base_pending[i];
+    const FittedCalibration& f = base_fit[base_compact[i].fold];
+    Outcome o = Judge(Posteriors(base_compact[i].evidence, 0.0, f.temperature, f.prior_unknown), b.who, b.truth_pos,
+                      b.classes_ok, options.params);
+    o.variant = b.variant;
+    o.open = b.open;
+    base_out.push_back(o);
+  }
   report.model.model = "actor_model";
   report.baseline.model = "naive_bayes_baseline";
-  report.baseline.fitted = {{1.0, Baseline::kPriorUnknown}, {1.0, Baseline::kPriorUnknown}};
+  report.baseline.fitted = {base_fit[0], base_fit[1]};
   for (int v = 0; v < 3; ++v) {
     report.model.variants.push_back(Summarise(kVariants[v], model_out, v));
     report.baseline.variants.push_back(Summarise(kVariants[v], base_out, v));
@@ -412,8 +455,10 @@ std::string FormatHeldoutReport(const HeldoutReport& r) {
   out += line;
   for (const ModelReport* m : {&r.model, &r.baseline}) {
     for (size_t f = 0; f < m->fitted.size(); ++f) {
-      std::snprintf(line, sizeof line, "%s fold %zu scored with tau=%.4g prior_unknown=%.2f\n", m->model.c_str(), f,
-                    m->fitted[f].first, m->fitted[f].second);
+      const FittedCalibration& c = m->fitted[f];
+      std::snprintf(line, sizeof line,
+                    "%s fold %zu scored with tau=%.4g prior_unknown=%.2f unknown_technique=%.2f unknown_software=%.2f\n",
+                    m->model.c_str(), f, c.temperature, c.prior_unknown, c.unknown_technique, c.unknown_software);
       out += line;
     }
   }

@@ -10,7 +10,9 @@
 //   same technique family (T1234.x)      log LR = g·(-log p_fam) + log k_family
 //   a technique of the group's software  log LR = log k_software_technique
 //   otherwise                            log LR = log k_miss (technique or software)
-// UNKNOWN's log LR is 0 for every item (the background). Combining, per hypothesis G:
+// UNKNOWN's log LR is a fitted constant per class (unknown_technique / unknown_software): an
+// uncatalogued group is expected to fit an item as well as a typical catalogue group, not as well as
+// one that is known to use it. Combining, per hypothesis G:
 //   score(G) = (Σ_tech w·logLR / T_tech + Σ_soft w·logLR / T_soft − breadth·log(1+|profile G|)) / τ
 //   log posterior ∝ log prior + score, UNKNOWN prior ≥ 0.2, named groups share the rest uniformly.
 // Repetition is not corroboration: items are de-duplicated by target (the first occurrence wins)
@@ -19,7 +21,8 @@
 //
 // Verdict (hard rules after the arithmetic): supported only if the top group's posterior ≥ 0.80,
 // its margin over the runner-up ≥ 0.30, P(UNKNOWN) ≤ 0.15 and at least two evidence classes
-// (technique, software) each include an item the named group is known to use; not_assessable when
+// (technique, software) each include a diagnostic item (IsDiagnostic) the named group is known to
+// use; not_assessable when
 // no item resolves to a catalogue target; otherwise not_supported (with the first failing rule).
 // Thread-safety: a compiled ActorModel is immutable and safe to share between threads.
 #pragma once
@@ -48,8 +51,12 @@ struct ActorModelParams {
   double temper_technique = 4.82;          // T for the technique bundle (dependence group)
   double temper_software = 0.143;          // T for software (< 1: software weighs more)
   double breadth = 0.537;                  // penalty on very broad profiles
-  double temperature = 16.0;               // τ: calibration temperature (fitted)
-  double prior_unknown = 0.2;              // P(UNKNOWN) before evidence; Validate() requires ≥ 0.2
+  double temperature = 19.0;               // τ: calibration temperature (fitted)
+  // UNKNOWN's per-item log LR against the catalogue's scale (an uncatalogued group fits an item
+  // about as well as the average catalogue group does); fitted with τ.
+  double unknown_technique = 0.10;
+  double unknown_software = -0.65;
+  double prior_unknown = 0.35;             // P(UNKNOWN) before evidence (fitted); Validate() requires ≥ 0.2
 
   // Decision thresholds (evidence-model.md).
   double min_posterior = 0.80;
@@ -105,6 +112,8 @@ class ActorModel {
   // Number of catalogue groups known to use `target` (the base-rate count).
   uint32_t GroupsUsing(uint32_t target) const { return target < n_users_.size() ? n_users_[target] : 0; }
   bool GroupUses(uint32_t group, uint32_t target) const;
+  // True when at most 10% of the weighable groups use `target` (it can make an evidence class count).
+  bool IsDiagnostic(uint32_t target) const;
   static EvidenceClass ClassOf(const CatalogueEntry& target);
 
   ActorAssessment Assess(std::span<const ActorEvidence> items) const;
@@ -117,6 +126,7 @@ class ActorModel {
     std::vector<ActorHypothesis> hypotheses;
     std::vector<uint32_t> targets;  // distinct targets used, first-occurrence order
     size_t repeated = 0;
+    double technique_weight = 0, software_weight = 0;  // Σ w over distinct items per class
   };
   Scored Score(std::span<const ActorEvidence> items) const;
   ActorAssessment Decide(const Scored& scored, double temperature, double prior_unknown) const;

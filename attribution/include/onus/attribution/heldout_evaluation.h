@@ -8,9 +8,10 @@
 //     random techniques and one of the ten most widely used tools).
 //  3. Closed set: attribute against the catalogue without that report's support for the group
 //     (Catalogue::WithoutCitation). Open set: against the catalogue without the group at all.
-//  4. Calibration (temperature τ and P(UNKNOWN) prior ≥ 0.2) is cross-fitted: groups are split in
-//     two folds by index parity; each fold's cases are scored with constants fitted (minimum
-//     negative log-likelihood on a grid) on the other fold only. Never on the test cases themselves.
+//  4. Calibration (temperature τ, P(UNKNOWN) prior ≥ 0.2 and UNKNOWN's per-item log LR for each
+//     class) is cross-fitted: groups are split in two folds by index parity; each fold's cases are
+//     scored with constants fitted (minimum negative log-likelihood, coordinate descent on grids)
+//     on the other fold only. Never on the test cases themselves.
 //  5. The tempered naive Bayes baseline is scored on the same cases in the same run.
 // Thread-safety: a pure function of its inputs.
 #pragma once
@@ -44,10 +45,14 @@ struct VariantMetrics {
   double wrong_all = 0;          // wrongly named / all cases (closed + open)
 };
 
+struct FittedCalibration {
+  double temperature = 1, prior_unknown = 0.2, unknown_technique = 0, unknown_software = 0;
+};
+
 struct ModelReport {
   std::string model;             // "actor_model" or "naive_bayes_baseline"
   std::vector<VariantMetrics> variants;  // full, half, noisy, all
-  std::vector<std::pair<double, double>> fitted;  // per fold: (τ, prior_unknown)
+  std::vector<FittedCalibration> fitted;  // per fold: the constants its cases were scored with
 };
 
 struct HeldoutReport {
