@@ -1,13 +1,194 @@
-// onus hunt: not built yet (see the open issue for this capability). Exits 2 with a clear message.
+// onus hunt: import intel into the case, stream telemetry through the compiled indicator index,
+// the pattern evaluator and (unless --no-analytics) the behaviour analyzer; store sightings, notable
+// observations and findings; print intel.log-style JSON lines (--jsonl) and a one-line summary.
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "command.h"
+#include "onus/analytics/analyzer.h"
+#include "onus/core/case_context.h"
+#include "onus/core/file.h"
+#include "onus/core/progress.h"
+#include "onus/ingest/reader.h"
+#include "onus/intel/import.h"
+#include "onus/match/hunt.h"
+#include "onus/match/recorder.h"
+#include "onus/store/case_store.h"
 
 namespace onus::cli {
+namespace {
+
+// Feeds every observation to several sinks in order.
+class TeeSink : public ingest::ObservationSink {
+ public:
+  void Add(ingest::ObservationSink* s) { sinks_.push_back(s); }
+  Status OnObservation(const ingest::Observation& obs) override {
+    for (auto* s : sinks_) ONUS_RETURN_IF_ERROR(s->OnObservation(obs));
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<ingest::ObservationSink*> sinks_;  // not owned
+};
+
+}  // namespace
 
 int RunHunt(int argc, char** argv) {
-  CLI::App app{"onus hunt (not implemented yet)", "onus hunt"};
-  app.allow_extras();
+  CLI::App app{"Match intelligence against telemetry (captures, Zeek logs, EVE, SCADA/EMS JSON lines), run "
+               "behaviour analytics in the same pass, and store sightings, notable observations and findings "
+               "in a case.",
+               "onus hunt"};
+  std::vector<std::string> intel_files, inputs;
+  std::string context_path, case_path, jsonl_path, grade;
+  bool no_analytics = false, quiet = false, exact_domains = false;
+  app.add_option("--intel", intel_files, "intel files to import first (STIX, MISP, CSV, lists, Zeek intel)");
+  app.add_option("--context", context_path, "case context (sites, segments, infrastructure notes)");
+  app.add_option("--case", case_path, "the case database (created when absent)")->required();
+  app.add_option("--jsonl", jsonl_path, "write sightings as intel.log-style JSON lines to PATH ('-' = stdout)");
+  app.add_option("--grade", grade, "Admiralty grade for the sources of the --intel files (e.g. B2)");
+  app.add_flag("--no-analytics", no_analytics, "match only; skip behaviour analytics");
+  app.add_flag("--exact-domains", exact_domains,
+               "a listed domain matches only itself (default: itself and the names below it)");
+  app.add_flag("--quiet", quiet, "no progress bar and no summary line");
+  app.add_option("inputs", inputs, "telemetry files or directories")->required();
   if (int rc = Parse(app, argc, argv); rc >= 0) return rc;
-  return Fail("hunt", "not implemented yet");
+
+  auto started = std::chrono::steady_clock::now();
+  for (const auto& p : intel_files)
+    if (!FileExists(p)) return Fail("hunt", "intel file '" + p + "' does not exist");
+  for (const auto& p : inputs)
+    if (!FileExists(p)) return Fail("hunt", "input '" + p + "' does not exist");
+
+  CaseContext context;
+  const CaseContext* ctx = nullptr;
+  if (!context_path.empty()) {
+    auto c = CaseContext::Load(context_path);
+    if (!c.ok()) return Fail("hunt", c.status());
+    context = std::move(c).value();
+    ctx = &context;
+  }
+  auto expanded = ingest::ExpandInputs(inputs);
+  if (!expanded.ok()) return Fail("hunt", expanded.status());
+  for (const auto& p : *expanded) {
+    auto f = ingest::DetectFormat(p);
+    if (!f.ok()) return Fail("hunt", f.status());
+  }
+
+  auto store = store::CaseStore::Open(case_path);
+  if (!store.ok()) return Fail("hunt", store.status());
+
+  if (!intel_files.empty()) {
+    intel::ImportOptions io;
+    io.intel.grade = grade;
+    std::vector<intel::ImportSummary> sums;
+    Status st = intel::ImportIntel(intel_files, **store, io, &sums);
+    if (!st.ok()) return Fail("hunt", st);
+  }
+  auto stored = intel::ReadStoredIndicators(**store);
+  if (!stored.ok()) return Fail("hunt", stored.status());
+  match::CompileOptions copt;
+  copt.domain_scope = exact_domains ? match::DomainScope::kExact : match::DomainScope::kZone;
+  auto compiled = match::CompileIntel(*stored, copt);
+  if (!compiled.ok()) return Fail("hunt", compiled.status());
+  stored->clear();
+  stored->shrink_to_fit();
+
+  FILE* jsonl = nullptr;
+  if (jsonl_path == "-") {
+    jsonl = stdout;
+  } else if (!jsonl_path.empty()) {
+    jsonl = std::fopen(jsonl_path.c_str(), "w");
+    if (!jsonl) return Fail("hunt", "cannot write '" + jsonl_path + "'");
+  }
+
+  match::RecorderOptions ro;
+  ro.context = ctx;
+  if (jsonl)
+    ro.emit = [jsonl](std::string_view line) {
+      std::fwrite(line.data(), 1, line.size(), jsonl);
+      std::fputc('\n', jsonl);
+    };
+  match::HuntRecorder recorder(**store, *compiled->index, ro);
+  match::HuntOptions ho;
+  ho.context = ctx;
+  match::Hunter hunter(*compiled, ho, recorder);
+
+  std::unique_ptr<analytics::Analyzer> analyzer;
+  if (!no_analytics) {
+    analytics::AnalyticsConfig ac;
+    ac.context = ctx;
+    Status st = ac.Validate();
+    if (!st.ok()) return Fail("hunt", st);
+    analyzer = std::make_unique<analytics::Analyzer>(ac);
+  }
+  TeeSink tee;
+  tee.Add(&hunter);
+  tee.Add(&recorder);
+  if (analyzer) tee.Add(analyzer.get());
+
+  uint64_t total_bytes = 0;
+  for (const auto& p : *expanded) total_bytes += FileSize(p).value_or(0);
+  ProgressReporter::Options po;
+  po.quiet = quiet;
+  po.label = "hunt";
+  ProgressReporter progress(stderr, po, total_bytes);
+  ingest::IngestOptions iopt;
+  iopt.progress = &progress;
+  ingest::IngestRun run;
+  Status st = ingest::ReadInputs(*expanded, iopt, tee, run);
+  if (!st.ok()) {
+    if (jsonl && jsonl != stdout) std::fclose(jsonl);
+    return Fail("hunt", st);
+  }
+  std::vector<const ingest::InputInfo*> infos;
+  for (const auto& i : run.inputs) infos.push_back(&i);
+  st = recorder.Finish(infos);
+  if (!st.ok()) return Fail("hunt", st);
+
+  size_t findings = 0;
+  if (analyzer) {
+    auto fs = analyzer->Finish();
+    if (!fs.ok()) return Fail("hunt", fs.status());
+    auto tx = store::Transaction::Begin((*store)->db());
+    if (!tx.ok()) return Fail("hunt", tx.status());
+    for (const auto& f : *fs) {
+      st = (*store)->PutFinding(
+          analytics::ToFindingRow(f, [&](const ingest::InputInfo& info) { return recorder.InputId(&info); }));
+      if (!st.ok()) return Fail("hunt", st);
+    }
+    st = tx->Commit();
+    if (!st.ok()) return Fail("hunt", st);
+    findings = fs->size();
+  }
+  if (jsonl) {
+    std::fflush(jsonl);
+    if (jsonl != stdout) std::fclose(jsonl);
+  }
+  progress.Finish();
+  if (!quiet) {
+    const auto& hs = hunter.stats();
+    const auto& rs = recorder.stats();
+    std::set<std::string> sites, indicators;
+    for (const auto& s : recorder.Summaries()) {
+      if (s.stale) continue;
+      indicators.insert(s.indicator_id);
+      if (!s.site.empty()) sites.insert(s.site);
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr,
+                 "onus hunt: %zu inputs, %llu observations; %zu indicators (%zu values, %zu patterns); %llu sightings "
+                 "of %zu indicators at %zu sites, %llu stale; %llu notable observations; %zu findings; %.2f s\n",
+                 run.inputs.size(), static_cast<unsigned long long>(hs.observations),
+                 compiled->index->indicator_count(), compiled->index->entry_count(), hunter.evaluated_patterns(),
+                 static_cast<unsigned long long>(rs.sightings - rs.stale), indicators.size(), sites.size(),
+                 static_cast<unsigned long long>(rs.stale), static_cast<unsigned long long>(rs.observations_kept),
+                 findings, secs);
+  }
+  return kExitOk;
 }
 
 }  // namespace onus::cli
