@@ -34,20 +34,25 @@ endfunction()
 include(GoogleTest OPTIONAL RESULT_VARIABLE _onus_gtest_module)
 
 function(onus_add_test)
-  if(NOT ONUS_BUILD_TESTS)
-    return()
-  endif()
   cmake_parse_arguments(T "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
-  add_executable(${T_NAME} ${T_SRCS})
+  if(NOT ONUS_BUILD_TESTS)
+    # Declared but never built or registered, so module files may still configure the target.
+    add_executable(${T_NAME} EXCLUDE_FROM_ALL ${T_SRCS})
+  else()
+    add_executable(${T_NAME} ${T_SRCS})
+  endif()
   target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main)
   target_compile_options(${T_NAME} PRIVATE ${ONUS_WARNINGS})
   target_compile_definitions(${T_NAME} PRIVATE
     ONUS_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
     ONUS_SHARED_DIR="${ONUS_SHARED_DIR}"
     ONUS_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  if(NOT ONUS_BUILD_TESTS)
+    return()
+  endif()
   gtest_discover_tests(${T_NAME}
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
     PROPERTIES LABELS "${T_LABELS}"

@@ -7,6 +7,20 @@
 namespace onus {
 namespace {
 
+// Digest implementations fetched once (OpenSSL 3 otherwise looks the algorithm up on every call).
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+const EVP_MD* Sha1Md() {
+  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  return md;
+}
+const EVP_MD* Md5Md() {
+  static const EVP_MD* md = EVP_MD_fetch(nullptr, "MD5", nullptr);
+  return md;
+}
+
 std::string DigestRaw(const EVP_MD* md, std::string_view bytes) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -28,17 +42,17 @@ std::string HexEncode(std::string_view bytes) {
   return out;
 }
 
-std::string Sha256Hex(std::string_view b) { return HexEncode(DigestRaw(EVP_sha256(), b)); }
-std::string Sha1Hex(std::string_view b) { return HexEncode(DigestRaw(EVP_sha1(), b)); }
-std::string Md5Hex(std::string_view b) { return HexEncode(DigestRaw(EVP_md5(), b)); }
-std::string Sha1Raw(std::string_view b) { return DigestRaw(EVP_sha1(), b); }
+std::string Sha256Hex(std::string_view b) { return HexEncode(DigestRaw(Sha256Md(), b)); }
+std::string Sha1Hex(std::string_view b) { return HexEncode(DigestRaw(Sha1Md(), b)); }
+std::string Md5Hex(std::string_view b) { return HexEncode(DigestRaw(Md5Md(), b)); }
+std::string Sha1Raw(std::string_view b) { return DigestRaw(Sha1Md(), b); }
 
 struct Sha256Stream::Impl {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   ~Impl() { EVP_MD_CTX_free(ctx); }
 };
 
-Sha256Stream::Sha256Stream() : impl_(std::make_unique<Impl>()) { EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr); }
+Sha256Stream::Sha256Stream() : impl_(std::make_unique<Impl>()) { EVP_DigestInit_ex(impl_->ctx, Sha256Md(), nullptr); }
 Sha256Stream::~Sha256Stream() = default;
 void Sha256Stream::Update(const void* data, size_t n) { EVP_DigestUpdate(impl_->ctx, data, n); }
 std::string Sha256Stream::FinishHex() {
