@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""onus hunt on the PortGrid-21 scenario (../shared/data/scenarios/portgrid; README.md tells its story).
+
+Checks:
+- the scenario's C2 infrastructure (the vendor TAG-22 list) is sighted, valid and not stale, at the
+  three victim sites PORT-HQ, GRID-TX and VAXCO, on the hosts the README names;
+- no vendor (TAG-22, RedFoxtrot) indicator is sighted at the clean control site GRID-DIST;
+- GRID-DIST does hit the community blocklist's CDN, scanner and dynamic-DNS traps, and those
+  sightings carry the context annotation (cdn / scanner / dynamic-dns) instead of being dropped;
+  the blocklist is valid only from 2021-07-20, after the June telemetry, so they are stale;
+- every JSON line has provenance (path, sha256, record) that points at a line holding the value;
+- hunting the same telemetry again adds no rows.
+Usage: portgrid_test.py ONUS SHARED_DIR
+"""
+import gzip
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+onus, shared = sys.argv[1], sys.argv[2]
+scen = os.path.join(shared, "data", "scenarios", "portgrid")
+if not os.path.isdir(scen):
+    print("SKIP: no scenario at", scen)
+    sys.exit(0)
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok: " if cond else "FAIL: ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def vendor_ids(name):
+    with open(os.path.join(scen, "intel", name)) as f:
+        b = json.load(f)
+    return {o["id"]: o for o in b["objects"] if o["type"] == "indicator"}
+
+
+tag22 = vendor_ids("insikt-tag22.json")
+redfox = vendor_ids("insikt-redfoxtrot.json")
+vendor = set(tag22) | set(redfox)
+
+with tempfile.TemporaryDirectory() as tmp:
+    case = os.path.join(tmp, "case.db")
+    out = os.path.join(tmp, "sightings.jsonl")
+    intel = sorted(os.path.join(scen, "intel", f) for f in os.listdir(os.path.join(scen, "intel")))
+    cmd = [onus, "hunt", "--intel", *intel, "--context", os.path.join(scen, "context.json"), "--case", case,
+           "--jsonl", out, "--no-analytics", os.path.join(scen, "zeek"), os.path.join(scen, "grid")]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    check(p.returncode == 0, "onus hunt exits 0 (stderr: %s)" % p.stderr.strip()[-300:])
+    if p.returncode != 0:
+        sys.exit(1)
+    summary = [l for l in p.stderr.splitlines() if l.startswith("onus hunt:")]
+    check(len(summary) == 1, "one summary line: %s" % (summary[0] if summary else p.stderr[-200:]))
+    lines = [json.loads(l) for l in open(out)]
+    check(len(lines) > 0, "%d sighting lines" % len(lines))
+
+    def sites_of(pred):
+        return {l["site"] for l in lines if pred(l)}
+
+    c2 = [l for l in lines if l["indicator_id"] in tag22 and not l["stale"]]
+    for site in ("PORT-HQ", "GRID-TX", "VAXCO"):
+        n = sum(1 for l in c2 if l["site"] == site)
+        check(n > 0, "TAG-22 C2 infrastructure sighted at %s (%d valid sightings)" % (site, n))
+    vals = {(l["site"], l["seen.indicator"]) for l in c2}
+    for site, value in [("PORT-HQ", "139.180.135.175"), ("PORT-HQ", "45.77.107.26"), ("PORT-HQ", "116.203.104.216"),
+                        ("GRID-TX", "139.180.135.175"), ("GRID-TX", "207.148.99.56"),
+                        ("VAXCO", "116.203.104.216"), ("VAXCO", "95.111.245.74")]:
+        check((site, value) in vals, "%s sighted at %s" % (value, site))
+    names = {(l["site"], l["seen.indicator"]) for l in c2 if l["seen.indicator_type"] == "Intel::DOMAIN"}
+    check(("PORT-HQ", "dntc.livehost.live") in names or ("PORT-HQ", "snoc.hostingupdate.club") in names,
+          "a C2 domain sighted at PORT-HQ (dns/tls)")
+    dist_vendor = [l for l in lines if l["site"] == "GRID-DIST" and l["indicator_id"] in vendor]
+    check(not dist_vendor, "no vendor C2 indicator at GRID-DIST (%d)" % len(dist_vendor)
+          + ("" if not dist_vendor else ": " + json.dumps(dist_vendor[0])[:300]))
+    dist = [l for l in lines if l["site"] == "GRID-DIST"]
+    kinds = {}
+    for l in dist:
+        for a in l["annotations"]:
+            kinds.setdefault(a["kind"], set()).add(l["seen.indicator"])
+    for kind, example in [("cdn", "104.18.33.57"), ("scanner", "162.142.125.221"),
+                          ("dynamic-dns", "gridist-gate-cam01.camdvr.org")]:
+        check(kind in kinds, "GRID-DIST trap sightings annotated '%s' (%s)" % (kind, sorted(kinds.get(kind, []))[:3]))
+    check(all(l["stale"] for l in dist), "GRID-DIST trap sightings are stale (blocklist valid from 2021-07-20)")
+    cam = [l for l in dist if l["seen.indicator"] == "gridist-gate-cam01.camdvr.org"]
+    check(cam and all(l["match"] == "parent-domain" and l["indicator_value"] == "camdvr.org" for l in cam),
+          "the camera name matches the listed zone camdvr.org by parent domain (%d)" % len(cam))
+
+    # Provenance: the record is a line of the named file that holds the seen value.
+    cache = {}
+    bad = 0
+    sample = lines[:: max(1, len(lines) // 200)]
+    for l in sample:
+        src = l["src"]
+        path = src["path"]
+        if path not in cache:
+            opener = gzip.open if path.endswith(".gz") else open
+            with opener(path, "rt") as f:
+                cache[path] = f.read().split("\n")
+        text = cache[path][src["record"] - 1]
+        if l["seen.indicator"].lower() not in text.lower():
+            bad += 1
+    check(bad == 0 and len(sample) > 0, "provenance of %d sampled sightings points at lines holding the value" % len(sample))
+    check(all(len(l["src"]["sha256"]) == 64 for l in lines), "every line carries the input's SHA-256")
+
+    db = sqlite3.connect(case)
+    n1 = db.execute("select count(*) from sightings").fetchone()[0]
+    o1 = db.execute("select count(*) from observations").fetchone()[0]
+    check(n1 == len(lines), "case holds one sighting row per JSON line (%d vs %d)" % (n1, len(lines)))
+    grid = db.execute("select count(*) from observations where kind='grid'").fetchone()[0]
+    check(grid == 10, "all 10 SCADA events kept as observations (%d)" % grid)
+    ot = db.execute("select count(*) from observations where kind='conn' and segment='ot'").fetchone()[0]
+    check(ot >= 0, "conns into OT from outside kept: %d" % ot)
+    db.close()
+    p2 = subprocess.run(cmd, capture_output=True, text=True)
+    db = sqlite3.connect(case)
+    n2 = db.execute("select count(*) from sightings").fetchone()[0]
+    o2 = db.execute("select count(*) from observations").fetchone()[0]
+    inputs = db.execute("select count(*), sum(state='complete') from inputs").fetchone()
+    db.close()
+    check(p2.returncode == 0 and n2 == n1 and o2 == o1, "re-hunting is idempotent (%d/%d sightings, %d/%d observations)"
+          % (n1, n2, o1, o2))
+    check(inputs[0] == inputs[1], "every input complete (%s)" % (inputs,))
+
+print("%d failures" % len(failures))
+sys.exit(1 if failures else 0)
