@@ -281,6 +281,38 @@ TEST(IndicatorIndexTest, SharedAcrossThreads) {
   for (int h : hits) EXPECT_EQ(h, 10000);
 }
 
+// Many indicators: the arena spans several chunks; every id, source, grade and validity reads back.
+TEST(IndicatorIndexTest, MetadataReadsBackAcrossArenaChunks) {
+  IndicatorIndex::Builder b;
+  const int n = 60000;
+  for (int i = 0; i < n; ++i) {
+    IndicatorSpec s = Spec("indicator--" + std::to_string(i) + "-" + std::string(20, 'x'),
+                           {V(ValueType::kDomain, "n" + std::to_string(i) + ".example.com")});
+    s.source = "identity--" + std::to_string(i % 7);
+    s.grade = i % 2 ? "B2" : "F6";
+    s.confidence = i % 101;
+    s.revoked = i % 5 == 0;
+    s.has_valid_from = i % 3 == 0;
+    s.valid_from = Timestamp::FromSeconds(i);
+    b.Add(s);
+  }
+  auto idx = BuildOrDie(b);
+  MatchScratch scratch;
+  for (int i = 0; i < n; i += 7) {
+    std::vector<uint32_t> hits;
+    idx->ForEachDomainMatch("n" + std::to_string(i) + ".example.com", scratch, [&](uint32_t e) { hits.push_back(e); });
+    ASSERT_EQ(hits.size(), 1u) << i;
+    uint32_t ord = idx->entry(hits[0]).indicator;
+    ASSERT_EQ(idx->indicator_id(ord), "indicator--" + std::to_string(i) + "-" + std::string(20, 'x'));
+    ASSERT_EQ(idx->indicator_source(ord), "identity--" + std::to_string(i % 7));
+    ASSERT_EQ(idx->indicator_grade(ord), i % 2 ? "B2" : "F6");
+    ASSERT_EQ(idx->indicator_confidence(ord), i % 101);
+    ASSERT_EQ(idx->indicator_revoked(ord), i % 5 == 0);
+    ASSERT_EQ(idx->indicator(ord).has_valid_from(), i % 3 == 0);
+    ASSERT_EQ(idx->entry_value(hits[0]), "n" + std::to_string(i) + ".example.com");
+  }
+}
+
 TEST(IndicatorIndexTest, EmptyIndexMatchesNothing) {
   IndicatorIndex::Builder b;
   auto idx = BuildOrDie(b);
