@@ -166,7 +166,9 @@ std::string SniffFormat(std::string_view prefix) {
       return false;
     };
     if (has_kv("\"type\"", "\"bundle\"") || has("\"objects\"")) {
-      if (has("\"x_mitre_") || has("\"mitre-attack\"") || has("\"mitre-ics-attack\"")) return "attack";
+      // ATT&CK objects carry x_mitre_* properties; other bundles may cite ATT&CK ids in
+      // external_references ("mitre-attack") and are not ATT&CK.
+      if (has("\"x_mitre_") || has("\"The MITRE Corporation\"")) return "attack";
       if (has_kv("\"spec_version\"", "\"2.0\"") && !has_kv("\"spec_version\"", "\"2.1\"")) return "stix-2.0";
       return "stix-2.1";
     }

@@ -139,7 +139,9 @@ TEST(StixFeed, PortgridScenarioBundles) {
     EXPECT_EQ(r->indicators.size(), w.indicators) << w.file;
     EXPECT_EQ(r->objects.size(), w.objects) << w.file;
     EXPECT_EQ(r->skipped_count, 0) << w.file;
+    EXPECT_EQ(r->format, "stix-2.1") << w.file;  // cites ATT&CK ids, is not ATT&CK
     for (const auto& i : r->indicators) {
+      EXPECT_EQ(i.grade, kDefaultGrade) << w.file;  // the bundles declare no grade
       EXPECT_EQ(i.values.size(), 1u) << i.pattern;
       EXPECT_FALSE(i.report_ids.empty()) << i.id;
       EXPECT_GT(i.line, 1) << i.id;
@@ -241,6 +243,8 @@ TEST(StixFeed, DetectionAndMissingFiles) {
   EXPECT_EQ(detail::SniffFormat("{\"type\": \"bundle\", \"spec_version\": \"2.0\", \"objects\": []}"), "stix-2.0");
   EXPECT_EQ(detail::SniffFormat("{\"type\":\"bundle\",\"objects\":[{\"x_mitre_version\":\"1\"}]}"), "attack");
   EXPECT_EQ(detail::SniffFormat("{\"Event\": {}}"), "misp-event");
+  EXPECT_EQ(detail::SniffFormat("{\"type\":\"bundle\",\"objects\":[{\"external_references\":[{\"source_name\":\"mitre-attack\"}]}]}"),
+            "stix-2.1");
   EXPECT_EQ(detail::SniffFormat("{\"nothing\": 1}"), "");
   EXPECT_EQ(detail::SniffFormat(std::string("\x89PNG\r\n\x1a\n\0\0", 10)), "");
   EXPECT_EQ(detail::SniffFormat("just some prose\nwith no values at all\n"), "");
