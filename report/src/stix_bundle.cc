@@ -43,10 +43,17 @@ std::string Id(const std::string& type, const std::string& name) {
   return type + "--" + UuidV5(kOnusNamespace, type + "|" + name);
 }
 
-std::string ScoType(const std::string& value_type) {
+// The STIX cyber-observable type for a sighted value; accepts STIX names and the Zeek intel-style
+// names the hunt stores (addr, domain, url, email).
+std::string ScoType(const std::string& value_type, const std::string& value) {
   if (value_type == "ipv4-addr" || value_type == "ipv6-addr" || value_type == "domain-name" || value_type == "url" ||
       value_type == "email-addr")
     return value_type;
+  if (value_type == "addr" || value_type == "ADDR" || value_type == "Intel::ADDR")
+    return value.find(':') == std::string::npos ? "ipv4-addr" : "ipv6-addr";
+  if (value_type == "domain" || value_type == "DOMAIN" || value_type == "Intel::DOMAIN") return "domain-name";
+  if (value_type == "url" || value_type == "Intel::URL") return "url";
+  if (value_type == "email" || value_type == "Intel::EMAIL") return "email-addr";
   return "";
 }
 
@@ -158,7 +165,7 @@ Result<std::string> RenderStixBundle(const ReportInputs& in, const StixInputs& s
     sg["first_seen"] = Ms(s.first_seen, stamp);
     sg["last_seen"] = Ms(s.last_seen, stamp);
     sg["count"] = std::clamp<int64_t>(s.count, 0, 999999999);
-    if (std::string sco = ScoType(s.value_type); !sco.empty()) {
+    if (std::string sco = ScoType(s.value_type, s.value); !sco.empty()) {
       json contributing = {{"value", s.value}};
       std::string sco_id = sco + "--" + UuidV5(kScoNamespace, contributing.dump());
       add(json{{"type", sco}, {"spec_version", "2.1"}, {"id", sco_id}, {"value", s.value}});
