@@ -1,5 +1,6 @@
 // The HTML report: one self-contained page (inline CSS/SVG, a few lines of JavaScript that only
 // filter the evidence table), readable without JavaScript and printable.
+#include <algorithm>
 #include <map>
 
 #include "view.h"
@@ -202,6 +203,13 @@ Result<std::string> RenderHtml(const ReportInputs& in, const ReportOptions& opti
        "evidence (id, type, site, value, file)\" aria-label=\"filter evidence\">\n<table id=\"evidence-table\"><thead><tr>"
        "<th>id</th><th>type</th><th>about</th><th>scope</th><th>first / last seen</th><th>count</th><th>source</th><th>grade"
        "</th><th>provenance (file, SHA-256, record)</th></tr></thead><tbody>\n";
+  // Inputs are listed once (path and SHA-256); evidence rows link to them with record numbers.
+  std::map<std::string, size_t> input_no;
+  std::vector<std::pair<std::string, std::string>> inputs = v.inputs;
+  for (size_t i = 0; i < inputs.size(); ++i) input_no.emplace(inputs[i].first, i + 1);
+  for (const auto& e : v.evidence)
+    for (const auto& p : e.provenance)
+      if (input_no.emplace(p.path, inputs.size() + 1).second) inputs.emplace_back(p.path, p.sha256);
   for (const auto& e : v.evidence) {
     h += "<tr id=\"" + HtmlEscape(e.id) + "\"><td class=\"mono\">" + HtmlEscape(e.id) + "</td><td>" + HtmlEscape(e.type) +
          "</td><td class=\"mono\">" + HtmlEscape(e.about) + "</td><td>" + HtmlEscape(e.site) +
@@ -209,21 +217,36 @@ Result<std::string> RenderHtml(const ReportInputs& in, const ReportOptions& opti
          "<br>" + HtmlEscape(e.last_seen) + "</td><td class=\"num\">" + std::to_string(e.count) + "</td><td>" +
          HtmlEscape(e.source) + (e.derived_from.empty() ? "" : " <span class=\"muted\">(derived)</span>") + "</td><td>" +
          HtmlEscape(e.grade) + "</td><td class=\"mono\">";
-    for (size_t i = 0; i < e.provenance.size() && i < 5; ++i) {
-      const auto& p = e.provenance[i];
-      h += (i ? "<br>" : "") + HtmlEscape(p.path) + " <span title=\"" + HtmlEscape(p.sha256) + "\">" +
-           HtmlEscape(detail::ShortHash(p.sha256)) + "…</span> " + (p.is_packet ? "packet " : "line ") +
-           std::to_string(p.record);
+    // Group the records by input: "in-3 conn.log.gz lines 10, 12, 13".
+    std::vector<std::pair<size_t, std::string>> groups;
+    for (const auto& p : e.provenance) {
+      size_t n = input_no[p.path];
+      auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == n; });
+      if (it == groups.end()) {
+        if (groups.size() == 4) continue;
+        groups.emplace_back(n, p.is_packet ? "packet " : "line ");
+        it = groups.end() - 1;
+      } else {
+        it->second += ", ";
+      }
+      it->second += std::to_string(p.record);
     }
-    if (e.provenance.size() > 5) h += "<br><span class=\"muted\">+" + std::to_string(e.provenance.size() - 5) + " more</span>";
+    for (size_t i = 0; i < groups.size(); ++i) {
+      const std::string& path = inputs[groups[i].first - 1].first;
+      std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+      h += (i ? "<br>" : "") + std::string("<a href=\"#in-") + std::to_string(groups[i].first) + "\">in-" +
+           std::to_string(groups[i].first) + "</a> " + HtmlEscape(base) + " " + groups[i].second;
+    }
     h += "</td></tr>\n";
   }
+  h += "</tbody></table>\n<h3 id=\"inputs\">Inputs</h3>\n<table id=\"inputs-table\"><thead><tr><th>input</th><th>path</th>"
+       "<th>SHA-256 (of the file as read)</th></tr></thead><tbody>\n";
+  for (size_t i = 0; i < inputs.size(); ++i)
+    h += "<tr id=\"in-" + std::to_string(i + 1) + "\"><td>in-" + std::to_string(i + 1) + "</td><td class=\"mono\">" +
+         HtmlEscape(inputs[i].first) + "</td><td class=\"mono\">" + HtmlEscape(inputs[i].second) + "</td></tr>\n";
   h += "</tbody></table></section>\n";
-  h += "<footer class=\"muted\"><p>Inputs: ";
-  for (size_t i = 0; i < v.inputs.size(); ++i)
-    h += (i ? "; " : "") + HtmlEscape(v.inputs[i].first) + " <span class=\"mono\">" + HtmlEscape(v.inputs[i].second) +
-         "</span>";
-  h += "</p></footer>\n<script>" + std::string(kJs) + "</script>\n</body></html>\n";
+  h += "<footer class=\"muted\"><p>Every statement above cites evidence ids; every evidence item names the input "
+       "records it rests on.</p></footer>\n<script>" + std::string(kJs) + "</script>\n</body></html>\n";
   return h;
 }
 

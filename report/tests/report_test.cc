@@ -44,8 +44,9 @@ TEST(Html, HasEverySectionAndEscapes) {
   EXPECT_EQ(html->find("href=\"http"), std::string::npos);
   EXPECT_EQ(html->find("<link"), std::string::npos);  // self-contained: nothing fetched
   EXPECT_NE(html->find("margin &lt; 0.3"), std::string::npos);  // the abstention rule that fired
-  EXPECT_NE(html->find("packet 17"), std::string::npos);
-  EXPECT_NE(html->find("line 1042"), std::string::npos);
+  EXPECT_NE(html->find("capture.pcap packet 17"), std::string::npos);
+  EXPECT_NE(html->find("conn.log.gz line 1042"), std::string::npos);
+  EXPECT_NE(html->find("aaaa000000000000000000000000000000000000000000000000000000000001"), std::string::npos);
 }
 
 TEST(Html, ContextSitesGiveRowsEvenWithoutEvidenceAndEventsAreBands) {
@@ -171,6 +172,12 @@ TEST(Report, TenThousandEvidenceItemsStayUnderTenMegabytes) {
     json e = tmpl;
     e["id"] = "ev-x" + std::to_string(i);
     e["about"] = "198.51.100." + std::to_string(i % 250);
+    json prov = json::array();  // realistic: several records from long paths
+    for (int k = 0; k < 8; ++k)
+      prov.push_back({{"path", "/var/lib/onus/cases/2021-06/zeek/PORT-HQ/conn." + std::to_string(k % 2) + ".log.gz"},
+                      {"sha256", std::string(64, static_cast<char>('a' + k % 2))},
+                      {"line", 1000 + i * 10 + k}});
+    e["provenance"] = prov;
     ev.push_back(e);
   }
   ReportInputs in;
