@@ -68,9 +68,10 @@ void Two(char* p, unsigned v) {
 // RFC 3339 UTC with microseconds: "2021-03-01T00:00:00.123456Z" (truncated, never rounded).
 void AppendTime(std::string& out, Timestamp t) {
   int64_t ns = t.nanos();
-  int64_t secs = ns >= 0 ? ns / kNanosPerSecond : -((-ns + kNanosPerSecond - 1) / kNanosPerSecond);
+  // Floor division without negating (INT64_MIN has no positive counterpart).
+  int64_t secs = ns / kNanosPerSecond - (ns % kNanosPerSecond < 0 ? 1 : 0);
   int64_t us = (ns - secs * kNanosPerSecond) / 1000;
-  int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+  int64_t days = secs / 86400 - (secs % 86400 < 0 ? 1 : 0);
   int64_t sod = secs - days * 86400;
   // civil_from_days (H. Hinnant)
   int64_t z = days + 719468;
