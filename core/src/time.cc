@@ -146,9 +146,10 @@ Result<Timestamp> ParseEpochSeconds(std::string_view s) {
 
 std::string FormatRfc3339(Timestamp t, int fraction_digits) {
   int64_t ns = t.nanos();
-  int64_t secs = ns >= 0 ? ns / kNanosPerSecond : -((-ns + kNanosPerSecond - 1) / kNanosPerSecond);
+  // Floor divisions written without negation (INT64_MIN has no positive counterpart).
+  int64_t secs = ns / kNanosPerSecond - ((ns % kNanosPerSecond) < 0 ? 1 : 0);
   int64_t frac = ns - secs * kNanosPerSecond;
-  int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+  int64_t days = secs / 86400 - ((secs % 86400) < 0 ? 1 : 0);
   int64_t sod = secs - days * 86400;
   int64_t y;
   unsigned m, d;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace onus {
 namespace {
 
@@ -49,6 +51,19 @@ TEST(Time, PreEpochAndEpochSeconds) {
   EXPECT_EQ(FormatRfc3339(*z), "2011-03-18T19:06:08.652003Z");
   EXPECT_FALSE(ParseEpochSeconds("12x").ok());
   EXPECT_FALSE(ParseEpochSeconds("-").ok());
+}
+
+TEST(Time, ExtremesFormatWithoutOverflow) {
+  // The int64 range ends: floor division must not negate INT64_MIN (UBSan would flag it).
+  Timestamp lo = Timestamp::FromNanos(std::numeric_limits<int64_t>::min());
+  Timestamp hi = Timestamp::FromNanos(std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(lo.seconds(), -9223372037LL);
+  EXPECT_EQ(hi.seconds(), 9223372036LL);
+  EXPECT_EQ(FormatRfc3339(lo, 9), "1677-09-21T00:12:43.145224192Z");
+  EXPECT_EQ(FormatRfc3339(hi, 9), "2262-04-11T23:47:16.854775807Z");
+  EXPECT_EQ(Timestamp::FromNanos(-1).seconds(), -1);
+  EXPECT_EQ(Timestamp::FromNanos(-1000000000).seconds(), -1);
+  EXPECT_EQ(Timestamp::FromNanos(-1000000001).seconds(), -2);
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ class Timestamp {
   static Timestamp FromEpochDouble(double seconds);
 
   constexpr int64_t nanos() const { return ns_; }
-  constexpr int64_t seconds() const { return ns_ >= 0 ? ns_ / 1000000000LL : -((-ns_ + 999999999LL) / 1000000000LL); }
+  // Floor division: never negates, so INT64_MIN is safe.
+  constexpr int64_t seconds() const { return ns_ / 1000000000LL - ((ns_ % 1000000000LL) < 0 ? 1 : 0); }
   double epoch_seconds() const { return static_cast<double>(ns_) / 1e9; }
 
   constexpr auto operator<=>(const Timestamp&) const = default;
