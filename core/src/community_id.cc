@@ -2,7 +2,9 @@
 
 #include <cstring>
 
-#include "onus/core/hash.h"
+#include <openssl/evp.h>
+
+#include <utility>
 
 namespace onus {
 namespace {
@@ -39,11 +41,30 @@ bool IcmpCounterpart(uint8_t proto, uint16_t type, uint16_t& counter) {
   return false;
 }
 
+// SHA-1 of a short message without allocating: one digest context per thread, reused.
+void Sha1Digest(const unsigned char* data, size_t n, unsigned char (&digest)[20]) {
+  struct Ctx {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+    ~Ctx() {
+      EVP_MD_CTX_free(ctx);
+      EVP_MD_free(const_cast<EVP_MD*>(md));
+    }
+  };
+  thread_local Ctx c;
+  unsigned int len = 0;
+  EVP_DigestInit_ex2(c.ctx, c.md, nullptr);
+  EVP_DigestUpdate(c.ctx, data, n);
+  EVP_DigestFinal_ex(c.ctx, digest, &len);
+}
+
 }  // namespace
 
-std::string CommunityIdV1(const IpAddress& src_in, const IpAddress& dst_in, uint8_t proto, uint16_t sport_in,
-                          uint16_t dport_in, uint16_t seed) {
-  IpAddress src = src_in, dst = dst_in;
+std::string_view CommunityIdV1Into(const IpAddress& src_in, const IpAddress& dst_in, uint8_t proto,
+                                   uint16_t sport_in, uint16_t dport_in, char (&out)[kCommunityIdV1Size],
+                                   uint16_t seed) {
+  const IpAddress* src = &src_in;
+  const IpAddress* dst = &dst_in;
   uint16_t sport = sport_in, dport = dport_in;
   bool has_ports = proto == 6 || proto == 17 || proto == 132 || proto == 1 || proto == 58;
   bool one_way = false;
@@ -57,8 +78,8 @@ std::string CommunityIdV1(const IpAddress& src_in, const IpAddress& dst_in, uint
     }
   }
   // Order endpoints: smaller address (then port) first, unless ICMP one-way.
-  auto addr_len = (src.is_v4() && dst.is_v4()) ? 4 : 16;
-  auto addr_ptr = [&](const IpAddress& a) { return a.bytes().data() + (addr_len == 4 ? 12 : 0); };
+  size_t addr_len = (src->is_v4() && dst->is_v4()) ? 4 : 16;
+  auto addr_ptr = [&](const IpAddress* a) { return a->bytes().data() + (addr_len == 4 ? 12 : 0); };
   int c = std::memcmp(addr_ptr(src), addr_ptr(dst), addr_len);
   bool swap = !(c < 0 || (c == 0 && sport < dport));
   if (one_way) swap = false;
@@ -66,21 +87,50 @@ std::string CommunityIdV1(const IpAddress& src_in, const IpAddress& dst_in, uint
     std::swap(src, dst);
     std::swap(sport, dport);
   }
-  std::string buf;
-  buf.reserve(2 + 32 + 2 + 4);
-  buf += static_cast<char>(seed >> 8);
-  buf += static_cast<char>(seed & 0xff);
-  buf.append(reinterpret_cast<const char*>(addr_ptr(src)), addr_len);
-  buf.append(reinterpret_cast<const char*>(addr_ptr(dst)), addr_len);
-  buf += static_cast<char>(proto);
-  buf += '\0';
+  // seed(2) src dst proto(1) pad(1) [sport(2) dport(2)]
+  unsigned char buf[2 + 16 + 16 + 2 + 4];
+  size_t n = 0;
+  buf[n++] = static_cast<unsigned char>(seed >> 8);
+  buf[n++] = static_cast<unsigned char>(seed & 0xff);
+  std::memcpy(buf + n, addr_ptr(src), addr_len);
+  n += addr_len;
+  std::memcpy(buf + n, addr_ptr(dst), addr_len);
+  n += addr_len;
+  buf[n++] = proto;
+  buf[n++] = 0;
   if (has_ports) {
-    buf += static_cast<char>(sport >> 8);
-    buf += static_cast<char>(sport & 0xff);
-    buf += static_cast<char>(dport >> 8);
-    buf += static_cast<char>(dport & 0xff);
+    buf[n++] = static_cast<unsigned char>(sport >> 8);
+    buf[n++] = static_cast<unsigned char>(sport & 0xff);
+    buf[n++] = static_cast<unsigned char>(dport >> 8);
+    buf[n++] = static_cast<unsigned char>(dport & 0xff);
   }
-  return "1:" + Base64Encode(Sha1Raw(buf));
+  unsigned char digest[20];
+  Sha1Digest(buf, n, digest);
+  // Base64 of 20 bytes: six full groups, then two bytes and one '='.
+  static const char kT[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char* o = out;
+  *o++ = '1';
+  *o++ = ':';
+  size_t i = 0;
+  for (; i + 3 <= 18; i += 3) {
+    uint32_t v = (uint32_t{digest[i]} << 16) | (uint32_t{digest[i + 1]} << 8) | digest[i + 2];
+    *o++ = kT[v >> 18];
+    *o++ = kT[(v >> 12) & 63];
+    *o++ = kT[(v >> 6) & 63];
+    *o++ = kT[v & 63];
+  }
+  uint32_t v = (uint32_t{digest[18]} << 16) | (uint32_t{digest[19]} << 8);
+  *o++ = kT[v >> 18];
+  *o++ = kT[(v >> 12) & 63];
+  *o++ = kT[(v >> 6) & 63];
+  *o++ = '=';
+  return std::string_view(out, kCommunityIdV1Size);
+}
+
+std::string CommunityIdV1(const IpAddress& src, const IpAddress& dst, uint8_t proto, uint16_t sport, uint16_t dport,
+                          uint16_t seed) {
+  char out[kCommunityIdV1Size];
+  return std::string(CommunityIdV1Into(src, dst, proto, sport, dport, out, seed));
 }
 
 }  // namespace onus
