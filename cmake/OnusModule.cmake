@@ -12,11 +12,6 @@ if(ONUS_SANITIZE)
     add_link_options(-fsanitize=${_s})
   endforeach()
   add_compile_options(-fno-omit-frame-pointer -fno-sanitize-recover=all)
-  # GCC documents that sanitizer instrumentation yields false -Wmaybe-uninitialized reports
-  # (e.g. inside libstdc++'s <regex> at -O1); the plain build keeps the warning as an error.
-  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-    add_compile_options(-Wno-maybe-uninitialized)
-  endif()
   add_link_options(-fno-sanitize-recover=all)
 endif()
 
