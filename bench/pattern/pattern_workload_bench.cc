@@ -1,4 +1,4 @@
-// pattern_workload_bench [SHARED_DIR]: the OASIS reference's throughput workload
+// pattern_workload_bench [--only=workload|compile|repeats] [SHARED_DIR]: the OASIS reference's throughput workload
 // (data/conformance/bench-workload: 1,000 single-comparison patterns × 1,000 observations, 667
 // matching pairs) plus compile rate and the REPEATS/WITHIN worst case.
 // Every rate is printed with the floor measured in the same run: one hash-set probe per object
@@ -10,11 +10,13 @@
 #include <ctime>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <unordered_set>
 
+#include "onus/pattern/checker.h"
 #include "onus/pattern/compiled_pattern.h"
 #include "onus/pattern/pattern_set.h"
 
@@ -31,8 +33,28 @@ static std::string Slurp(const std::string& p) {
   return ss.str();
 }
 
+static double LoadAverage() {
+  double l = -1;
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &l) != 1) l = -1;
+    std::fclose(f);
+  }
+  return l;
+}
+
 int main(int argc, char** argv) {
-  std::string shared = argc > 1 ? argv[1] : ONUS_SHARED_DIR;
+  std::string shared = ONUS_SHARED_DIR, only;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--only=", 0) == 0) {
+      only = a.substr(7);
+    } else {
+      shared = a;
+    }
+  }
+  auto section_on = [&](const char* section) { return only.empty() || only == section; };
+  std::printf("load average at start: %.2f (figures are single-threaded; wall time is the claim when the load is low)\n",
+              LoadAverage());
   std::string dir = shared + "/data/conformance/bench-workload/";
   std::vector<std::string> texts;
   {
@@ -42,6 +64,7 @@ int main(int argc, char** argv) {
       if (!line.empty()) texts.push_back(line);
   }
   for (const char* ver : {"2.1", "2.0"}) {
+    if (!section_on("workload")) break;
     StixVersion v = std::string(ver) == "2.0" ? StixVersion::k20 : StixVersion::k21;
     auto obs = LoadObservedDataJson(Slurp(dir + "observations_" + ver + ".json"), "observations");
     if (!obs.ok()) {
@@ -105,25 +128,42 @@ int main(int argc, char** argv) {
     std::printf("  indexed batch (PatternSet):     %9.3f ms  %12.0f pairs/s (CPU %12.0f; %.0fx reference 80,000/s; %.1fx floor time)\n",
                 set_s * 1e3, pairs / set_s, pairs / set_cpu, pairs / set_cpu / 80000.0, set_s / floor_s);
   }
-  // Compile rate.
-  {
-    int reps = 50;
-    auto t0 = Clock::now();
-    std::clock_t c0 = std::clock();
-    size_t n = 0, parsed = 0;
-    for (int r = 0; r < reps; ++r)
-      for (const auto& t : texts) n += CompiledPattern::Compile(t).ok() ? 1 : 0;
-    double s = Seconds(t0), cpu = CpuSeconds(c0);
-    c0 = std::clock();
-    for (int r = 0; r < reps; ++r)
-      for (const auto& t : texts) parsed += ParsePattern(t).ok() ? 1 : 0;
-    double parse_cpu = CpuSeconds(c0);
-    std::printf("compile (parse+check+compile): %.0f patterns/s wall, %.0f patterns/s CPU (%.0fx reference 6,200/s); "
-                "parse alone %.0f patterns/s CPU\n",
-                n / s, n / cpu, n / cpu / 6200.0, parsed / parse_cpu);
+  // Compile rate (the issue: "compile >= 200,000 simple patterns per second"): parse + check +
+  // inspect + compile of each workload pattern, one thread. The claim is wall time; CPU time is
+  // printed beside it because the shared machine is rarely idle. Several trials: best and median.
+  if (section_on("compile")) {
+    std::vector<std::pair<std::string, std::function<bool(const std::string&)>>> stages = {
+        {"parse", [](const std::string& t) { return ParsePattern(t).ok(); }},
+        {"parse+check", [](const std::string& t) {
+           auto p = ParsePattern(t);
+           return p.ok() && CheckPattern(*p).ok();
+         }},
+        {"parse+check+compile", [](const std::string& t) { return CompiledPattern::Compile(t).ok(); }},
+    };
+    constexpr int kTrials = 7, kReps = 20;
+    for (const auto& [name, fn] : stages) {
+      for (const auto& t : texts) (void)fn(t);  // warm up
+      std::vector<double> wall, cpu;
+      size_t ok = 0;
+      for (int trial = 0; trial < kTrials; ++trial) {
+        auto t0 = Clock::now();
+        std::clock_t c0 = std::clock();
+        for (int r = 0; r < kReps; ++r)
+          for (const auto& t : texts) ok += fn(t) ? 1 : 0;
+        wall.push_back(Seconds(t0));
+        cpu.push_back(CpuSeconds(c0));
+      }
+      std::sort(wall.begin(), wall.end());
+      std::sort(cpu.begin(), cpu.end());
+      double n = static_cast<double>(texts.size()) * kReps;
+      std::printf("%-20s %zu/%zu ok; wall best %8.0f /s, median %8.0f /s; CPU best %8.0f /s, median %8.0f /s%s\n",
+                  (name + ":").c_str(), ok / kTrials, texts.size() * kReps, n / wall.front(), n / wall[kTrials / 2],
+                  n / cpu.front(), n / cpu[kTrials / 2],
+                  name == "parse+check+compile" ? "  <- the claim (wall, 200,000/s target; reference 6,200/s)" : "");
+    }
   }
   // REPEATS worst case: 20 observations one second apart, no binding exists.
-  {
+  if (section_on("repeats")) {
     std::vector<Observation> obs;
     for (int i = 0; i < 20; ++i) {
       Observation o;
@@ -146,5 +186,6 @@ int main(int argc, char** argv) {
                 "(reference about 2 s: %.0fx)\n",
                 s * 1e3, matched ? "true" : "false", static_cast<unsigned long long>(steps), 2.0 / s);
   }
+  std::printf("load average at end: %.2f\n", LoadAverage());
   return 0;
 }

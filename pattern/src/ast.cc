@@ -1,5 +1,7 @@
 #include "onus/pattern/ast.h"
 
+#include <string_view>
+
 namespace onus::pattern {
 namespace {
 
@@ -10,11 +12,11 @@ bool IsPlainKey(const std::string& k) {
   for (char c : k)
     if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
   // Keywords and booleans must be quoted to be read back as keys.
-  static const char* kReserved[] = {"AND", "OR", "NOT", "FOLLOWEDBY", "LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET",
-                                    "IN", "EXISTS", "START", "STOP", "WITHIN", "SECONDS", "REPEATS", "TIMES",
-                                    "LAST", "true", "false"};
-  for (const char* r : kReserved)
-    if (k == r) return false;
+  static constexpr std::string_view kReserved[] = {
+      "AND", "OR", "NOT", "FOLLOWEDBY", "LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET", "IN", "EXISTS",
+      "START", "STOP", "WITHIN", "SECONDS", "REPEATS", "TIMES", "LAST", "true", "false"};
+  for (std::string_view r : kReserved)
+    if (std::string_view(k) == r) return false;
   return true;
 }
 

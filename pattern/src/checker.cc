@@ -213,7 +213,8 @@ class Checker {
       for (const Literal& l : c.values) {
         if (l.kind != LiteralKind::kString) continue;
         bool ok = static_cast<int>(l.text.size()) >= rule.min_len && static_cast<int>(l.text.size()) <= rule.max_len;
-        for (char ch : l.text) ok = ok && std::isxdigit(static_cast<unsigned char>(ch));
+        for (char ch : l.text)
+          ok = ok && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'));
         if (!ok) Error(l.offset, "'" + l.text + "' is not a valid " + rule.label + " hash");
       }
       return;

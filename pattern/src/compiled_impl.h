@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -18,15 +20,19 @@
 
 namespace onus::pattern::detail {
 
+// Views (bytes, Latin-1 form of ASCII text, type, steps) point into the Pattern the
+// CompiledImpl owns; the impl is heap-allocated and never moved, so they stay valid.
 struct CompiledLiteral {
   LiteralKind kind = LiteralKind::kInt;
   int64_t i = 0;
   double f = 0;
   bool b = false;
-  std::string bytes;         // kString: UTF-8; kBinary: raw bytes
+  std::string_view bytes;    // kString: UTF-8; kBinary: raw bytes (the Literal's text)
   bool latin1_ok = false;    // kString: every code point < 256
-  std::string latin1;        // kString as Latin-1 bytes (when latin1_ok)
+  std::string latin1_owned;  // kString with a non-ASCII code point < 256: its Latin-1 bytes
   StixTime ts;               // kTimestamp
+  // kString as Latin-1 bytes (when latin1_ok): the text itself when it is ASCII.
+  std::string_view latin1() const { return latin1_owned.empty() ? bytes : std::string_view(latin1_owned); }
 };
 
 struct PcreDeleter {
@@ -35,8 +41,8 @@ struct PcreDeleter {
 };
 
 struct CompiledComparison {
-  std::string type;
-  std::vector<PathStep> steps;
+  std::string_view type;         // the ObjectPath's object_type
+  std::span<const PathStep> steps;  // the ObjectPath's steps
   std::vector<uint8_t> ref_kind;  // per step: 0 plain, 1 *_ref, 2 *_refs
   CompareOp op = CompareOp::kEq;
   bool negated = false;
@@ -64,7 +70,7 @@ struct CmpNode {
 
 struct Leaf {
   std::vector<CmpNode> nodes;  // nodes[0] is the root
-  std::vector<std::string> types;  // object types the leaf can match (for fast rejection)
+  std::vector<std::string_view> types;  // object types the leaf can match (for fast rejection)
 };
 
 struct SearchNode {

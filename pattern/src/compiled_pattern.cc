@@ -6,6 +6,7 @@
 
 #include "compiled_impl.h"
 #include "literal_util.h"
+#include "parse_into.h"
 #include "onus/pattern/checker.h"
 #include "unicode.h"
 
@@ -31,7 +32,7 @@ constexpr int kIncomparable = 2;
 bool StringAsLatin1(const std::string& s, std::string* out) { return Utf8ToLatin1(s, out); }
 
 int Cmp3(int c) { return c < 0 ? -1 : c > 0 ? 1 : 0; }
-int CmpBytes(const std::string& a, const std::string& b) { return Cmp3(a.compare(b)); }
+int CmpBytes(std::string_view a, std::string_view b) { return Cmp3(a.compare(b)); }
 
 // -1/0/1, or kIncomparable. Sets *err for a malformed JSON timestamp.
 int Compare(const Value& v, const CompiledLiteral& l, Status* err) {
@@ -56,7 +57,7 @@ int Compare(const Value& v, const CompiledLiteral& l, Status* err) {
     }
     case LiteralKind::kString:
       if (v.kind() == Value::Kind::kString) return CmpBytes(v.str(), l.bytes);
-      if (v.kind() == Value::Kind::kBinary) return l.latin1_ok ? CmpBytes(v.str(), l.latin1) : kIncomparable;
+      if (v.kind() == Value::Kind::kBinary) return l.latin1_ok ? CmpBytes(v.str(), l.latin1()) : kIncomparable;
       return kIncomparable;
     case LiteralKind::kBinary:
       if (v.kind() == Value::Kind::kBinary) return CmpBytes(v.str(), l.bytes);
@@ -328,23 +329,10 @@ class Compiler {
   Compiler(CompiledImpl& out) : out_(out) {}
 
   Status Run() {
+    // Identical [ … ] share a leaf; with one [ … ] there is nothing to share.
+    dedup_ = out_.inspection.observation_expressions > 1;
     ONUS_ASSIGN_OR_RETURN(int root, Obs(out_.pattern.root, Window{}));
-    (void)root;
-    // Root at index 0: Obs() appends children first, so move the root to the front.
-    std::vector<SearchNode>& n = out_.nodes;
-    size_t r = n.size() - 1;
-    // Rotate so the root is node 0 and renumber references.
-    std::vector<int> map(n.size());
-    map[r] = 0;
-    for (size_t i = 0; i < r; ++i) map[i] = static_cast<int>(i + 1);
-    std::vector<SearchNode> re(n.size());
-    for (size_t i = 0; i < n.size(); ++i) {
-      SearchNode s = std::move(n[i]);
-      for (int& c : s.children) c = map[static_cast<size_t>(c)];
-      re[static_cast<size_t>(map[i])] = std::move(s);
-    }
-    n = std::move(re);
-    const SearchNode& rootn = n[0];
+    const SearchNode& rootn = out_.nodes[static_cast<size_t>(root)];  // root == 0 (pre-order)
     if (rootn.max_units > out_.options.max_binding_observations)
       return Status::ResourceExhausted("a binding of this pattern can need " + std::to_string(rootn.max_units) +
                                        " observations; the limit is " +
@@ -361,8 +349,12 @@ class Compiler {
     Timestamp start, stop;
   };
 
+  // Nodes are numbered in pre-order: a node's index is taken before its children's, so the
+  // root is node 0.
   Result<int> Obs(const ObservationExpr& e, Window w) {
     using K = ObservationExpr::Kind;
+    const size_t self = out_.nodes.size();
+    out_.nodes.emplace_back();
     SearchNode s;
     s.kind = e.kind;
     switch (e.kind) {
@@ -437,14 +429,17 @@ class Compiler {
         break;
       }
     }
-    out_.nodes.push_back(std::move(s));
-    return static_cast<int>(out_.nodes.size() - 1);
+    out_.nodes[self] = std::move(s);
+    return static_cast<int>(self);
   }
 
   Result<int> LeafFor(const ComparisonExpr& e) {
-    std::string key = ToString(e);
-    auto it = leaf_ids_.find(key);
-    if (it != leaf_ids_.end()) return it->second;
+    std::string key;
+    if (dedup_) {
+      key = ToString(e);
+      auto it = leaf_ids_.find(key);
+      if (it != leaf_ids_.end()) return it->second;
+    }
     Leaf leaf;
     leaf.nodes.emplace_back();
     ONUS_RETURN_IF_ERROR(CmpTree(e, leaf, 0));
@@ -452,7 +447,7 @@ class Compiler {
     leaf.types.erase(std::unique(leaf.types.begin(), leaf.types.end()), leaf.types.end());
     out_.leaves.push_back(std::move(leaf));
     int id = static_cast<int>(out_.leaves.size() - 1);
-    leaf_ids_.emplace(std::move(key), id);
+    if (dedup_) leaf_ids_.emplace(std::move(key), id);
     return id;
   }
 
@@ -482,7 +477,7 @@ class Compiler {
       case LiteralKind::kBool: c.b = l.bool_value; break;
       case LiteralKind::kString:
         c.bytes = l.text;
-        c.latin1_ok = Utf8ToLatin1(l.text, &c.latin1);
+        c.latin1_ok = IsAscii(l.text) || Utf8ToLatin1(l.text, &c.latin1_owned);
         break;
       case LiteralKind::kBinary: c.bytes = l.text; break;
       case LiteralKind::kTimestamp: {
@@ -497,6 +492,8 @@ class Compiler {
     CompiledComparison c;
     c.type = cmp.path.object_type;
     c.steps = cmp.path.steps;
+    c.ref_kind.reserve(c.steps.size());
+    c.values.reserve(cmp.values.size());
     for (const auto& s : c.steps) {
       uint8_t k = 0;
       if (s.kind == PathStep::Kind::kKey) {
@@ -520,8 +517,8 @@ class Compiler {
       if (all_strings && c.values.size() > 4) {
         c.string_set = true;
         for (const auto& v : c.values) {
-          c.strings.insert(v.bytes);
-          if (v.latin1_ok) c.strings_latin1.insert(v.latin1);
+          c.strings.emplace(v.bytes);
+          if (v.latin1_ok) c.strings_latin1.emplace(v.latin1());
         }
       }
     }
@@ -551,6 +548,7 @@ class Compiler {
   }
 
   CompiledImpl& out_;
+  bool dedup_ = true;
   std::unordered_map<std::string, int> leaf_ids_;
 };
 
@@ -581,23 +579,33 @@ Result<bool> CompiledImpl::EvalLeaf(size_t leaf_index, const Observation& obs) c
 
 CompiledPattern::~CompiledPattern() = default;
 
-Result<std::shared_ptr<const CompiledPattern>> CompiledPattern::Compile(Pattern pattern, const CompileOptions& options) {
-  ONUS_RETURN_IF_ERROR(CheckPattern(pattern).FirstError(/*include_validator_rules=*/false));
-  std::shared_ptr<CompiledPattern> cp(new CompiledPattern());
-  cp->impl_ = std::make_unique<detail::CompiledImpl>();
-  detail::CompiledImpl& impl = *cp->impl_;
-  impl.pattern = std::move(pattern);
-  impl.options = options;
+namespace {
+// Checks and compiles the pattern already in `impl`.
+Status CompileInPlace(detail::CompiledImpl& impl) {
+  ONUS_RETURN_IF_ERROR(CheckPattern(impl.pattern).FirstError(/*include_validator_rules=*/false));
   impl.inspection = Inspect(impl.pattern);
   detail::Compiler compiler(impl);
-  ONUS_RETURN_IF_ERROR(compiler.Run());
+  return compiler.Run();
+}
+}  // namespace
+
+Result<std::shared_ptr<const CompiledPattern>> CompiledPattern::Compile(Pattern pattern, const CompileOptions& options) {
+  std::shared_ptr<CompiledPattern> cp(new CompiledPattern());
+  cp->impl_ = std::make_unique<detail::CompiledImpl>();
+  cp->impl_->pattern = std::move(pattern);
+  cp->impl_->options = options;
+  ONUS_RETURN_IF_ERROR(CompileInPlace(*cp->impl_));
   return std::shared_ptr<const CompiledPattern>(std::move(cp));
 }
 
 Result<std::shared_ptr<const CompiledPattern>> CompiledPattern::Compile(std::string_view text, const ParseOptions& parse,
                                                                         const CompileOptions& options) {
-  ONUS_ASSIGN_OR_RETURN(Pattern p, ParsePattern(text, parse));
-  return Compile(std::move(p), options);
+  std::shared_ptr<CompiledPattern> cp(new CompiledPattern());
+  cp->impl_ = std::make_unique<detail::CompiledImpl>();
+  ONUS_RETURN_IF_ERROR(detail::ParsePatternInto(text, parse, cp->impl_->pattern));
+  cp->impl_->options = options;
+  ONUS_RETURN_IF_ERROR(CompileInPlace(*cp->impl_));
+  return std::shared_ptr<const CompiledPattern>(std::move(cp));
 }
 
 const Pattern& CompiledPattern::pattern() const { return impl_->pattern; }

@@ -1,7 +1,6 @@
 #include "onus/pattern/inspector.h"
 
 #include <algorithm>
-#include <set>
 
 namespace onus::pattern {
 namespace {
@@ -17,12 +16,12 @@ class Inspector {
         ++out_.observation_expressions;
         Cmp(e.comparison, false);
         return;
-      case K::kAnd: ops_.insert("AND"); break;
-      case K::kOr: ops_.insert("OR"); break;
-      case K::kFollowedBy: ops_.insert("FOLLOWEDBY"); break;
+      case K::kAnd: has_and_ = true; break;
+      case K::kOr: has_or_ = true; break;
+      case K::kFollowedBy: has_followedby_ = true; break;
       case K::kWithin:
       case K::kRepeats:
-      case K::kStartStop: quals_.insert(QualifierText(e)); break;
+      case K::kStartStop: out_.qualifiers.push_back(QualifierText(e)); break;
     }
     for (const auto& c : e.children) Obs(c);
   }
@@ -35,9 +34,10 @@ class Inspector {
       return;
     }
     const Comparison& c = e.comparison;
-    InspectedComparison ic;
+    InspectedComparison& ic = out_.comparisons.emplace_back();
     ic.object_type = c.path.object_type;
     ic.path = c.path.ToString();
+    ic.path_components.reserve(c.path.steps.size());
     for (size_t i = 0; i < c.path.steps.size(); ++i) {
       const PathStep& s = c.path.steps[i];
       switch (s.kind) {
@@ -67,28 +67,38 @@ class Inspector {
       }
       ic.literals.push_back(set + ")");
     } else {
+      ic.literals.reserve(c.values.size());
       for (const auto& l : c.values) ic.literals.push_back(l.source);
     }
-    types_.insert(c.path.object_type);
-    out_.comparisons.push_back(std::move(ic));
+    out_.object_types.push_back(c.path.object_type);
     bool eq = !c.negated && (c.op == CompareOp::kEq || c.op == CompareOp::kIn);
     if (!eq) all_equality_ = false;
-    if (eq)
-      for (const auto& l : c.values) keys_.push_back({c.path.object_type, c.path.ToString(), &l});
+    if (eq && all_equality_) {
+      keys_.reserve(keys_.size() + c.values.size());
+      for (const auto& l : c.values) keys_.push_back({c.path.object_type, ic.path, &l});
+    }
   }
 
   void Finish() {
-    out_.object_types.assign(types_.begin(), types_.end());
-    out_.qualifiers.assign(quals_.begin(), quals_.end());
-    out_.observation_ops.assign(ops_.begin(), ops_.end());
-    out_.single_observation = quals_.empty() && !ops_.count("AND") && !ops_.count("FOLLOWEDBY");
+    SortUnique(out_.object_types);
+    SortUnique(out_.qualifiers);
+    if (has_and_) out_.observation_ops.push_back("AND");
+    if (has_followedby_) out_.observation_ops.push_back("FOLLOWEDBY");
+    if (has_or_) out_.observation_ops.push_back("OR");  // sorted: AND < FOLLOWEDBY < OR
+    out_.single_observation = out_.qualifiers.empty() && !has_and_ && !has_followedby_;
     out_.is_equality_disjunction = out_.single_observation && all_equality_ && !any_and_;
     if (out_.is_equality_disjunction) out_.equality_keys = std::move(keys_);
   }
 
  private:
+  static void SortUnique(std::vector<std::string>& v) {
+    if (v.size() < 2) return;
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  }
+
   Inspection& out_;
-  std::set<std::string> types_, quals_, ops_;
+  bool has_and_ = false, has_or_ = false, has_followedby_ = false;
   std::vector<EqualityKey> keys_;
   bool all_equality_ = true;
   bool any_and_ = false;

@@ -36,7 +36,7 @@ size_t UnicodeSpace(std::string_view s, size_t i) {
 }
 
 struct Keyword {
-  const char* text;
+  std::string_view text;
   Tok tok;
 };
 constexpr Keyword kKeywords[] = {

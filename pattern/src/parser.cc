@@ -11,11 +11,13 @@
 //   cmp_primary  := '(' cmp_or ')' | EXISTS path | path NOT? op operand
 //   path         := type ':' key (('.' key) | '[' (int | '*') ']')*
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <string>
 #include <utility>
 
 #include "lexer.h"
+#include "parse_into.h"
 #include "onus/core/hash.h"
 #include "onus/pattern/parser.h"
 
@@ -64,19 +66,18 @@ class Parser {
  public:
   Parser(std::string_view text, const ParseOptions& o) : text_(text), lex_(text), opts_(o) { Advance(); }
 
-  Result<Pattern> Run() {
+  Status Run(Pattern& p) {
     if (text_.size() > opts_.limits.max_text_bytes)
       return Status::ResourceExhausted("pattern is " + std::to_string(text_.size()) + " bytes; the limit is " +
                                        std::to_string(opts_.limits.max_text_bytes));
-    Pattern p;
     p.version = opts_.version;
     p.text = std::string(text_);
     if (tok_.kind != Tok::kLBracket && tok_.kind != Tok::kLParen && tok_.kind != Tok::kError)
       return Fail(tok_, "expected '[' or '(' to start an observation expression (patterns need square brackets)");
     int height = 0;
-    ONUS_ASSIGN_OR_RETURN(p.root, ParseFollowedBy(&height));
+    ONUS_RETURN_IF_ERROR(ParseFollowedBy(p.root, &height));
     if (tok_.kind != Tok::kEnd) return Fail(tok_, "expected AND, OR, FOLLOWEDBY, a qualifier or the end of the pattern");
-    return p;
+    return Status::Ok();
   }
 
  private:
@@ -109,44 +110,48 @@ class Parser {
 
   using Kind = ObservationExpr::Kind;
 
-  Result<ObservationExpr> ParseFollowedBy(int* height) {
-    return ParseChain(Tok::kFollowedBy, Kind::kFollowedBy, height,
-                      [this](int* h) { return ParseObsOr(h); });
-  }
-  Result<ObservationExpr> ParseObsOr(int* height) {
-    return ParseChain(Tok::kOr, Kind::kOr, height, [this](int* h) { return ParseObsAnd(h); });
-  }
-  Result<ObservationExpr> ParseObsAnd(int* height) {
-    return ParseChain(Tok::kAnd, Kind::kAnd, height, [this](int* h) { return ParseQualified(h); });
+  // The parse functions fill the node they are given in place (no syntax-tree moves on the
+  // common path: a simple pattern is parsed straight into Pattern::root).
+  enum class Level { kFollowedBy, kOr, kAnd };
+
+  Status ParseObsLevel(Level level, ObservationExpr& out, int* height) {
+    if (level == Level::kFollowedBy) return ParseChain(Tok::kFollowedBy, Kind::kFollowedBy, Level::kOr, out, height);
+    if (level == Level::kOr) return ParseChain(Tok::kOr, Kind::kOr, Level::kAnd, out, height);
+    return ParseChain(Tok::kAnd, Kind::kAnd, Level::kAnd, out, height);
   }
 
-  template <typename F>
-  Result<ObservationExpr> ParseChain(Tok op, Kind kind, int* height, F next) {
+  Status ParseChain(Tok op, Kind kind, Level next, ObservationExpr& out, int* height) {
     uint32_t off = tok_.offset;
     int h = 0;
-    ONUS_ASSIGN_OR_RETURN(ObservationExpr first, next(&h));
+    auto operand = [&](ObservationExpr& dst, int* hh) {
+      return kind == Kind::kAnd ? ParseQualified(dst, hh) : ParseObsLevel(next, dst, hh);
+    };
+    ONUS_RETURN_IF_ERROR(operand(out, &h));
     if (tok_.kind != op) {
       *height = h;
-      return first;
+      return Status::Ok();
     }
     ObservationExpr chain;
     chain.kind = kind;
     chain.offset = off;
-    chain.children.push_back(std::move(first));
+    chain.children.reserve(4);
+    chain.children.push_back(std::move(out));
     while (tok_.kind == op) {
       Advance();
       int hc = 0;
-      ONUS_ASSIGN_OR_RETURN(ObservationExpr child, next(&hc));
+      ONUS_RETURN_IF_ERROR(operand(chain.children.emplace_back(), &hc));
       h = std::max(h, hc);
-      chain.children.push_back(std::move(child));
     }
+    out = std::move(chain);
     *height = h + 1;
-    return chain;
+    return Status::Ok();
   }
 
-  Result<ObservationExpr> ParseQualified(int* height) {
+  Status ParseFollowedBy(ObservationExpr& out, int* height) { return ParseObsLevel(Level::kFollowedBy, out, height); }
+
+  Status ParseQualified(ObservationExpr& out, int* height) {
     int h = 0;
-    ONUS_ASSIGN_OR_RETURN(ObservationExpr e, ParsePrimary(&h));
+    ONUS_RETURN_IF_ERROR(ParsePrimary(out, &h));
     while (tok_.kind == Tok::kWithin || tok_.kind == Tok::kRepeats || tok_.kind == Tok::kStart) {
       if (++h > opts_.limits.max_depth)
         return Status::ResourceExhausted(Position(tok_.offset) + ": pattern nests deeper than " +
@@ -158,7 +163,7 @@ class Parser {
         Advance();
         if ((tok_.kind != Tok::kInt && tok_.kind != Tok::kFloat) || tok_.text[0] == '-')
           return Fail(tok_, "expected a positive number of seconds after WITHIN");
-        ONUS_ASSIGN_OR_RETURN(q.within_literal, NumberLiteral());
+        ONUS_RETURN_IF_ERROR(NumberLiteral(q.within_literal));
         q.within_seconds = q.within_literal.kind == LiteralKind::kInt ? static_cast<double>(q.within_literal.int_value)
                                                                       : q.within_literal.float_value;
         if (tok_.kind != Tok::kSeconds) return Fail(tok_, "expected SECONDS after the WITHIN duration");
@@ -168,28 +173,27 @@ class Parser {
         Advance();
         if (tok_.kind != Tok::kInt || tok_.text[0] == '-')
           return Fail(tok_, "expected a positive integer after REPEATS");
-        ONUS_ASSIGN_OR_RETURN(q.repeats_literal, NumberLiteral());
+        ONUS_RETURN_IF_ERROR(NumberLiteral(q.repeats_literal));
         q.repeats = q.repeats_literal.int_value;
         if (tok_.kind != Tok::kTimes) return Fail(tok_, "expected TIMES after the REPEATS count");
         Advance();
       } else {
         q.kind = Kind::kStartStop;
         Advance();
-        ONUS_ASSIGN_OR_RETURN(q.start, QualifierTime("START"));
+        ONUS_RETURN_IF_ERROR(QualifierTime("START", q.start));
         if (tok_.kind != Tok::kStop) return Fail(tok_, "expected STOP after the START timestamp");
         Advance();
-        ONUS_ASSIGN_OR_RETURN(q.stop, QualifierTime("STOP"));
+        ONUS_RETURN_IF_ERROR(QualifierTime("STOP", q.stop));
       }
-      q.children.push_back(std::move(e));
-      e = std::move(q);
+      q.children.push_back(std::move(out));
+      out = std::move(q);
     }
     *height = h;
-    return e;
+    return Status::Ok();
   }
 
-  Result<Literal> QualifierTime(const char* what) {
+  Status QualifierTime(const char* what, Literal& l) {
     if (tok_.kind == Tok::kTimestamp || (opts_.version == StixVersion::k20 && tok_.kind == Tok::kString)) {
-      Literal l;
       l.offset = tok_.offset;
       l.source = std::string(tok_.text);
       if (tok_.kind == Tok::kTimestamp) {
@@ -200,33 +204,32 @@ class Parser {
         l.text = DecodeString(tok_.text);
       }
       Advance();
-      return l;
+      return Status::Ok();
     }
     return Fail(tok_, std::string("expected a timestamp literal t'…' after ") + what +
                           (opts_.version == StixVersion::k20 ? " (or a quoted timestamp in STIX 2.0)" : ""));
   }
 
-  Result<ObservationExpr> ParsePrimary(int* height) {
+  Status ParsePrimary(ObservationExpr& e, int* height) {
     if (tok_.kind == Tok::kLBracket) {
-      ObservationExpr e;
       e.kind = Kind::kSimple;
       e.offset = tok_.offset;
       Token open = tok_;
       Advance();
       ONUS_RETURN_IF_ERROR(Deeper(open));
-      ONUS_ASSIGN_OR_RETURN(e.comparison, ParseCmpOr());
+      ONUS_RETURN_IF_ERROR(ParseCmpChain(true, e.comparison));
       --depth_;
       if (tok_.kind != Tok::kRBracket) return Fail(tok_, "expected AND, OR or ']' after a comparison");
       Advance();
       *height = 1;
-      return e;
+      return Status::Ok();
     }
     if (tok_.kind == Tok::kLParen) {
       Token open = tok_;
       Advance();
       ONUS_RETURN_IF_ERROR(Deeper(open));
       int h = 0;
-      ONUS_ASSIGN_OR_RETURN(ObservationExpr e, ParseFollowedBy(&h));
+      ONUS_RETURN_IF_ERROR(ParseFollowedBy(e, &h));
       --depth_;
       if (tok_.kind != Tok::kRParen) return Fail(tok_, "expected AND, OR, FOLLOWEDBY, a qualifier or ')'");
       Advance();
@@ -235,43 +238,42 @@ class Parser {
         return Status::ResourceExhausted(Position(open.offset) + ": pattern nests deeper than " +
                                          std::to_string(opts_.limits.max_depth) + " levels");
       *height = h + 1;
-      return e;
+      return Status::Ok();
     }
     return Fail(tok_, "expected '[' or '(' to start an observation expression");
   }
 
-  Result<ComparisonExpr> ParseCmpOr() { return ParseCmpChain(true); }
-
-  Result<ComparisonExpr> ParseCmpChain(bool is_or) {
+  Status ParseCmpChain(bool is_or, ComparisonExpr& out) {
     uint32_t off = tok_.offset;
-    ONUS_ASSIGN_OR_RETURN(ComparisonExpr first, is_or ? ParseCmpChain(false) : ParseCmpPrimary());
+    ONUS_RETURN_IF_ERROR(is_or ? ParseCmpChain(false, out) : ParseCmpPrimary(out));
     Tok op = is_or ? Tok::kOr : Tok::kAnd;
-    if (tok_.kind != op) return first;
+    if (tok_.kind != op) return Status::Ok();
     ComparisonExpr chain;
     chain.kind = is_or ? ComparisonExpr::Kind::kOr : ComparisonExpr::Kind::kAnd;
     chain.offset = off;
-    chain.children.push_back(std::move(first));
+    chain.children.reserve(4);
+    chain.children.push_back(std::move(out));
     while (tok_.kind == op) {
       Advance();
-      ONUS_ASSIGN_OR_RETURN(ComparisonExpr child, is_or ? ParseCmpChain(false) : ParseCmpPrimary());
-      chain.children.push_back(std::move(child));
+      ComparisonExpr& child = chain.children.emplace_back();
+      ONUS_RETURN_IF_ERROR(is_or ? ParseCmpChain(false, child) : ParseCmpPrimary(child));
     }
-    return chain;
+    out = std::move(chain);
+    return Status::Ok();
   }
 
-  Result<ComparisonExpr> ParseCmpPrimary() {
+  Status ParseCmpPrimary(ComparisonExpr& e) {
     if (tok_.kind == Tok::kLParen) {
       Token open = tok_;
       Advance();
       ONUS_RETURN_IF_ERROR(Deeper(open));
-      ONUS_ASSIGN_OR_RETURN(ComparisonExpr e, ParseCmpOr());
+      ONUS_RETURN_IF_ERROR(ParseCmpChain(true, e));
       --depth_;
       if (tok_.kind != Tok::kRParen) return Fail(tok_, "expected AND, OR or ')' after a comparison");
       Advance();
       e.parenthesized = true;
-      return e;
+      return Status::Ok();
     }
-    ComparisonExpr e;
     e.kind = ComparisonExpr::Kind::kComparison;
     e.offset = tok_.offset;
     Comparison& c = e.comparison;
@@ -284,10 +286,9 @@ class Parser {
         return Fail(tok_, "EXISTS is STIX 2.1 only; expected an object path");
       Advance();
       c.op = CompareOp::kExists;
-      ONUS_ASSIGN_OR_RETURN(c.path, ParsePath());
-      return e;
+      return ParsePath(c.path);
     }
-    ONUS_ASSIGN_OR_RETURN(c.path, ParsePath());
+    ONUS_RETURN_IF_ERROR(ParsePath(c.path));
     if (tok_.kind == Tok::kNot) {
       c.negated = true;
       Advance();
@@ -318,8 +319,7 @@ class Parser {
           if (c.values.size() >= opts_.limits.max_set_elements)
             return Status::ResourceExhausted(Position(tok_.offset) + ": IN set has more than " +
                                              std::to_string(opts_.limits.max_set_elements) + " elements");
-          ONUS_ASSIGN_OR_RETURN(Literal l, ParseLiteral("a literal in the IN set"));
-          c.values.push_back(std::move(l));
+          ONUS_RETURN_IF_ERROR(ParseLiteral("a literal in the IN set", c.values.emplace_back()));
           if (tok_.kind == Tok::kComma) {
             Advance();
             continue;
@@ -333,42 +333,40 @@ class Parser {
                c.op == CompareOp::kIsSuperset) {
       if (tok_.kind != Tok::kString)
         return Fail(tok_, std::string("expected a string literal after ") + CompareOpName(c.op));
-      ONUS_ASSIGN_OR_RETURN(Literal l, ParseLiteral("a string literal"));
-      c.values.push_back(std::move(l));
+      c.values.reserve(1);
+      ONUS_RETURN_IF_ERROR(ParseLiteral("a string literal", c.values.emplace_back()));
     } else {
-      ONUS_ASSIGN_OR_RETURN(Literal l, ParseLiteral("a literal (quoted string, number, boolean, t'…', h'…' or b'…')"));
-      c.values.push_back(std::move(l));
+      c.values.reserve(1);
+      ONUS_RETURN_IF_ERROR(
+          ParseLiteral("a literal (quoted string, number, boolean, t'…', h'…' or b'…')", c.values.emplace_back()));
     }
-    return e;
+    return Status::Ok();
   }
 
-  Result<Literal> NumberLiteral() {
-    Literal l;
+  Status NumberLiteral(Literal& l) {
     l.offset = tok_.offset;
     l.source = std::string(tok_.text);
-    std::string s(tok_.text);
     if (tok_.kind == Tok::kInt) {
       l.kind = LiteralKind::kInt;
-      errno = 0;
-      char* end = nullptr;
-      long long v = std::strtoll(s.c_str(), &end, 10);
-      if (errno == ERANGE) return Fail(tok_, "expected an integer that fits in 64 bits");
+      std::string_view t = tok_.text;
+      if (!t.empty() && t[0] == '+') t.remove_prefix(1);
+      long long v = 0;
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (ec == std::errc::result_out_of_range) return Fail(tok_, "expected an integer that fits in 64 bits");
+      if (ec != std::errc() || end != t.data() + t.size()) return Fail(tok_, "expected an integer");
       l.int_value = v;
     } else {
       l.kind = LiteralKind::kFloat;
-      l.float_value = std::strtod(s.c_str(), nullptr);
+      l.float_value = std::strtod(l.source.c_str(), nullptr);
     }
     Advance();
-    return l;
+    return Status::Ok();
   }
 
-  Result<Literal> ParseLiteral(std::string_view expected) {
-    Literal l;
-    l.offset = tok_.offset;
-    l.source = std::string(tok_.text);
+  Status ParseLiteral(std::string_view expected, Literal& l) {
     switch (tok_.kind) {
       case Tok::kInt:
-      case Tok::kFloat: return NumberLiteral();
+      case Tok::kFloat: return NumberLiteral(l);
       case Tok::kString:
         l.kind = LiteralKind::kString;
         l.text = DecodeString(tok_.text);
@@ -395,12 +393,13 @@ class Parser {
         break;
       default: return Fail(tok_, std::string("expected ") + std::string(expected));
     }
+    l.offset = tok_.offset;
+    l.source = std::string(tok_.text);
     Advance();
-    return l;
+    return Status::Ok();
   }
 
-  Result<PathStep> ParseKey(bool first) {
-    PathStep s;
+  Status ParseKey(bool first, PathStep& s) {
     s.kind = PathStep::Kind::kKey;
     if (tok_.kind == Tok::kString) {
       s.key = DecodeString(tok_.text);
@@ -413,47 +412,46 @@ class Parser {
       return Fail(tok_, first ? "expected a property name after ':'" : "expected a property name after '.'");
     }
     Advance();
-    return s;
+    return Status::Ok();
   }
 
-  Result<ObjectPath> ParsePath() {
-    ObjectPath p;
+  Status ParsePath(ObjectPath& p) {
     p.offset = tok_.offset;
     if (tok_.kind != Tok::kIdentifier) return Fail(tok_, "expected an object type (e.g. file, ipv4-addr)");
     p.object_type = std::string(tok_.text);
     Advance();
     if (tok_.kind != Tok::kColon) return Fail(tok_, "expected ':' between the object type and the property");
     Advance();
-    ONUS_ASSIGN_OR_RETURN(PathStep first, ParseKey(true));
-    p.steps.push_back(std::move(first));
+    p.steps.reserve(2);
+    ONUS_RETURN_IF_ERROR(ParseKey(true, p.steps.emplace_back()));
     for (;;) {
       if (tok_.kind == Tok::kDot) {
         Advance();
-        ONUS_ASSIGN_OR_RETURN(PathStep s, ParseKey(false));
-        p.steps.push_back(std::move(s));
+        ONUS_RETURN_IF_ERROR(ParseKey(false, p.steps.emplace_back()));
       } else if (tok_.kind == Tok::kLBracket) {
         Advance();
-        PathStep s;
+        PathStep& s = p.steps.emplace_back();
         if (tok_.kind == Tok::kAsterisk) {
           s.kind = PathStep::Kind::kAnyIndex;
         } else if (tok_.kind == Tok::kInt && tok_.text[0] != '+') {
           s.kind = PathStep::Kind::kIndex;
-          errno = 0;
-          s.index = std::strtoll(std::string(tok_.text).c_str(), nullptr, 10);
-          if (errno == ERANGE) return Fail(tok_, "expected a list index that fits in 64 bits");
+          long long v = 0;
+          auto [end, ec] = std::from_chars(tok_.text.data(), tok_.text.data() + tok_.text.size(), v);
+          if (ec == std::errc::result_out_of_range) return Fail(tok_, "expected a list index that fits in 64 bits");
+          if (ec != std::errc() || end != tok_.text.data() + tok_.text.size()) return Fail(tok_, "expected a list index");
+          s.index = v;
         } else {
           return Fail(tok_, "expected a list index or '*' inside '[ ]'");
         }
         Advance();
         if (tok_.kind != Tok::kRBracket) return Fail(tok_, "expected ']' after the list index");
         Advance();
-        p.steps.push_back(std::move(s));
       } else {
         break;
       }
       if (p.steps.size() > 1000) return Status::ResourceExhausted(Position(tok_.offset) + ": object path too long");
     }
-    return p;
+    return Status::Ok();
   }
 
   std::string_view text_;
@@ -466,12 +464,20 @@ class Parser {
 
 }  // namespace
 
-Result<Pattern> ParsePattern(std::string_view text, const ParseOptions& options) {
+namespace detail {
+Status ParsePatternInto(std::string_view text, const ParseOptions& options, Pattern& out) {
   if (text.size() > options.limits.max_text_bytes)
     return Status::ResourceExhausted("pattern is " + std::to_string(text.size()) + " bytes; the limit is " +
                                      std::to_string(options.limits.max_text_bytes));
   Parser p(text, options);
-  return p.Run();
+  return p.Run(out);
+}
+}  // namespace detail
+
+Result<Pattern> ParsePattern(std::string_view text, const ParseOptions& options) {
+  Pattern p;
+  ONUS_RETURN_IF_ERROR(detail::ParsePatternInto(text, options, p));
+  return p;
 }
 
 }  // namespace onus::pattern

@@ -53,7 +53,7 @@ struct PatternSet::Impl {
       }
     }
     for (const auto& c : p.impl().comparisons) {
-      auto& paths = by_type[c.type];
+      auto& paths = by_type[std::string(c.type)];
       PathIndex* pi = nullptr;
       for (auto& x : paths)
         if (x.keys.size() == c.steps.size() &&
@@ -65,7 +65,7 @@ struct PatternSet::Impl {
         for (const auto& s : c.steps) pi->keys.push_back(s.key);
       }
       for (const auto& v : c.values) {
-        auto& ids = pi->values[v.bytes];
+        auto& ids = pi->values[std::string(v.bytes)];
         if (ids.empty() || ids.back() != id) ids.push_back(id);
       }
     }

@@ -100,6 +100,52 @@ TEST(Hostile, HugeRepeatsEndsWithClearError) {
   EXPECT_EQ(c.status().code(), StatusCode::kResourceExhausted);
 }
 
+TEST(Hostile, HugeRepeatsInStreamEndsWithClearError) {
+  // The same cap holds whatever the route: Compile() refuses before any state exists.
+  auto c = CompiledPattern::Compile("([x-a:n = 1] REPEATS 1000000000 TIMES) WITHIN 5 SECONDS");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(c.status().message().find("max_binding_observations"), std::string::npos) << c.status().message();
+}
+
+TEST(Hostile, DeepNestingThroughCompileAndAtTheLimit) {
+  std::string deep = std::string(10000, '(') + "[a-b:c = 1]" + std::string(10000, ')');
+  auto c = CompiledPattern::Compile(deep);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(c.status().message().find("1:201:"), std::string::npos) << c.status().message();
+  // 199 parentheses around one [ ] (depth 200 with the brackets) is still a pattern.
+  std::string ok = std::string(199, '(') + "[a-b:c = 1]" + std::string(199, ')');
+  auto p = MustCompile(ok);
+  ASSERT_TRUE(p);
+  EXPECT_TRUE(Matches(*p, {Obs(0, "a-b", "c", Value::Int(1))}));
+}
+
+TEST(Hostile, HugeInListCompilesToASetAndStaysFast) {
+  std::string s = "[x-a:s IN (";
+  for (int i = 0; i < 80000; ++i) s += (i ? ", 'v" : "'v") + std::to_string(i) + "'";
+  s += ")]";  // about 800 KB: under the 1 MiB text limit
+  auto t0 = std::chrono::steady_clock::now();
+  auto compiled = CompiledPattern::Compile(s);
+  ASSERT_TRUE(compiled.ok()) << compiled.status().ToString().substr(0, 200);
+  const CompiledPattern* p = compiled->get();
+  std::vector<Observation> hit{Obs(0, "x-a", "s", Value::String("v79999"))};
+  std::vector<Observation> miss{Obs(0, "x-a", "s", Value::String("v80000"))};
+  int matched = 0;
+  for (int i = 0; i < 1000; ++i) matched += Matches(*p, i % 2 ? miss : hit) ? 1 : 0;
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(matched, 500);
+  // A no-hang guard (sanitizer builds included): a linear scan per evaluation would be
+  // 1000 x 80,000 comparisons; the hash set makes it one probe.
+  EXPECT_LT(ms, 10000.0);
+  // Over the set limit: a clear error, not an allocation spiral.
+  ParseOptions small;
+  small.limits.max_set_elements = 50000;
+  auto refused = CompiledPattern::Compile(s, small);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+}
+
 TEST(Hostile, CatastrophicRegexIsBounded) {
   std::string s(5000, 'a');
   s += "!";
