@@ -41,6 +41,8 @@ std::string Describe(const Token& t) {
 }
 
 std::string DecodeString(std::string_view quoted) {
+  std::string_view body = quoted.substr(1, quoted.size() >= 2 ? quoted.size() - 2 : 0);
+  if (body.find('\\') == std::string_view::npos) return std::string(body);  // no escapes: one copy
   std::string out;
   out.reserve(quoted.size());
   for (size_t i = 1; i + 1 < quoted.size(); ++i) {
