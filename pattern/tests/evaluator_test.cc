@@ -53,6 +53,32 @@ TEST(Evaluator, GraphBuiltInMemoryWithReferences) {
   EXPECT_FALSE(Matches(*MustCompile("[EXISTS network-traffic:src_port]"), obs));
 }
 
+TEST(Evaluator, CompiledPatternOutlivesItsSourceText) {
+  // Compiled comparisons view the pattern the CompiledPattern owns, never the caller's text or
+  // tree: both routes, short (SSO) and long literals, an IN set and Latin-1 text.
+  std::shared_ptr<const CompiledPattern> from_text, from_tree;
+  {
+    std::string text = "[x-a:s = 'ab' OR x-a:h = '" + std::string(64, 'f') +
+                       "' OR x-a:t IN ('p1', 'p2', 'p3', 'p4', 'p5', 'p6') OR x-a:b = 'caf\xc3\xa9']";
+    from_text = MustCompile(text);
+    auto parsed = ParsePattern(text);
+    ASSERT_TRUE(parsed.ok());
+    auto c = CompiledPattern::Compile(std::move(parsed).value());
+    ASSERT_TRUE(c.ok());
+    from_tree = *c;
+    text.assign(text.size(), '#');
+  }
+  Observation latin1 = Obs(0, "x-a", "b", Value::Binary(std::string("caf\xe9")));
+  for (const auto& p : {from_text, from_tree}) {
+    ASSERT_TRUE(p);
+    EXPECT_TRUE(Matches(*p, {Obs(0, "x-a", "s", Value::String("ab"))}));
+    EXPECT_TRUE(Matches(*p, {Obs(0, "x-a", "h", Value::String(std::string(64, 'f')))}));
+    EXPECT_TRUE(Matches(*p, {Obs(0, "x-a", "t", Value::String("p5"))}));
+    EXPECT_TRUE(Matches(*p, {latin1}));
+    EXPECT_FALSE(Matches(*p, {Obs(0, "x-a", "s", Value::String("abc"))}));
+  }
+}
+
 TEST(Evaluator, NotNegatesTheWholeComparison) {
   Observation o = Obs(0, "x-list", "v", Value::MakeList({Value::Int(1), Value::Int(2)}));
   std::vector<Observation> obs{o};
