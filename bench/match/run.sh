@@ -1,48 +1,75 @@
 #!/bin/bash
 # Whole-process benchmark of `onus hunt` on a 1,000,000-packet capture with 1,000,000 indicators,
 # against the floor (pcap_floor with 1,000,000 indicators) and tshark with a 1,000-address filter,
-# all in the same run; then the index kernels (Google Benchmark) and the index's build time / RSS.
+# all in the same run; then the index's build time / RSS (match_index_probe) and the index kernels.
+# `onus hunt --intel FILE` is timed as a user runs it, both ways:
+#   first run  = fresh case: the 1M indicators are imported into the case and indexed in the same pass;
+#   second run = the same command again: the file is already in the case (same SHA-256), so the
+#                index is built from the case's rows (the import is not in the timed run).
 # Usage: bench/match/run.sh BUILD_DIR [NPACKETS] [NINDICATORS]     (BUILD_DIR configured with
-# -DONUS_BUILD_BENCH=ON; targets onus, match_index_bench, match_index_probe built)
+# -DONUS_BUILD_BENCH=ON; targets onus, match_index_bench, match_index_probe built). Work files go to
+# $ONUS_BENCH_DIR (default /tmp/onus-bench-match). Set SKIP_TSHARK=1 / SKIP_KERNELS=1 to skip parts.
 set -euo pipefail
 BUILD=$(cd "$1" && pwd)
 NPKT=${2:-1000000}
 NIND=${3:-1000000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SHARED=${ONUS_SHARED_DIR:-$HERE/../../../shared}
-W=/tmp/onus-bench-match
+W=${ONUS_BENCH_DIR:-/tmp/onus-bench-match}
 mkdir -p "$W"
 [ -f "$W/bench-$NPKT.pcap" ] || python3 "$SHARED/bench/gen_bench_pcap.py" "$W/bench-$NPKT.pcap" "$NPKT"
 [ -f "$W/intel-$NIND.dat" ] || python3 "$HERE/gen_indicators.py" "$W/intel-$NIND.dat" "$NIND" "$W/addrs-1000.txt" 1000
 [ -x "$W/pcap_floor" ] || g++ -O2 -std=c++20 "$SHARED/bench/pcap_floor.cc" -lpcap -o "$W/pcap_floor"
+PCAP="$W/bench-$NPKT.pcap"
+INTEL="$W/intel-$NIND.dat"
 
-t() {  # wall seconds, user+sys seconds and peak RSS of a command
+t() {  # wall seconds, user+sys seconds and peak RSS (MB) of a command
   /usr/bin/time -f "%e %U %S %M" -o "$W/time.txt" "$@" >"$W/out.txt" 2>"$W/err.txt" || { cat "$W/err.txt"; exit 1; }
   read -r wall user sys rss <"$W/time.txt"
   echo "$wall $(echo "$user + $sys" | bc) $((rss / 1024))"
 }
+ratio() { echo "scale=2; $1 / $2" | bc; }
+summary() { grep 'onus hunt:' "$W/err.txt" | sed 's/.*; \([0-9.]* s (intel.*\)/\1/'; }
 
-echo "input: $W/bench-$NPKT.pcap ($(stat -c %s "$W/bench-$NPKT.pcap") bytes), $NIND indicators"
-read -r floor_wall floor_cpu floor_rss < <(t "$W/pcap_floor" "$W/bench-$NPKT.pcap" "$NIND")
-echo "pcap_floor:            wall ${floor_wall}s cpu ${floor_cpu}s rss ${floor_rss}MB  ($(cat "$W/out.txt"))"
-# The case with the intel imported once (import + hunt of the capture measured separately).
+echo "input: $PCAP ($(stat -c %s "$PCAP") bytes), $INTEL ($NIND indicators, $(stat -c %s "$INTEL") bytes)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+read -r f1_wall f1_cpu f1_rss < <(t "$W/pcap_floor" "$PCAP" "$NIND")
+echo "pcap_floor ($NIND indicators):         wall ${f1_wall}s cpu ${f1_cpu}s rss ${f1_rss}MB  ($(cat "$W/out.txt"))"
+
 rm -f "$W/case.db"*
-read -r imp_wall imp_cpu imp_rss < <(t "$BUILD/onus" intel import "$W/intel-$NIND.dat" --case "$W/case.db")
-echo "onus intel import:     wall ${imp_wall}s cpu ${imp_cpu}s rss ${imp_rss}MB"
-cp "$W/case.db" "$W/case-intel.db"
-read -r hunt_wall hunt_cpu hunt_rss < <(t "$BUILD/onus" hunt --case "$W/case.db" --no-analytics "$W/bench-$NPKT.pcap")
-echo "onus hunt (no analytics): wall ${hunt_wall}s cpu ${hunt_cpu}s rss ${hunt_rss}MB  ($(grep 'onus hunt:' "$W/err.txt"))"
-cp "$W/case-intel.db" "$W/case.db"
-read -r full_wall full_cpu full_rss < <(t "$BUILD/onus" hunt --case "$W/case.db" "$W/bench-$NPKT.pcap")
-echo "onus hunt (analytics): wall ${full_wall}s cpu ${full_cpu}s rss ${full_rss}MB"
-echo "ratio hunt/floor (cpu): $(echo "scale=2; $hunt_cpu / $floor_cpu" | bc)   (wall: $(echo "scale=2; $hunt_wall / $floor_wall" | bc))"
-if command -v tshark >/dev/null; then
+read -r h1_wall h1_cpu h1_rss < <(t "$BUILD/onus" hunt --intel "$INTEL" --case "$W/case.db" --no-analytics "$PCAP")
+echo "onus hunt --intel, fresh case:          wall ${h1_wall}s cpu ${h1_cpu}s rss ${h1_rss}MB  ($(summary))"
+grep 'onus hunt:' "$W/err.txt"
+read -r h2_wall h2_cpu h2_rss < <(t "$BUILD/onus" hunt --intel "$INTEL" --case "$W/case.db" --no-analytics "$PCAP")
+echo "onus hunt --intel, intel already in case: wall ${h2_wall}s cpu ${h2_cpu}s rss ${h2_rss}MB  ($(summary))"
+rm -f "$W/case.db"*
+read -r h3_wall h3_cpu h3_rss < <(t "$BUILD/onus" hunt --intel "$INTEL" --case "$W/case.db" "$PCAP")
+echo "onus hunt --intel, fresh, with analytics: wall ${h3_wall}s cpu ${h3_cpu}s rss ${h3_rss}MB  ($(summary))"
+rm -f "$W/case-noint.db"*
+read -r h0_wall h0_cpu h0_rss < <(t "$BUILD/onus" hunt --case "$W/case-noint.db" --no-analytics "$PCAP")
+echo "onus hunt, no intel (read+decode only): wall ${h0_wall}s cpu ${h0_cpu}s rss ${h0_rss}MB"
+rm -f "$W/case-imp.db"*
+read -r i_wall i_cpu i_rss < <(t "$BUILD/onus" intel import "$INTEL" --case "$W/case-imp.db")
+echo "onus intel import alone:                wall ${i_wall}s cpu ${i_cpu}s rss ${i_rss}MB"
+read -r f2_wall f2_cpu f2_rss < <(t "$W/pcap_floor" "$PCAP" "$NIND")
+echo "pcap_floor again:                       wall ${f2_wall}s cpu ${f2_cpu}s rss ${f2_rss}MB"
+fcpu=$(echo "scale=3; ($f1_cpu + $f2_cpu) / 2" | bc)
+fwall=$(echo "scale=3; ($f1_wall + $f2_wall) / 2" | bc)
+echo "ratios to the floor (mean of the two floor runs), cpu / wall:"
+echo "  hunt, fresh case (import inside):    $(ratio "$h1_cpu" "$fcpu") / $(ratio "$h1_wall" "$fwall")"
+echo "  hunt, intel already in the case:     $(ratio "$h2_cpu" "$fcpu") / $(ratio "$h2_wall" "$fwall")"
+echo "  hunt, fresh, with analytics:         $(ratio "$h3_cpu" "$fcpu") / $(ratio "$h3_wall" "$fwall")"
+echo "  hunt without intel (decode only):    $(ratio "$h0_cpu" "$fcpu") / $(ratio "$h0_wall" "$fwall")"
+if [ -z "${SKIP_TSHARK:-}" ] && command -v tshark >/dev/null; then
   filter="ip.addr in {$(paste -sd' ' "$W/addrs-1000.txt")}"
-  read -r ts_wall ts_cpu ts_rss < <(t tshark -r "$W/bench-$NPKT.pcap" -Y "$filter" -T fields -e ip.src -e ip.dst)
-  echo "tshark 1000 addresses: wall ${ts_wall}s cpu ${ts_cpu}s rss ${ts_rss}MB"
-  echo "ratio tshark/hunt (cpu): $(echo "scale=1; $ts_cpu / $hunt_cpu" | bc)"
+  read -r ts_wall ts_cpu ts_rss < <(t tshark -r "$PCAP" -Y "$filter" -T fields -e ip.src -e ip.dst)
+  echo "tshark, 1,000-address filter:           wall ${ts_wall}s cpu ${ts_cpu}s rss ${ts_rss}MB ($(wc -l <"$W/out.txt") packets)"
+  echo "ratio tshark / hunt (fresh case), cpu / wall: $(ratio "$ts_cpu" "$h1_cpu") / $(ratio "$ts_wall" "$h1_wall")"
+  echo "ratio tshark / hunt (intel in case), cpu / wall: $(ratio "$ts_cpu" "$h2_cpu") / $(ratio "$ts_wall" "$h2_wall")"
 else
-  echo "tshark: not installed (skipped; the >= 100x comparison needs it)"
+  echo "tshark: skipped (not installed or SKIP_TSHARK set)"
 fi
-"$BUILD/bench/match/match_index_probe" "$NIND"
-"$BUILD/bench/match/match_index_bench" --benchmark_min_time=0.2
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+/usr/bin/time -f "match_index_probe: wall %e s, user %U s, sys %S s, peak RSS %M KB" \
+  "$BUILD/bench/match/match_index_probe" "$NIND"
+[ -n "${SKIP_KERNELS:-}" ] || "$BUILD/bench/match/match_index_bench" --benchmark_min_time=0.2

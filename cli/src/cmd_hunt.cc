@@ -1,11 +1,13 @@
 // onus hunt: import intel into the case, stream telemetry through the compiled indicator index,
 // the pattern evaluator and (unless --no-analytics) the behaviour analyzer; store sightings, notable
 // observations and findings; print intel.log-style JSON lines (--jsonl) and a one-line summary.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "command.h"
@@ -15,6 +17,7 @@
 #include "onus/core/progress.h"
 #include "onus/ingest/reader.h"
 #include "onus/intel/import.h"
+#include "onus/intel/warninglist.h"
 #include "onus/match/hunt.h"
 #include "onus/match/recorder.h"
 #include "onus/store/case_store.h"
@@ -43,12 +46,15 @@ int RunHunt(int argc, char** argv) {
                "in a case.",
                "onus hunt"};
   std::vector<std::string> intel_files, inputs;
-  std::string context_path, case_path, jsonl_path, grade;
+  std::string context_path, case_path, jsonl_path, grade, warninglists_path;
   bool no_analytics = false, quiet = false, exact_domains = false;
   app.add_option("--intel", intel_files, "intel files to import first (STIX, MISP, CSV, lists, Zeek intel)");
   app.add_option("--context", context_path, "case context (sites, segments, infrastructure notes)");
   app.add_option("--case", case_path, "the case database (created when absent)")->required();
   app.add_option("--jsonl", jsonl_path, "write sightings as intel.log-style JSON lines to PATH ('-' = stdout)");
+  app.add_option("--warninglists", warninglists_path,
+                 "MISP warning lists (a misp-warninglists 'lists' directory or one list.json): sightings of CDN, "
+                 "cloud, public-DNS, dynamic-DNS, sinkhole, parking or scanner infrastructure carry that annotation");
   app.add_option("--grade", grade, "Admiralty grade for the sources of the --intel files (e.g. B2)");
   app.add_flag("--no-analytics", no_analytics, "match only; skip behaviour analytics");
   app.add_flag("--exact-domains", exact_domains,
@@ -78,24 +84,56 @@ int RunHunt(int argc, char** argv) {
     if (!f.ok()) return Fail("hunt", f.status());
   }
 
+  intel::WarningListSet warninglists;
+  if (!warninglists_path.empty()) {
+    if (!FileExists(warninglists_path) && !IsDirectory(warninglists_path))
+      return Fail("hunt", "warning lists '" + warninglists_path + "' do not exist");
+    auto w = intel::WarningListSet::Load(warninglists_path);
+    if (!w.ok()) return Fail("hunt", w.status());
+    warninglists = std::move(w).value();
+  }
+
   auto store = store::CaseStore::Open(case_path);
   if (!store.ok()) return Fail("hunt", store.status());
 
+  // The index is built in the same pass that imports the --intel files (no read-back); indicators
+  // the case already holds from other inputs (or from these files, imported before) are read back
+  // lean (single values straight from their rows). Stream and case share ids: the stream wins.
+  auto intel_started = std::chrono::steady_clock::now();
+  match::CompileOptions copt;
+  copt.domain_scope = exact_domains ? match::DomainScope::kExact : match::DomainScope::kZone;
+  match::IntelCompiler compiler(copt);
+  auto stored_before = (*store)->Count("indicators");
+  if (!stored_before.ok()) return Fail("hunt", stored_before.status());
+  const bool track_ids = *stored_before > 0;
+  std::unordered_set<std::string> streamed_ids;
+  std::vector<int64_t> streamed_inputs;
   if (!intel_files.empty()) {
     intel::ImportOptions io;
     io.intel.grade = grade;
+    io.on_indicator = [&](const intel::Indicator& ind) {
+      if (track_ids) streamed_ids.insert(ind.id);
+      compiler.Add(ind);
+      return Status::Ok();
+    };
     std::vector<intel::ImportSummary> sums;
     Status st = intel::ImportIntel(intel_files, **store, io, &sums);
     if (!st.ok()) return Fail("hunt", st);
+    for (const auto& s : sums)
+      if (!s.already_imported) streamed_inputs.push_back(s.input_id);
+    std::sort(streamed_inputs.begin(), streamed_inputs.end());
   }
-  auto stored = intel::ReadStoredIndicators(**store);
-  if (!stored.ok()) return Fail("hunt", stored.status());
-  match::CompileOptions copt;
-  copt.domain_scope = exact_domains ? match::DomainScope::kExact : match::DomainScope::kZone;
-  auto compiled = match::CompileIntel(*stored, copt);
+  if (track_ids) {
+    Status st = intel::ForEachStoredIndicator(**store, streamed_inputs, [&](const intel::StoredIndicator& s) {
+      if (!streamed_ids.count(s.row.id)) compiler.Add(s);
+      return Status::Ok();
+    });
+    if (!st.ok()) return Fail("hunt", st);
+  }
+  streamed_ids = {};
+  auto compiled = compiler.Finish();
   if (!compiled.ok()) return Fail("hunt", compiled.status());
-  stored->clear();
-  stored->shrink_to_fit();
+  double intel_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - intel_started).count();
 
   FILE* jsonl = nullptr;
   if (jsonl_path == "-") {
@@ -107,6 +145,7 @@ int RunHunt(int argc, char** argv) {
 
   match::RecorderOptions ro;
   ro.context = ctx;
+  if (!warninglists_path.empty()) ro.warninglists = &warninglists;
   if (jsonl)
     ro.emit = [jsonl](std::string_view line) {
       std::fwrite(line.data(), 1, line.size(), jsonl);
@@ -181,12 +220,13 @@ int RunHunt(int argc, char** argv) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::fprintf(stderr,
                  "onus hunt: %zu inputs, %llu observations; %zu indicators (%zu values, %zu patterns); %llu sightings "
-                 "of %zu indicators at %zu sites, %llu stale; %llu notable observations; %zu findings; %.2f s\n",
+                 "of %zu indicators at %zu sites, %llu stale; %llu notable observations; %zu findings; %.2f s (intel and "
+                 "index %.2f s)\n",
                  run.inputs.size(), static_cast<unsigned long long>(hs.observations),
                  compiled->index->indicator_count(), compiled->index->entry_count(), hunter.evaluated_patterns(),
                  static_cast<unsigned long long>(rs.sightings - rs.stale), indicators.size(), sites.size(),
                  static_cast<unsigned long long>(rs.stale), static_cast<unsigned long long>(rs.observations_kept),
-                 findings, secs);
+                 findings, secs, intel_secs);
   }
   return kExitOk;
 }

@@ -13,6 +13,12 @@ namespace onus::intel {
 
 namespace {
 
+struct ImportJob {
+  std::string path, format;
+};
+Status ImportJobs(const std::vector<ImportJob>& jobs, store::CaseStore& store, const ImportOptions& options,
+                  std::vector<ImportSummary>* summaries);
+
 std::string KindFor(std::string_view format) {
   if (format.rfind("stix", 0) == 0) return "stix";
   if (format == "misp-event" || format == "misp-feed") return "misp";
@@ -55,6 +61,7 @@ class StoreSink : public detail::FeedSink {
   Status OnIndicator(Indicator ind) override {
     ++sum_->indicators;
     ++sum_->indicators_by_type[TypeKey(ind)];
+    if (options_.on_indicator) ONUS_RETURN_IF_ERROR(options_.on_indicator(ind));
     ONUS_RETURN_IF_ERROR(store_.UpsertIndicator(ToIndicatorRow(ind, input_id_)));
     return Tick();
   }
@@ -136,10 +143,7 @@ store::IndicatorRow ToIndicatorRow(const Indicator& ind, int64_t input_id) {
 Status ImportIntel(const std::vector<std::string>& paths, store::CaseStore& store, const ImportOptions& options,
                    std::vector<ImportSummary>* summaries) {
   // Check everything first: a missing or unrecognised file changes nothing.
-  struct Job {
-    std::string path, format;
-  };
-  std::vector<Job> jobs;
+  std::vector<ImportJob> jobs;
   for (const auto& p : paths) {
     std::string format = options.intel.format;
     if (format.empty()) {
@@ -160,6 +164,26 @@ Status ImportIntel(const std::vector<std::string>& paths, store::CaseStore& stor
     if (!detail::FindLoader(format)) return Status::InvalidArgument("unknown intel format '" + format + "'");
     jobs.push_back({p, format});
   }
+  // A page cache large enough for the indicator indexes while importing (see batch_rows).
+  int64_t old_cache = 0;
+  if (options.cache_mib > 0) {
+    ONUS_ASSIGN_OR_RETURN(store::Statement q, store.db().Prepare("PRAGMA cache_size"));
+    old_cache = q.Step() ? q.ColumnInt(0) : -2000;
+    ONUS_RETURN_IF_ERROR(q.status());
+    ONUS_RETURN_IF_ERROR(store.db().Exec("PRAGMA cache_size=-" + std::to_string(options.cache_mib * 1024)));
+  }
+  Status st = ImportJobs(jobs, store, options, summaries);
+  if (options.cache_mib > 0) {
+    Status restore = store.db().Exec("PRAGMA cache_size=" + std::to_string(old_cache));
+    if (st.ok()) st = restore;
+  }
+  return st;
+}
+
+namespace {
+
+Status ImportJobs(const std::vector<ImportJob>& jobs, store::CaseStore& store, const ImportOptions& options,
+                  std::vector<ImportSummary>* summaries) {
   for (const auto& job : jobs) {
     ImportSummary sum;
     sum.path = job.path;
@@ -188,20 +212,46 @@ Status ImportIntel(const std::vector<std::string>& paths, store::CaseStore& stor
   return Status::Ok();
 }
 
+// Values of a stored row: the row's own single value when it has one (ToIndicatorRow sets it
+// exactly when the indicator has one value), else those of its STIX pattern.
+void StoredValues(const store::IndicatorRow& r, std::vector<IndicatorValue>& out) {
+  out.clear();
+  if (!r.value_type.empty()) {
+    out.push_back({r.value_type, r.value});
+    return;
+  }
+  if (r.pattern_type == "stix") {
+    auto v = ExtractIndicatorValues(r.pattern);
+    if (v.ok()) out = std::move(*v);
+  }
+}
+
+}  // namespace
+
 Result<std::vector<StoredIndicator>> ReadStoredIndicators(store::CaseStore& store) {
   ONUS_ASSIGN_OR_RETURN(auto rows, store.ListIndicators());
   std::vector<StoredIndicator> out;
   out.reserve(rows.size());
   for (auto& r : rows) {
     StoredIndicator s;
-    if (r.pattern_type == "stix") {
-      auto v = ExtractIndicatorValues(r.pattern);
-      if (v.ok()) s.values = std::move(*v);
-    }
+    StoredValues(r, s.values);
     s.row = std::move(r);
     out.push_back(std::move(s));
   }
   return out;
+}
+
+Status ForEachStoredIndicator(store::CaseStore& store, const std::vector<int64_t>& skip_inputs,
+                              const std::function<Status(const StoredIndicator&)>& fn) {
+  StoredIndicator s;
+  return store.ForEachIndicator(
+      [&](const store::IndicatorRow& r) {
+        if (std::binary_search(skip_inputs.begin(), skip_inputs.end(), r.input_id)) return Status::Ok();
+        s.row = r;
+        StoredValues(r, s.values);
+        return fn(s);
+      },
+      /*pattern_only_for_multi=*/true);
 }
 
 }  // namespace onus::intel

@@ -22,10 +22,6 @@ bool IsPrivate(const IpAddress& a) {
 
 Result<Timestamp> ParseOptionalTime(const std::string& text) { return ParseRfc3339(text); }
 
-const std::string& item_pattern(const intel::StoredIndicator& s) { return s.row.pattern; }
-const std::string& item_pattern(const intel::Indicator& s) { return s.pattern; }
-const std::string& item_pattern_type(const intel::StoredIndicator& s) { return s.row.pattern_type; }
-const std::string& item_pattern_type(const intel::Indicator& s) { return s.pattern_type; }
 
 }  // namespace
 
@@ -93,67 +89,68 @@ IndicatorSpec ToIndicatorSpec(const store::IndicatorRow& row) {
   return s;
 }
 
-namespace {
+IntelCompiler::IntelCompiler(CompileOptions options)
+    : options_(options), builder_(std::make_unique<IndicatorIndex::Builder>()) {}
+IntelCompiler::~IntelCompiler() = default;
 
-template <typename GetRow, typename GetValues, typename T>
-Result<CompiledIntel> CompileAll(const std::vector<T>& items, const CompileOptions& options, GetRow&& get_spec,
-                                 GetValues&& get_values) {
-  CompiledIntel out;
-  IndicatorIndex::Builder builder;
-  for (const auto& item : items) {
-    IndicatorSpec spec = get_spec(item);
-    const std::vector<intel::IndicatorValue>& values = get_values(item);
-    const std::string& pattern = item_pattern(item);
-    const std::string& pattern_type = item_pattern_type(item);
-    for (const auto& v : values) {
-      ValueSpec vs;
-      if (ToValueSpec(v, options, vs))
-        spec.values.push_back(std::move(vs));
-      else
-        ++out.unsupported_values;
-    }
-    uint32_t ordinal = builder.Add(spec);
-    if (values.empty()) {
-      if (pattern_type.empty() || pattern_type == "stix")
-        out.patterns.push_back({ordinal, pattern});
-      else
-        ++out.non_stix_patterns;
-    }
+void IntelCompiler::AddSpec(const std::vector<intel::IndicatorValue>& values, const std::string& pattern,
+                            const std::string& pattern_type) {
+  spec_.values.clear();
+  for (const auto& v : values) {
+    ValueSpec vs;
+    if (ToValueSpec(v, options_, vs))
+      spec_.values.push_back(std::move(vs));
+    else
+      ++out_.unsupported_values;
   }
-  ONUS_ASSIGN_OR_RETURN(out.index, builder.Build());
-  return out;
+  uint32_t ordinal = builder_->Add(spec_);
+  ++added_;
+  if (values.empty()) {
+    if (pattern_type.empty() || pattern_type == "stix")
+      out_.patterns.push_back({ordinal, pattern});
+    else
+      ++out_.non_stix_patterns;
+  }
 }
 
-}  // namespace
+void IntelCompiler::Add(const intel::StoredIndicator& s) {
+  std::vector<ValueSpec> keep = std::move(spec_.values);
+  spec_ = ToIndicatorSpec(s.row);
+  spec_.values = std::move(keep);
+  AddSpec(s.values, s.row.pattern, s.row.pattern_type);
+}
+
+void IntelCompiler::Add(const intel::Indicator& ind) {
+  spec_.id = ind.id;
+  spec_.source = ind.source_id;
+  spec_.grade = ind.grade;
+  spec_.has_valid_from = ind.valid_from.has_value();
+  spec_.valid_from = ind.valid_from.value_or(Timestamp());
+  spec_.has_valid_until = ind.valid_until.has_value();
+  spec_.valid_until = ind.valid_until.value_or(Timestamp());
+  spec_.revoked = ind.revoked;
+  spec_.confidence = ind.confidence;
+  AddSpec(ind.values, ind.pattern, ind.pattern_type);
+}
+
+Result<CompiledIntel> IntelCompiler::Finish() {
+  if (!builder_) return Status::Internal("IntelCompiler::Finish called twice");
+  ONUS_ASSIGN_OR_RETURN(out_.index, builder_->Build());
+  builder_.reset();
+  return std::move(out_);
+}
 
 Result<CompiledIntel> CompileIntel(const std::vector<intel::StoredIndicator>& indicators,
                                    const CompileOptions& options) {
-  return CompileAll(
-      indicators, options, [](const intel::StoredIndicator& s) { return ToIndicatorSpec(s.row); },
-      [](const intel::StoredIndicator& s) -> const std::vector<intel::IndicatorValue>& { return s.values; });
+  IntelCompiler c(options);
+  for (const auto& s : indicators) c.Add(s);
+  return c.Finish();
 }
 
 Result<CompiledIntel> CompileIntel(const std::vector<intel::Indicator>& indicators, const CompileOptions& options) {
-  return CompileAll(
-      indicators, options,
-      [](const intel::Indicator& ind) {
-        IndicatorSpec s;
-        s.id = ind.id;
-        s.source = ind.source_id;
-        s.grade = ind.grade;
-        if (ind.valid_from) {
-          s.valid_from = *ind.valid_from;
-          s.has_valid_from = true;
-        }
-        if (ind.valid_until) {
-          s.valid_until = *ind.valid_until;
-          s.has_valid_until = true;
-        }
-        s.revoked = ind.revoked;
-        s.confidence = ind.confidence;
-        return s;
-      },
-      [](const intel::Indicator& ind) -> const std::vector<intel::IndicatorValue>& { return ind.values; });
+  IntelCompiler c(options);
+  for (const auto& ind : indicators) c.Add(ind);
+  return c.Finish();
 }
 
 // ---- pattern evaluation ---------------------------------------------------------------------

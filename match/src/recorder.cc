@@ -1,5 +1,6 @@
 #include "onus/match/recorder.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -56,7 +57,69 @@ std::string SafeText(std::string_view s) {
 
 }  // namespace
 
-std::string SightingJson(const Sighting& s, const IndicatorIndex& index, const CaseContext* context) {
+namespace {
+
+ordered_json Annotations(const Sighting& s, const CaseContext* context, const intel::WarningListSet* warninglists) {
+  ordered_json notes = ordered_json::array();
+  const bool two = s.entry != kNoEntry && s.indicator_value != s.seen;
+  if (context) {
+    std::vector<const InfrastructureNote*> found = context->NotesFor(std::string(s.seen));
+    if (two)
+      for (const auto* n : context->NotesFor(std::string(s.indicator_value)))
+        if (std::find(found.begin(), found.end(), n) == found.end()) found.push_back(n);
+    for (const auto* n : found) {
+      ordered_json nj = {{"value", SafeText(n->value)}, {"kind", SafeText(n->kind)}, {"source", SafeText(n->source)},
+                         {"grade", SafeText(n->grade)}};
+      if (!n->country.empty()) nj["country"] = SafeText(n->country);
+      if (!n->note.empty()) nj["note"] = SafeText(n->note);
+      nj["context_line"] = n->line;
+      notes.push_back(std::move(nj));
+    }
+  }
+  if (warninglists) {
+    std::vector<std::pair<const intel::WarningList*, std::string>> seen_lists;
+    auto add = [&](std::string_view value) {
+      std::vector<intel::WarningListHit> hits;
+      if (s.entry != kNoEntry && s.type == ValueType::kAddr) {
+        // A subnet indicator's value is a CIDR: look its network address up.
+        std::string_view text = value.substr(0, value.find('/'));
+        auto ip = IpAddress::Parse(text);
+        if (ip.ok()) hits = warninglists->LookupIp(*ip);
+      } else if (s.entry != kNoEntry && s.type == ValueType::kDomain) {
+        hits = warninglists->LookupHost(value);
+      } else {
+        hits = warninglists->Lookup(value);
+      }
+      for (const auto& h : hits) {
+        if (!h.list || h.list->kind == intel::InfraKind::kOther) continue;
+        bool dup = false;
+        for (const auto& [l, v] : seen_lists) dup = dup || (l == h.list && v == value);
+        if (dup) continue;
+        seen_lists.emplace_back(h.list, std::string(value));
+        ordered_json nj = {{"value", SafeText(value)},
+                           {"kind", intel::InfraKindName(h.list->kind)},
+                           {"source", "misp-warninglist"},
+                           {"list", SafeText(h.list->id)},
+                           {"list_name", SafeText(h.list->name)}};
+        if (!h.matched.empty()) nj["matched"] = SafeText(h.matched);
+        notes.push_back(std::move(nj));
+      }
+    };
+    add(s.seen);
+    if (two) add(s.indicator_value);
+  }
+  return notes;
+}
+
+}  // namespace
+
+std::string SightingAnnotationsJson(const Sighting& s, const CaseContext* context,
+                                    const intel::WarningListSet* warninglists) {
+  return Annotations(s, context, warninglists).dump();
+}
+
+std::string SightingJson(const Sighting& s, const IndicatorIndex& index, const CaseContext* context,
+                         const intel::WarningListSet* warninglists) {
   const ingest::Observation& o = *s.obs;
   ordered_json j;
   j["ts"] = FormatRfc3339(o.ts, 6);
@@ -95,22 +158,7 @@ std::string SightingJson(const Sighting& s, const IndicatorIndex& index, const C
   j["direction"] = s.direction.empty() ? ordered_json(nullptr) : ordered_json(s.direction);
   j["site"] = s.location.site.empty() ? ordered_json(nullptr) : ordered_json(s.location.site);
   j["segment"] = s.location.segment.empty() ? ordered_json(nullptr) : ordered_json(s.location.segment);
-  ordered_json notes = ordered_json::array();
-  if (context) {
-    std::vector<const InfrastructureNote*> found = context->NotesFor(std::string(s.seen));
-    if (s.entry != kNoEntry && s.indicator_value != s.seen)
-      for (const auto* n : context->NotesFor(std::string(s.indicator_value)))
-        if (std::find(found.begin(), found.end(), n) == found.end()) found.push_back(n);
-    for (const auto* n : found) {
-      ordered_json nj = {{"value", SafeText(n->value)}, {"kind", SafeText(n->kind)}, {"source", SafeText(n->source)},
-                         {"grade", SafeText(n->grade)}};
-      if (!n->country.empty()) nj["country"] = SafeText(n->country);
-      if (!n->note.empty()) nj["note"] = SafeText(n->note);
-      nj["context_line"] = n->line;
-      notes.push_back(std::move(nj));
-    }
-  }
-  j["annotations"] = std::move(notes);
+  j["annotations"] = Annotations(s, context, warninglists);
   ordered_json src;
   src["path"] = o.src.input ? ordered_json(SafeText(o.src.input->path)) : ordered_json(nullptr);
   src["sha256"] = o.src.input ? ordered_json(o.src.input->sha256) : ordered_json(nullptr);
@@ -193,6 +241,7 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   r.input_id = input_id;
   r.record = static_cast<int64_t>(o.src.record);
   r.record_type = o.src.is_packet ? "packet" : "line";
+  r.annotations_json = SightingAnnotationsJson(s, options_.context, options_.warninglists);
   ONUS_RETURN_IF_ERROR(EnsureTx());
   ONUS_RETURN_IF_ERROR(store_.AddSighting(r));
   ONUS_RETURN_IF_ERROR(Row());
@@ -217,7 +266,7 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   if (o.ts < sum.first) sum.first = o.ts;
   if (o.ts > sum.last) sum.last = o.ts;
 
-  if (options_.emit) options_.emit(SightingJson(s, index_, options_.context));
+  if (options_.emit) options_.emit(SightingJson(s, index_, options_.context, options_.warninglists));
   return Status::Ok();
 }
 

@@ -227,6 +227,36 @@ void PlantedTest(const std::vector<std::string>& paths, size_t per_type, const s
     inds.push_back(Ind("absent-ja3-" + std::to_string(i), "ja3", buf));
     inds.push_back(Ind("absent-dom-" + std::to_string(i), "domain-name", std::string("absent") + buf + ".invalid"));
   }
+  // Random values drawn from the whole space of every type (any IPv4 address, hashes, names under
+  // real TLDs, URLs, certificate fingerprints and serials); the brute-force scan removes the
+  // (improbable) ones the data does hold, and the hunter must report none of the rest.
+  auto hex = [&](size_t n) {
+    std::string h;
+    while (h.size() < n) {
+      char b[9];
+      std::snprintf(b, sizeof b, "%08x", static_cast<unsigned>(rng()));
+      h += b;
+    }
+    return h.substr(0, n);
+  };
+  std::vector<Plant> random;
+  for (int i = 0; i < 300; ++i) {
+    std::string n = std::to_string(i);
+    uint32_t a = static_cast<uint32_t>(rng());
+    char ip[32];
+    std::snprintf(ip, sizeof ip, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+    random.push_back({"absent-rip-" + n, "ipv4-addr", ip, ""});
+    random.push_back({"absent-rja3s-" + n, "ja3s", hex(32), ""});
+    random.push_back({"absent-rdom-" + n, "domain-name", "w" + hex(10) + (i % 2 ? ".com" : ".net"), ""});
+    random.push_back({"absent-rsha1-" + n, "x509-sha1", hex(40), ""});
+    random.push_back({"absent-rsha256-" + n, "x509-sha256", hex(64), ""});
+    random.push_back({"absent-rserial-" + n, "x509-serial", hex(16), ""});
+    random.push_back({"absent-rurl-" + n, "url", "http://w" + hex(8) + ".org/" + hex(6), ""});
+  }
+  std::set<std::string> present;
+  for (const auto& h : BruteForce(obs, random)) present.insert(std::get<0>(h));
+  for (const auto& r : random)
+    if (!present.count(r.id)) inds.push_back(Ind(r.id, r.type, r.value));
   CompileOptions exact;
   exact.domain_scope = DomainScope::kExact;
   auto got = Hunt(obs, inds, exact);

@@ -2,11 +2,41 @@
 
 namespace onus::store {
 
+CaseStore::CaseStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+CaseStore::~CaseStore() {
+  for (auto& st : statements_) st.reset();  // finalise before the connection closes
+}
+
 Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& path) {
   ONUS_ASSIGN_OR_RETURN(auto db, Database::Open(path));
   std::unique_ptr<CaseStore> s(new CaseStore(std::move(db)));
   ONUS_RETURN_IF_ERROR(s->Migrate().WithContext("case '" + path + "'"));
+  ONUS_RETURN_IF_ERROR(s->EnsureSightingAnnotations().WithContext("case '" + path + "'"));
   return s;
+}
+
+// sightings.annotations_json (infrastructure context of the seen value). Added in place, not by a
+// numbered migration: old onus builds keep reading such a case (the column has a default), and
+// the lead folds it into migration 2 when the schema next moves.
+Status CaseStore::EnsureSightingAnnotations() {
+  ONUS_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT 1 FROM pragma_table_info('sightings') "
+                                                  "WHERE name = 'annotations_json'"));
+  bool has = q.Step();
+  ONUS_RETURN_IF_ERROR(q.status());
+  if (has) return Status::Ok();
+  return db_->Exec("ALTER TABLE sightings ADD COLUMN annotations_json TEXT NOT NULL DEFAULT '[]'");
+}
+
+Result<Statement*> CaseStore::Cached(Slot slot, const char* sql) {
+  std::unique_ptr<Statement>& st = statements_[slot];
+  if (!st) {
+    ONUS_ASSIGN_OR_RETURN(Statement prepared, db_->Prepare(sql));
+    st = std::make_unique<Statement>(std::move(prepared));
+  } else {
+    ONUS_RETURN_IF_ERROR(st->Reset());
+  }
+  return st.get();
 }
 
 namespace {
@@ -65,15 +95,20 @@ Result<std::vector<ProvenanceRef>> GetProvenance(Database& db, const char* table
 Result<InputRow> CaseStore::BeginInput(const std::string& path, const std::string& sha256, int64_t size,
                                        const std::string& kind, const std::string& now) {
   {
-    ONUS_ASSIGN_OR_RETURN(Statement q,
-                          db_->Prepare(std::string("SELECT ") + kInputCols + " FROM inputs WHERE sha256 = ?"));
+    static const std::string kSql = std::string("SELECT ") + kInputCols + " FROM inputs WHERE sha256 = ?";
+    ONUS_ASSIGN_OR_RETURN(Statement * qp, Cached(kFindInputBySha, kSql.c_str()));
+    Statement& q = *qp;
     q.Bind(1, std::string_view(sha256));
-    if (q.Step()) return ReadInput(q);
+    if (q.Step()) {
+      InputRow r = ReadInput(q);
+      ONUS_RETURN_IF_ERROR(q.Reset());
+      return r;
+    }
     ONUS_RETURN_IF_ERROR(q.status());
   }
-  ONUS_ASSIGN_OR_RETURN(Statement ins,
-                        db_->Prepare("INSERT INTO inputs(path, sha256, size, kind, ingested_at, state) "
-                                     "VALUES(?,?,?,?,?,'ingesting')"));
+  ONUS_ASSIGN_OR_RETURN(Statement * insp, Cached(kInsertInput, "INSERT INTO inputs(path, sha256, size, kind, "
+                                                                 "ingested_at, state) VALUES(?,?,?,?,?,'ingesting')"));
+  Statement& ins = *insp;
   ins.Bind(1, std::string_view(path)).Bind(2, std::string_view(sha256)).Bind(3, size).Bind(4, std::string_view(kind));
   ins.Bind(5, std::string_view(now));
   ONUS_RETURN_IF_ERROR(ins.Run());
@@ -89,7 +124,8 @@ Result<InputRow> CaseStore::BeginInput(const std::string& path, const std::strin
 }
 
 Status CaseStore::CompleteInput(int64_t input_id, int64_t records) {
-  ONUS_ASSIGN_OR_RETURN(Statement q, db_->Prepare("UPDATE inputs SET state='complete', records=? WHERE id=?"));
+  ONUS_ASSIGN_OR_RETURN(Statement * qp, Cached(kCompleteInput, "UPDATE inputs SET state='complete', records=? WHERE id=?"));
+  Statement& q = *qp;
   q.Bind(1, records).Bind(2, input_id);
   return q.Run();
 }
@@ -111,10 +147,11 @@ Result<std::optional<InputRow>> CaseStore::FindInput(int64_t id) {
 }
 
 Status CaseStore::UpsertSource(const SourceRow& s) {
-  ONUS_ASSIGN_OR_RETURN(Statement q, db_->Prepare("INSERT INTO sources(id, name, type, grade, detail_json) "
-                                                  "VALUES(?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                                                  "name=excluded.name, type=excluded.type, grade=excluded.grade, "
-                                                  "detail_json=excluded.detail_json"));
+  ONUS_ASSIGN_OR_RETURN(Statement * qp, Cached(kUpsertSource, "INSERT INTO sources(id, name, type, grade, detail_json) "
+                                                              "VALUES(?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                                                              "name=excluded.name, type=excluded.type, "
+                                                              "grade=excluded.grade, detail_json=excluded.detail_json"));
+  Statement& q = *qp;
   q.Bind(1, std::string_view(s.id)).Bind(2, std::string_view(s.name)).Bind(3, std::string_view(s.type));
   q.Bind(4, std::string_view(s.grade)).Bind(5, std::string_view(s.detail_json));
   return q.Run();
@@ -122,10 +159,12 @@ Status CaseStore::UpsertSource(const SourceRow& s) {
 
 Status CaseStore::UpsertIndicator(const IndicatorRow& r) {
   ONUS_ASSIGN_OR_RETURN(
-      Statement q,
-      db_->Prepare("INSERT OR REPLACE INTO indicators(id, pattern, pattern_type, name, value_type, value, valid_from, "
-                   "valid_until, confidence, revoked, source_id, grade, report_id, labels_json, input_id, line) "
-                   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      Statement * qp,
+      Cached(kUpsertIndicator,
+             "INSERT OR REPLACE INTO indicators(id, pattern, pattern_type, name, value_type, value, valid_from, "
+             "valid_until, confidence, revoked, source_id, grade, report_id, labels_json, input_id, line) "
+             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  Statement& q = *qp;
   q.Bind(1, std::string_view(r.id)).Bind(2, std::string_view(r.pattern)).Bind(3, std::string_view(r.pattern_type));
   q.Bind(4, std::string_view(r.name)).Bind(5, std::string_view(r.value_type)).Bind(6, std::string_view(r.value));
   q.Bind(7, std::string_view(r.valid_from)).Bind(8, std::string_view(r.valid_until)).Bind(9, r.confidence);
@@ -141,9 +180,9 @@ Status CaseStore::UpsertIndicator(const IndicatorRow& r) {
 }
 
 Status CaseStore::UpsertStixObject(const StixObjectRow& r) {
-  ONUS_ASSIGN_OR_RETURN(Statement q,
-                        db_->Prepare("INSERT OR REPLACE INTO stix_objects(id, type, name, json, source_id, input_id, "
-                                     "line) VALUES(?,?,?,?,?,?,?)"));
+  ONUS_ASSIGN_OR_RETURN(Statement * qp, Cached(kUpsertStixObject, "INSERT OR REPLACE INTO stix_objects(id, type, name, "
+                                                                  "json, source_id, input_id, line) VALUES(?,?,?,?,?,?,?)"));
+  Statement& q = *qp;
   q.Bind(1, std::string_view(r.id)).Bind(2, std::string_view(r.type)).Bind(3, std::string_view(r.name));
   q.Bind(4, std::string_view(r.json)).Bind(5, std::string_view(r.source_id));
   if (r.input_id) {
@@ -157,23 +196,27 @@ Status CaseStore::UpsertStixObject(const StixObjectRow& r) {
 
 Status CaseStore::AddSighting(const SightingRow& r) {
   ONUS_ASSIGN_OR_RETURN(
-      Statement q,
-      db_->Prepare("INSERT OR IGNORE INTO sightings(indicator_id, value, value_type, seen_where, ts, site, segment, "
-                   "orig_h, resp_h, uid, community_id, stale, input_id, record, record_type) "
-                   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      Statement * qp,
+      Cached(kAddSighting,
+             "INSERT OR IGNORE INTO sightings(indicator_id, value, value_type, seen_where, ts, site, segment, "
+             "orig_h, resp_h, uid, community_id, stale, input_id, record, record_type, annotations_json) "
+             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  Statement& q = *qp;
   q.Bind(1, std::string_view(r.indicator_id)).Bind(2, std::string_view(r.value)).Bind(3, std::string_view(r.value_type));
   q.Bind(4, std::string_view(r.seen_where)).Bind(5, std::string_view(r.ts)).Bind(6, std::string_view(r.site));
   q.Bind(7, std::string_view(r.segment)).Bind(8, std::string_view(r.orig_h)).Bind(9, std::string_view(r.resp_h));
   q.Bind(10, std::string_view(r.uid)).Bind(11, std::string_view(r.community_id)).Bind(12, int64_t{r.stale});
   q.Bind(13, r.input_id).Bind(14, r.record).Bind(15, std::string_view(r.record_type));
+  q.Bind(16, std::string_view(r.annotations_json.empty() ? std::string_view("[]") : r.annotations_json));
   return q.Run();
 }
 
 Status CaseStore::AddObservation(const ObservationRow& r) {
-  ONUS_ASSIGN_OR_RETURN(Statement q,
-                        db_->Prepare("INSERT OR IGNORE INTO observations(kind, ts, site, segment, orig_h, resp_h, "
-                                     "resp_p, proto, json, input_id, record, record_type) "
-                                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
+  ONUS_ASSIGN_OR_RETURN(Statement * qp, Cached(kAddObservation,
+                                                "INSERT OR IGNORE INTO observations(kind, ts, site, segment, orig_h, "
+                                                "resp_h, resp_p, proto, json, input_id, record, record_type) "
+                                                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
+  Statement& q = *qp;
   q.Bind(1, std::string_view(r.kind)).Bind(2, std::string_view(r.ts)).Bind(3, std::string_view(r.site));
   q.Bind(4, std::string_view(r.segment)).Bind(5, std::string_view(r.orig_h)).Bind(6, std::string_view(r.resp_h));
   q.Bind(7, r.resp_p).Bind(8, std::string_view(r.proto)).Bind(9, std::string_view(r.json));
@@ -183,14 +226,17 @@ Status CaseStore::AddObservation(const ObservationRow& r) {
 
 Status CaseStore::PutFinding(const FindingRow& r) {
   {
-    ONUS_ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM findings WHERE kind=? AND key=? AND window=?"));
+    ONUS_ASSIGN_OR_RETURN(Statement * delp, Cached(kDeleteFinding, "DELETE FROM findings WHERE kind=? AND key=? AND window=?"));
+    Statement& del = *delp;
     del.Bind(1, std::string_view(r.kind)).Bind(2, std::string_view(r.key)).Bind(3, std::string_view(r.window));
     ONUS_RETURN_IF_ERROR(del.Run());
   }
   ONUS_ASSIGN_OR_RETURN(
-      Statement q,
-      db_->Prepare("INSERT INTO findings(kind, key, window, score, severity, src, dst, site, segment, first_seen, "
-                   "last_seen, count, techniques_json, detail_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      Statement * qp,
+      Cached(kInsertFinding,
+             "INSERT INTO findings(kind, key, window, score, severity, src, dst, site, segment, first_seen, "
+             "last_seen, count, techniques_json, detail_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  Statement& q = *qp;
   q.Bind(1, std::string_view(r.kind)).Bind(2, std::string_view(r.key)).Bind(3, std::string_view(r.window));
   q.Bind(4, r.score).Bind(5, std::string_view(r.severity)).Bind(6, std::string_view(r.src));
   q.Bind(7, std::string_view(r.dst)).Bind(8, std::string_view(r.site)).Bind(9, std::string_view(r.segment));
@@ -265,6 +311,48 @@ Result<std::vector<IndicatorRow>> CaseStore::ListIndicators() {
   return out;
 }
 
+Status CaseStore::ForEachIndicator(const std::function<Status(const IndicatorRow&)>& fn, bool pattern_only_for_multi) {
+  const char* sql = pattern_only_for_multi
+                        ? "SELECT id, CASE WHEN value_type = '' THEN pattern ELSE '' END, pattern_type, '', value_type, "
+                          "value, valid_from, valid_until, confidence, revoked, source_id, grade, report_id, '[]', "
+                          "COALESCE(input_id, 0), line FROM indicators"
+                        : "SELECT id, pattern, pattern_type, name, value_type, value, valid_from, valid_until, "
+                          "confidence, revoked, source_id, grade, report_id, labels_json, COALESCE(input_id, 0), line "
+                          "FROM indicators";
+  ONUS_ASSIGN_OR_RETURN(Statement q, db_->Prepare(sql));
+  IndicatorRow r;
+  while (q.Step()) {
+    r.id = q.ColumnText(0);
+    r.pattern = q.ColumnText(1);
+    r.pattern_type = q.ColumnText(2);
+    r.name = q.ColumnText(3);
+    r.value_type = q.ColumnText(4);
+    r.value = q.ColumnText(5);
+    r.valid_from = q.ColumnText(6);
+    r.valid_until = q.ColumnText(7);
+    r.confidence = q.ColumnInt(8);
+    r.revoked = q.ColumnInt(9) != 0;
+    r.source_id = q.ColumnText(10);
+    r.grade = q.ColumnText(11);
+    r.report_id = q.ColumnText(12);
+    r.labels_json = q.ColumnText(13);
+    r.input_id = q.ColumnInt(14);
+    r.line = q.ColumnInt(15);
+    ONUS_RETURN_IF_ERROR(fn(r));
+  }
+  return q.status();
+}
+
+Result<int64_t> CaseStore::CountIndicatorsOutside(const std::vector<int64_t>& input_ids) {
+  std::string sql = "SELECT COUNT(*) FROM indicators WHERE COALESCE(input_id, 0) NOT IN (";
+  for (size_t i = 0; i < input_ids.size(); ++i) sql += (i ? "," : "") + std::to_string(input_ids[i]);
+  sql += ")";
+  ONUS_ASSIGN_OR_RETURN(Statement q, db_->Prepare(sql));
+  int64_t n = q.Step() ? q.ColumnInt(0) : 0;
+  ONUS_RETURN_IF_ERROR(q.status());
+  return n;
+}
+
 Result<std::vector<StixObjectRow>> CaseStore::ListStixObjects(const std::string& type) {
   std::string sql = "SELECT id, type, name, json, source_id, COALESCE(input_id, 0), line FROM stix_objects";
   if (!type.empty()) sql += " WHERE type = ?";
@@ -282,8 +370,8 @@ Result<std::vector<StixObjectRow>> CaseStore::ListStixObjects(const std::string&
 Result<std::vector<SightingRow>> CaseStore::ListSightings() {
   ONUS_ASSIGN_OR_RETURN(Statement q,
                         db_->Prepare("SELECT id, indicator_id, value, value_type, seen_where, ts, site, segment, orig_h, "
-                                     "resp_h, uid, community_id, stale, input_id, record, record_type FROM sightings "
-                                     "ORDER BY ts, id"));
+                                     "resp_h, uid, community_id, stale, input_id, record, record_type, annotations_json "
+                                     "FROM sightings ORDER BY ts, id"));
   std::vector<SightingRow> out;
   while (q.Step()) {
     SightingRow r;
@@ -303,6 +391,7 @@ Result<std::vector<SightingRow>> CaseStore::ListSightings() {
     r.input_id = q.ColumnInt(13);
     r.record = q.ColumnInt(14);
     r.record_type = q.ColumnText(15);
+    r.annotations_json = q.ColumnText(16);
     out.push_back(std::move(r));
   }
   ONUS_RETURN_IF_ERROR(q.status());

@@ -9,7 +9,10 @@ Checks:
   sightings carry the context annotation (cdn / scanner / dynamic-dns) instead of being dropped;
   the blocklist is valid only from 2021-07-20, after the June telemetry, so they are stale;
 - every JSON line has provenance (path, sha256, record) that points at a line holding the value;
-- hunting the same telemetry again adds no rows.
+- hunting the same telemetry again adds no rows, and finds the same sightings with the index read back
+  from the case (the intel files are already imported);
+- with --warninglists, the CDN and scanner trap sightings carry the MISP warning-list kind, and the
+  stored rows' annotations equal the JSON lines'.
 Usage: portgrid_test.py ONUS SHARED_DIR
 """
 import gzip
@@ -117,7 +120,10 @@ with tempfile.TemporaryDirectory() as tmp:
     ot = db.execute("select count(*) from observations where kind='conn' and segment='ot'").fetchone()[0]
     check(ot >= 0, "conns into OT from outside kept: %d" % ot)
     db.close()
-    p2 = subprocess.run(cmd, capture_output=True, text=True)
+    # Second run: the intel files are already in the case, so the index comes from the case's rows.
+    out2 = os.path.join(tmp, "sightings2.jsonl")
+    cmd2 = [out2 if x == out else x for x in cmd]
+    p2 = subprocess.run(cmd2, capture_output=True, text=True)
     db = sqlite3.connect(case)
     n2 = db.execute("select count(*) from sightings").fetchone()[0]
     o2 = db.execute("select count(*) from observations").fetchone()[0]
@@ -126,6 +132,45 @@ with tempfile.TemporaryDirectory() as tmp:
     check(p2.returncode == 0 and n2 == n1 and o2 == o1, "re-hunting is idempotent (%d/%d sightings, %d/%d observations)"
           % (n1, n2, o1, o2))
     check(inputs[0] == inputs[1], "every input complete (%s)" % (inputs,))
+
+    def keys(ls):
+        return sorted((l["indicator_id"], l["seen.where"], l["seen.indicator"], l["src"]["path"], l["src"]["record"],
+                       l["stale"]) for l in ls)
+    lines2 = [json.loads(l) for l in open(out2)] if os.path.exists(out2) else []
+    check(keys(lines2) == keys(lines), "index read back from the case finds the same sightings (%d vs %d lines)"
+          % (len(lines2), len(lines)))
+
+    # Warning lists: the CDN / scanner / dynamic-DNS trap sightings carry the MISP warning-list kind,
+    # in the JSON line and in the stored row alike.
+    wl = os.path.join(shared, "data", "warninglists")
+    case3 = os.path.join(tmp, "case3.db")
+    out3 = os.path.join(tmp, "sightings3.jsonl")
+    cmd3 = [onus, "hunt", "--intel", *intel, "--context", os.path.join(scen, "context.json"), "--case", case3,
+            "--warninglists", wl, "--jsonl", out3, "--no-analytics", "--quiet", os.path.join(scen, "zeek"),
+            os.path.join(scen, "grid")]
+    p3 = subprocess.run(cmd3, capture_output=True, text=True)
+    check(p3.returncode == 0, "onus hunt --warninglists exits 0 (%s)" % p3.stderr.strip()[-300:])
+    lines3 = [json.loads(l) for l in open(out3)] if p3.returncode == 0 else []
+    wl_kinds = {}
+    for l in lines3:
+        for a in l["annotations"]:
+            if a.get("source") == "misp-warninglist":
+                wl_kinds.setdefault(a["kind"], set()).add(l["seen.indicator"])
+    for kind, example in [("cdn", "104.18.33.57"), ("scanner", "162.142.125.221")]:
+        check(example in wl_kinds.get(kind, set()),
+              "warning list '%s' attached to the sighting of %s (%s)" % (kind, example, sorted(wl_kinds.get(kind, []))[:3]))
+    c2_wl = [a for l in lines3 if l["indicator_id"] in tag22 and not l["stale"] for a in l["annotations"]
+             if a.get("source") == "misp-warninglist" and a["kind"] in ("cdn", "sinkhole", "public-dns")]
+    print("info: %d warning-list annotations on valid TAG-22 sightings" % len(c2_wl))
+    if lines3:
+        db = sqlite3.connect(case3)
+        rows = db.execute("select s.indicator_id, s.seen_where, s.value, i.path, s.record, s.annotations_json "
+                          "from sightings s join inputs i on i.id = s.input_id").fetchall()
+        db.close()
+        stored = {tuple(r[:5]): json.loads(r[5]) for r in rows}
+        printed = {(l["indicator_id"], l["seen.where"], l["seen.indicator"], l["src"]["path"], l["src"]["record"]):
+                   l["annotations"] for l in lines3}
+        check(stored == printed, "stored annotations equal the JSON lines' (%d rows)" % len(stored))
 
 print("%d failures" % len(failures))
 sys.exit(1 if failures else 0)

@@ -63,6 +63,31 @@ IndicatorSpec ToIndicatorSpec(const store::IndicatorRow& row);
 
 Result<CompiledIntel> CompileIntel(const std::vector<intel::StoredIndicator>& indicators,
                                    const CompileOptions& options = {});
+
+// CompileIntel one indicator at a time: fed straight from an import stream
+// (intel::ImportOptions::on_indicator) and from stored rows (intel::ForEachStoredIndicator), so no
+// vector of every indicator is ever held. Not copyable; one thread.
+class IntelCompiler {
+ public:
+  explicit IntelCompiler(CompileOptions options = {});
+  ~IntelCompiler();
+  IntelCompiler(const IntelCompiler&) = delete;
+  IntelCompiler& operator=(const IntelCompiler&) = delete;
+  void Add(const intel::Indicator& indicator);
+  void Add(const intel::StoredIndicator& stored);
+  size_t added() const { return added_; }
+  // The compiled intel; the compiler is spent afterwards.
+  Result<CompiledIntel> Finish();
+
+ private:
+  void AddSpec(const std::vector<intel::IndicatorValue>& values, const std::string& pattern,
+               const std::string& pattern_type);
+  CompileOptions options_;
+  std::unique_ptr<IndicatorIndex::Builder> builder_;
+  CompiledIntel out_;
+  IndicatorSpec spec_;  // reused between indicators
+  size_t added_ = 0;
+};
 Result<CompiledIntel> CompileIntel(const std::vector<intel::Indicator>& indicators, const CompileOptions& options = {});
 
 inline constexpr uint32_t kNoEntry = 0xFFFFFFFFu;

@@ -27,6 +27,7 @@
 
 #include "onus/core/case_context.h"
 #include "onus/ingest/observation.h"
+#include "onus/intel/warninglist.h"
 #include "onus/match/hunt.h"
 #include "onus/store/case_store.h"
 
@@ -39,6 +40,11 @@ struct RecorderOptions {
   size_t max_ics_polls = 10000;
   std::string now_rfc3339;  // ingest time stamp for new inputs ("" = the wall clock)
   std::function<void(std::string_view json_line)> emit;  // may be empty
+  // MISP warning lists (not owned; may be null): a sighting whose seen value (or indicator value)
+  // is on a CDN, cloud, public-DNS, dynamic-DNS, sinkhole, parking or scanner list carries that
+  // annotation in its stored row (annotations_json) and its JSON line. Lists of kind "other"
+  // (RFC 1918, TLDs, top-site rankings...) are not attached.
+  const intel::WarningListSet* warninglists = nullptr;
 };
 
 struct SightingSummary {
@@ -100,7 +106,13 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
 };
 
 // The intel.log-style JSON line of a sighting (without newline). `input_id` is the case's input
-// row; `notes` are the context's infrastructure notes for the seen and indicator values.
-std::string SightingJson(const Sighting& s, const IndicatorIndex& index, const CaseContext* context);
+// row; `annotations` are the context's infrastructure notes and the warning-list hits for the seen
+// and indicator values.
+std::string SightingJson(const Sighting& s, const IndicatorIndex& index, const CaseContext* context,
+                         const intel::WarningListSet* warninglists = nullptr);
+// The `annotations` array of a sighting as JSON text: the context's infrastructure notes and the
+// warning-list hits (kind != other) for the seen value and, when different, the indicator value.
+std::string SightingAnnotationsJson(const Sighting& s, const CaseContext* context,
+                                    const intel::WarningListSet* warninglists);
 
 }  // namespace onus::match

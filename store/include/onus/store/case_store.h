@@ -10,10 +10,13 @@
 //   records a killed run had already committed creates no duplicates.
 // - Writers batch rows in transactions (Transaction); a kill -9 loses at most the open batch.
 // - All times are stored as RFC 3339 text with microseconds (sortable).
+// - Write statements are prepared once per CaseStore and reused (bulk imports of 1M rows), so a
+//   CaseStore keeps a few prepared statements open until it is destroyed.
 // Thread-safety: a CaseStore belongs to one thread at a time (SQLite connection semantics).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +74,9 @@ struct SightingRow {
   bool stale = false;  // indicator outside its validity window at ts
   int64_t input_id = 0, record = 0;
   std::string record_type = "line";  // "line" | "packet"
+  // Infrastructure context of the seen value: a JSON array of {"kind", "list", "source", ...}
+  // (MISP warning lists: cdn, cloud, public-dns, sinkhole...; case-context notes).
+  std::string annotations_json = "[]";
 };
 
 // Observations later stages need individually: ICS commands, grid events, flows into OT segments,
@@ -127,6 +133,7 @@ class CaseStore {
   // Opens or creates the case and migrates it to kSchemaVersion. A newer schema than this build
   // knows is refused (Status::Unsupported).
   static Result<std::unique_ptr<CaseStore>> Open(const std::string& path);
+  ~CaseStore();
 
   Database& db() { return *db_; }
   int SchemaVersion() const { return version_; }
@@ -151,6 +158,12 @@ class CaseStore {
 
   Result<std::vector<SourceRow>> ListSources();
   Result<std::vector<IndicatorRow>> ListIndicators();
+  // Streams the indicator rows (unordered) without holding them all: `fn` sees each row once (the
+  // row object is reused between calls). When `pattern_only_for_multi` is set, `pattern` is read
+  // only for rows without a single value (value_type empty) — what matching needs — and
+  // name/labels_json are left empty. Stops at the first error `fn` returns.
+  Status ForEachIndicator(const std::function<Status(const IndicatorRow&)>& fn, bool pattern_only_for_multi = false);
+  Result<int64_t> CountIndicatorsOutside(const std::vector<int64_t>& input_ids);
   Result<std::vector<StixObjectRow>> ListStixObjects(const std::string& type = "");
   Result<std::vector<SightingRow>> ListSightings();
   Result<std::vector<ObservationRow>> ListObservations(const std::string& kind = "");
@@ -160,9 +173,15 @@ class CaseStore {
   Result<int64_t> Count(const std::string& table);
 
  private:
-  explicit CaseStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  explicit CaseStore(std::unique_ptr<Database> db);
   Status Migrate();
-  std::unique_ptr<Database> db_;
+  Status EnsureSightingAnnotations();
+  // The cached statement for `slot`, prepared on first use, reset and unbound.
+  enum Slot { kFindInputBySha, kInsertInput, kCompleteInput, kUpsertSource, kUpsertIndicator, kUpsertStixObject,
+              kAddSighting, kAddObservation, kDeleteFinding, kInsertFinding, kSlotCount };
+  Result<Statement*> Cached(Slot slot, const char* sql);
+  std::unique_ptr<Database> db_;  // declared before the statements: they are finalised first
+  std::unique_ptr<Statement> statements_[kSlotCount];
   int version_ = 0;
 };
 

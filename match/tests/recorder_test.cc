@@ -1,0 +1,201 @@
+// HuntRecorder: warning-list context attached to sightings (stored row and JSON line), and the
+// streaming IntelCompiler giving the same index as CompileIntel over a vector.
+#include "onus/match/recorder.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "onus/core/file.h"
+
+namespace onus::match {
+namespace {
+
+using ingest::Observation;
+using ingest::ObservationKind;
+
+intel::Indicator Ind(std::string id, std::string type, std::string value) {
+  intel::Indicator i;
+  i.id = std::move(id);
+  i.source_id = "identity--test";
+  i.grade = "C3";
+  i.pattern = "[x:value = '" + value + "']";
+  i.values.push_back({std::move(type), std::move(value)});
+  return i;
+}
+
+class RecorderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("onus_match_recorder_" + std::to_string(::getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db"))
+                .string();
+    std::filesystem::remove(path_);
+    auto s = store::CaseStore::Open(path_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    info_.path = "/captures/generated.pcap";
+    info_.sha256 = std::string(64, 'a');
+    info_.size = 1;
+    info_.format = ingest::InputFormat::kPcap;
+  }
+  void TearDown() override {
+    store_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  }
+  Observation Conn(uint64_t record, const char* resp) {
+    Observation o;
+    o.kind = ObservationKind::kConn;
+    o.ts = Timestamp::FromSeconds(1623628800 + static_cast<int64_t>(record));
+    o.has_endpoints = true;
+    o.orig_h = IpAddress::Parse("10.20.10.32").value();
+    o.resp_h = IpAddress::Parse(resp).value();
+    o.src = {&info_, record, true};
+    return o;
+  }
+  std::string path_;
+  std::unique_ptr<store::CaseStore> store_;
+  ingest::InputInfo info_;
+};
+
+const std::string kLists = std::string(ONUS_SHARED_DIR) + "/data/warninglists";
+
+// kinds of the annotations of one sighting: value -> {kind/list}
+std::map<std::string, std::set<std::string>> Kinds(const nlohmann::json& annotations) {
+  std::map<std::string, std::set<std::string>> out;
+  for (const auto& a : annotations) {
+    std::string list = a.value("list", a.value("source", ""));
+    out[a.at("value").get<std::string>()].insert(a.at("kind").get<std::string>() + "/" + list);
+  }
+  return out;
+}
+
+TEST_F(RecorderTest, WarningListContextIsStoredAndPrinted) {
+  if (!IsDirectory(kLists)) GTEST_SKIP() << "no warning lists at " << kLists;
+  auto lists = intel::WarningListSet::LoadFiles({kLists + "/cloudflare/list.json", kLists + "/public-dns-v4/list.json",
+                                                 kLists + "/sinkholes/list.json", kLists + "/dynamic-dns/list.json",
+                                                 kLists + "/amazon-aws/list.json", kLists + "/rfc1918/list.json"});
+  ASSERT_TRUE(lists.ok()) << lists.status().ToString();
+  std::vector<intel::Indicator> inds = {
+      Ind("cdn-and-sinkhole", "ipv4-addr", "104.21.27.14"),  // Cloudflare range, and a listed sinkhole
+      Ind("resolver", "ipv4-addr", "8.8.8.8"),
+      Ind("ddns-zone", "domain-name", "duckdns.org"),
+      Ind("aws-subnet", "ipv4-addr", "1.178.1.0/24"),
+      Ind("plain", "ipv4-addr", "45.77.107.26"),
+      Ind("private", "ipv4-addr", "10.20.10.99"),  // RFC 1918 is kind "other": not attached
+  };
+  auto compiled = CompileIntel(inds);
+  ASSERT_TRUE(compiled.ok());
+  std::vector<std::string> lines;
+  RecorderOptions ro;
+  ro.warninglists = &*lists;
+  ro.emit = [&](std::string_view l) { lines.emplace_back(l); };
+  HuntRecorder recorder(*store_, *compiled->index, ro);
+  Hunter hunter(*compiled, {}, recorder);
+  std::vector<Observation> obs = {Conn(1, "104.21.27.14"), Conn(2, "8.8.8.8"), Conn(3, "1.178.1.77"),
+                                  Conn(4, "45.77.107.26"), Conn(5, "10.20.10.99")};
+  Observation d;
+  d.kind = ObservationKind::kDns;
+  d.ts = Timestamp::FromSeconds(1623628900);
+  d.query = "gate-cam01.duckdns.org";
+  d.src = {&info_, 6, true};
+  obs.push_back(d);
+  for (const auto& o : obs) {
+    ASSERT_TRUE(hunter.OnObservation(o).ok());
+    ASSERT_TRUE(recorder.OnObservation(o).ok());
+  }
+  ASSERT_TRUE(recorder.Finish({&info_}).ok());
+
+  auto rows = store_->ListSightings();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 6u);
+  ASSERT_EQ(lines.size(), 6u);
+  std::map<std::string, nlohmann::json> stored, printed;
+  for (const auto& r : *rows) stored[r.indicator_id] = nlohmann::json::parse(r.annotations_json);
+  for (const auto& l : lines) {
+    auto j = nlohmann::json::parse(l);
+    printed[j.at("indicator_id").get<std::string>()] = j.at("annotations");
+  }
+  EXPECT_EQ(stored, printed);  // the case row and the JSON line say the same
+
+  using Set = std::set<std::string>;
+  EXPECT_EQ(Kinds(stored["cdn-and-sinkhole"])["104.21.27.14"], (Set{"cdn/cloudflare", "sinkhole/sinkholes"}));
+  EXPECT_EQ(Kinds(stored["resolver"])["8.8.8.8"], (Set{"public-dns/public-dns-v4"}));
+  // Seen name and listed zone both sit under a dynamic-DNS zone.
+  auto ddns = Kinds(stored["ddns-zone"]);
+  EXPECT_EQ(ddns["gate-cam01.duckdns.org"], (Set{"dynamic-dns/dynamic-dns"}));
+  EXPECT_EQ(ddns["duckdns.org"], (Set{"dynamic-dns/dynamic-dns"}));
+  // A subnet hit: the seen address and the listed prefix are AWS.
+  auto aws = Kinds(stored["aws-subnet"]);
+  EXPECT_EQ(aws["1.178.1.77"], (Set{"cloud/amazon-aws"}));
+  EXPECT_EQ(aws["1.178.1.0/24"], (Set{"cloud/amazon-aws"}));
+  EXPECT_TRUE(stored["plain"].empty()) << stored["plain"];
+  EXPECT_TRUE(stored["private"].empty()) << stored["private"];
+  for (const auto& a : stored["cdn-and-sinkhole"]) {
+    EXPECT_EQ(a.at("source"), "misp-warninglist");
+    EXPECT_FALSE(a.at("list_name").get<std::string>().empty());
+  }
+
+  // Without warning lists nothing is attached, and the column defaults to an empty array.
+  RecorderOptions none;
+  auto again = CompileIntel(std::vector<intel::Indicator>{Ind("resolver2", "ipv4-addr", "8.8.8.8")});
+  ASSERT_TRUE(again.ok());
+  HuntRecorder bare(*store_, *again->index, none);
+  Hunter h2(*again, {}, bare);
+  ASSERT_TRUE(h2.OnObservation(obs[1]).ok());
+  ASSERT_TRUE(bare.Finish({&info_}).ok());
+  rows = store_->ListSightings();
+  ASSERT_TRUE(rows.ok());
+  bool found = false;
+  for (const auto& r : *rows)
+    if (r.indicator_id == "resolver2") {
+      found = true;
+      EXPECT_EQ(r.annotations_json, "[]");
+    }
+  EXPECT_TRUE(found);
+}
+
+// The streaming compiler (one indicator at a time, as `onus hunt` feeds it from the import) builds
+// the same index as CompileIntel over the whole vector, and lookups agree.
+TEST(IntelCompilerTest, StreamingEqualsBatch) {
+  std::vector<intel::Indicator> inds = {
+      Ind("a", "ipv4-addr", "45.77.107.26"), Ind("b", "ipv4-addr", "45.77.0.0/16"),
+      Ind("c", "domain-name", "camdvr.org"), Ind("d", "sha256", std::string(64, 'e')),
+      Ind("e", "sha512", std::string(128, 'a')),  // unsupported value type
+  };
+  intel::Indicator pat;
+  pat.id = "p";
+  pat.source_id = "identity--test";
+  pat.pattern = "[network-traffic:dst_port = 502]";
+  inds.push_back(pat);
+  inds[0].valid_from = Timestamp::FromSeconds(100);
+  inds[0].valid_until = Timestamp::FromSeconds(200);
+  auto batch = CompileIntel(inds);
+  ASSERT_TRUE(batch.ok());
+  IntelCompiler c;
+  for (const auto& i : inds) c.Add(i);
+  EXPECT_EQ(c.added(), inds.size());
+  auto streamed = c.Finish();
+  ASSERT_TRUE(streamed.ok());
+  EXPECT_FALSE(c.Finish().ok());  // spent
+  EXPECT_EQ(streamed->index->indicator_count(), batch->index->indicator_count());
+  EXPECT_EQ(streamed->index->entry_count(), batch->index->entry_count());
+  EXPECT_EQ(streamed->unsupported_values, 1u);
+  ASSERT_EQ(streamed->patterns.size(), 1u);
+  EXPECT_EQ(streamed->patterns[0].pattern, pat.pattern);
+  for (uint32_t i = 0; i < streamed->index->indicator_count(); ++i) {
+    EXPECT_EQ(streamed->index->indicator_id(i), batch->index->indicator_id(i));
+    EXPECT_EQ(streamed->index->indicator(i).valid_from_ns, batch->index->indicator(i).valid_from_ns);
+    EXPECT_EQ(streamed->index->indicator(i).valid_until_ns, batch->index->indicator(i).valid_until_ns);
+  }
+}
+
+}  // namespace
+}  // namespace onus::match
