@@ -1,7 +1,7 @@
 // Community ID v1 flow hashing (https://github.com/corelight/community-id-spec).
 // Contract: the same bidirectional flow gives the same id whichever side is passed as source.
 // For ICMP/ICMPv6, ports are type/code and the spec's one-way type pairing is applied.
-// Thread-safety: pure functions (CommunityIdV1Into keeps one digest context per thread).
+// Thread-safety: pure functions.
 #pragma once
 
 #include <cstddef>
