@@ -1,8 +1,10 @@
 // ReadCapture: libpcap offline reading (pcap and pcapng) → PacketDecoder → FlowTable →
 // application decoders → the caller's ObservationSink.
 #include <pcap/pcap.h>
+#include <zlib.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -28,12 +30,54 @@ uint64_t SeedFrom(const std::string& sha256_hex) {
   return v;
 }
 
+bool IsGzip(const std::string& path) {
+  unsigned char m[2] = {0, 0};
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  size_t got = std::fread(m, 1, 2, f);
+  std::fclose(f);
+  return got == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
+// A gzip-compressed capture as a read-only stdio stream (glibc fopencookie over zlib's gzFile), so
+// libpcap reads it like a plain file. Offsets are in the decompressed stream.
+ssize_t GzCookieRead(void* cookie, char* buf, size_t n) {
+  int r = gzread(static_cast<gzFile>(cookie), buf, static_cast<unsigned>(n > INT_MAX ? INT_MAX : n));
+  return r < 0 ? -1 : r;
+}
+int GzCookieSeek(void* cookie, off64_t* off, int whence) {
+  if (whence == SEEK_END) return -1;
+  z_off_t r = gzseek(static_cast<gzFile>(cookie), static_cast<z_off_t>(*off), whence);
+  if (r < 0) return -1;
+  *off = r;
+  return 0;
+}
+int GzCookieClose(void* cookie) { return gzclose(static_cast<gzFile>(cookie)) == Z_OK ? 0 : -1; }
+
+FILE* OpenGzipStream(const std::string& path) {
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (!gz) return nullptr;
+  gzbuffer(gz, 1 << 17);
+  cookie_io_functions_t io{GzCookieRead, nullptr, GzCookieSeek, GzCookieClose};
+  FILE* f = fopencookie(gz, "rb", io);
+  if (!f) gzclose(gz);
+  return f;
+}
+
 }  // namespace
 
 Status ReadCapture(const InputInfo& info, const IngestOptions& options, ObservationSink& sink, IngestStats& stats) {
   char err[PCAP_ERRBUF_SIZE] = {0};
-  std::unique_ptr<pcap_t, PcapClose> pc(
-      pcap_open_offline_with_tstamp_precision(info.path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err));
+  const bool gzipped = IsGzip(info.path);
+  std::unique_ptr<pcap_t, PcapClose> pc;
+  if (gzipped) {
+    FILE* gz = OpenGzipStream(info.path);
+    if (!gz) return Status::IoError("'" + info.path + "': cannot open gzip stream");
+    pc.reset(pcap_fopen_offline_with_tstamp_precision(gz, PCAP_TSTAMP_PRECISION_NANO, err));
+    if (!pc) std::fclose(gz);  // pcap_close owns the stream only once opened
+  } else {
+    pc.reset(pcap_open_offline_with_tstamp_precision(info.path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err));
+  }
   if (!pc) {
     if (errno == ENOENT) return Status::NotFound("'" + info.path + "': " + err);
     return Status::Corrupt("'" + info.path + "': not a readable capture: " + err);
@@ -104,6 +148,10 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
       emitter.CommitAnomaly();
     }
     uint64_t next = 0;
+    if (gzipped) {  // resync scans the file as stored; a compressed stream cannot be searched that way
+      emitter.Warn("stopped reading at offset " + std::to_string(at) + " of the decompressed capture");
+      break;
+    }
     if (!fp || ++resyncs > 1000 || !resync.Find(at + 1, last_sec, pcap_snapshot(pc.get()), next)) {
       emitter.Warn("stopped reading at offset " + std::to_string(at) + ": no further valid record");
       break;

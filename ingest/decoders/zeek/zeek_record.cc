@@ -13,6 +13,16 @@ using F = ZeekField;
 
 bool ParseU64(std::string_view v, uint64_t& out) {
   if (v.empty()) return false;
+  if (v.size() < 20) {  // cannot overflow: an inline loop (from_chars is a library call)
+    uint64_t x = 0;
+    for (char c : v) {
+      auto d = static_cast<unsigned>(c - '0');
+      if (d > 9) return false;
+      x = x * 10 + d;
+    }
+    out = x;
+    return true;
+  }
   auto r = std::from_chars(v.data(), v.data() + v.size(), out);
   return r.ec == std::errc() && r.ptr == v.data() + v.size();
 }
@@ -21,6 +31,65 @@ bool ParseDouble(std::string_view v, double& out) {
   if (v.empty()) return false;
   auto r = std::from_chars(v.data(), v.data() + v.size(), out);
   return r.ec == std::errc() && r.ptr == v.data() + v.size() && std::isfinite(out);
+}
+
+// Dotted-quad IPv4 without leading zeros (what Zeek writes) parsed inline; text with a ':' goes
+// through core's IpAddress::Parse. Text without ':' that is not such a dotted quad is not an
+// address for inet_pton either (four decimal parts <= 255, no leading zeros), so it fails here
+// without building an error Status (DNS answers are mostly names).
+bool ParseIp(std::string_view v, IpAddress& out) {
+  auto fast = [&]() {
+    uint8_t b[4];
+    size_t i = 0;
+    for (int part = 0; part < 4; ++part) {
+      size_t start = i;
+      unsigned x = 0;
+      while (i < v.size() && i - start < 3 && v[i] >= '0' && v[i] <= '9') x = x * 10 + unsigned(v[i++] - '0');
+      if (i == start || x > 255 || (i - start > 1 && v[start] == '0')) return false;
+      b[part] = static_cast<uint8_t>(x);
+      if (part < 3) {
+        if (i >= v.size() || v[i] != '.') return false;
+        ++i;
+      }
+    }
+    if (i != v.size()) return false;
+    out = IpAddress::FromV4Bytes(b);
+    return true;
+  };
+  if (fast()) return true;
+  if (v.find(':') == std::string_view::npos) return false;
+  auto a = IpAddress::Parse(v);
+  if (!a.ok()) return false;
+  out = *a;
+  return true;
+}
+
+// Zeek's interval text rounded to the microsecond (its TSV precision). Plain "S.ffffff" (at most
+// six decimals) is exact in integer microseconds; other forms (more digits, exponents from JSON
+// writers) go through from_chars and are rounded, which gives the same double for the same value.
+bool ParseSecondsToMicro(std::string_view v, double& out) {
+  size_t i = 0;
+  uint64_t whole = 0;
+  while (i < v.size() && i < 12 && v[i] >= '0' && v[i] <= '9') whole = whole * 10 + uint64_t(v[i++] - '0');
+  if (i > 0 && i < 12) {
+    uint64_t frac = 0;
+    size_t digits = 0;
+    bool ok = i == v.size();
+    if (!ok && v[i] == '.') {
+      ++i;
+      while (i < v.size() && digits < 6 && v[i] >= '0' && v[i] <= '9') frac = frac * 10 + uint64_t(v[i++] - '0'), ++digits;
+      ok = i == v.size();
+    }
+    if (ok) {
+      for (; digits < 6; ++digits) frac *= 10;
+      out = static_cast<double>(whole * 1000000 + frac) / 1e6;
+      return true;
+    }
+  }
+  double d;
+  if (!ParseDouble(v, d) || d < 0) return false;
+  out = std::round(d * 1e6) / 1e6;
+  return true;
 }
 
 bool ParseBool(std::string_view v, bool& out) {
@@ -252,21 +321,15 @@ bool ZeekRecordBuilder::Set(ZeekField f, std::string_view v) {
       return true;
     case F::kUid: o.uid.assign(v); return true;
     case F::kOrigH:
-    case F::kNoticeSrc: {
-      auto a = IpAddress::Parse(v);
-      if (!a.ok()) return Bad(f, v);
-      o.orig_h = *a;
+    case F::kNoticeSrc:
+      if (!ParseIp(v, o.orig_h)) return Bad(f, v);
       has_orig_h_ = true;
       return true;
-    }
     case F::kRespH:
-    case F::kNoticeDst: {
-      auto a = IpAddress::Parse(v);
-      if (!a.ok()) return Bad(f, v);
-      o.resp_h = *a;
+    case F::kNoticeDst:
+      if (!ParseIp(v, o.resp_h)) return Bad(f, v);
       has_resp_h_ = true;
       return true;
-    }
     case F::kOrigP: return ParsePort(v, o.orig_p) || Bad(f, v);
     case F::kRespP:
     case F::kNoticeP: {
@@ -277,12 +340,7 @@ bool ZeekRecordBuilder::Set(ZeekField f, std::string_view v) {
     case F::kProto: o.proto.assign(v); return true;
     case F::kCommunityId: o.community_id.assign(v); return true;
     case F::kService: o.service.assign(v); return true;
-    case F::kDuration: {
-      double d;
-      if (!ParseDouble(v, d) || d < 0) return Bad(f, v);
-      o.duration = std::round(d * 1e6) / 1e6;  // Zeek's TSV precision
-      return true;
-    }
+    case F::kDuration: return ParseSecondsToMicro(v, o.duration) || Bad(f, v);
     case F::kOrigBytes: return ParseU64(v, o.orig_bytes) || Bad(f, v);
     case F::kRespBytes: return ParseU64(v, o.resp_bytes) || Bad(f, v);
     case F::kOrigPkts: return ParseU64(v, o.orig_pkts) || Bad(f, v);
@@ -404,17 +462,13 @@ bool ZeekRecordBuilder::Add(ZeekField f, std::string_view v) {
       return true;
     case F::kTxHosts: {
       if (has_orig_h_) return true;
-      auto a = IpAddress::Parse(v);
-      if (!a.ok()) return Bad(f, v);
-      o.orig_h = *a;
+      if (!ParseIp(v, o.orig_h)) return Bad(f, v);
       has_orig_h_ = true;
       return true;
     }
     case F::kRxHosts: {
       if (has_resp_h_) return true;
-      auto a = IpAddress::Parse(v);
-      if (!a.ok()) return Bad(f, v);
-      o.resp_h = *a;
+      if (!ParseIp(v, o.resp_h)) return Bad(f, v);
       has_resp_h_ = true;
       return true;
     }
@@ -437,9 +491,9 @@ bool ZeekRecordBuilder::Finish() {
       for (size_t i = 0; i < o.answers.size(); ++i) {
         DnsAnswer& a = o.answers[i];
         if (i < ttls_.size()) a.ttl = static_cast<uint32_t>(std::min(std::llround(ttls_[i]), 4294967295LL));
-        auto ip = IpAddress::Parse(a.value);
-        if (ip.ok()) {
-          a.type = ip->is_v4() ? "A" : "AAAA";
+        IpAddress ip;
+        if (ParseIp(a.value, ip)) {
+          a.type = ip.is_v4() ? "A" : "AAAA";
         } else if (a.value.rfind("TXT ", 0) == 0) {
           a.type = "TXT";
           // Zeek writes "TXT <length> <text>"
@@ -500,7 +554,8 @@ bool ZeekRecordBuilder::Finish() {
   }
   if (o.community_id.empty() && o.has_endpoints && !o.proto.empty()) {
     uint8_t p = ProtoNumber(o.proto, !o.orig_h.is_v4());
-    if (p != 0) o.community_id = CommunityIdV1(o.orig_h, o.resp_h, p, o.orig_p, o.resp_p);
+    char id[kCommunityIdV1Size];
+    if (p != 0) o.community_id.assign(CommunityIdV1Into(o.orig_h, o.resp_h, p, o.orig_p, o.resp_p, id));
   }
   return true;
 }

@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "json_util.h"
 
 namespace onus::ingest::detail {
@@ -28,6 +32,60 @@ void Split(std::string_view s, char sep, std::vector<std::string_view>& out) {
     out.emplace_back(p, static_cast<size_t>(q - p));
     p = q + 1;
   }
+}
+
+// Splits a data line on `sep` in one pass (16 bytes at a time with SSE2) and reports whether it
+// holds a backslash, so lines without escapes (nearly all) skip the per-value escape check.
+bool SplitLine(std::string_view s, char sep, std::vector<std::string_view>& out) {
+  out.clear();
+  const char* base = s.data();
+  size_t n = s.size(), start = 0, i = 0;
+  bool backslash = false;
+#if defined(__SSE2__)
+  const __m128i vsep = _mm_set1_epi8(sep), vbs = _mm_set1_epi8('\\');
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
+    auto seps = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vsep)));
+    backslash |= _mm_movemask_epi8(_mm_cmpeq_epi8(x, vbs)) != 0;
+    while (seps) {
+      size_t at = i + static_cast<size_t>(__builtin_ctz(seps));
+      out.emplace_back(base + start, at - start);
+      start = at + 1;
+      seps &= seps - 1;
+    }
+  }
+  if (i < n) {  // the last 1..15 bytes, through a zero-padded copy (never read past the line)
+    alignas(16) char tail[16] = {};
+    std::memcpy(tail, base + i, n - i);
+    __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+    unsigned live = (1u << (n - i)) - 1;
+    auto seps = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vsep))) & live;
+    backslash |= (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vbs))) & live) != 0;
+    while (seps) {
+      size_t at = i + static_cast<size_t>(__builtin_ctz(seps));
+      out.emplace_back(base + start, at - start);
+      start = at + 1;
+      seps &= seps - 1;
+    }
+    i = n;
+  }
+#endif
+  for (; i < n; ++i) {
+    if (base[i] == sep) {
+      out.emplace_back(base + start, i - start);
+      start = i + 1;
+    } else if (base[i] == '\\') {
+      backslash = true;
+    }
+  }
+  out.emplace_back(base + start, n - start);
+  return backslash;
+}
+
+// v == s, testing the first byte inline before comparing the rest ("-" and "(empty)" against
+// mostly short values).
+inline bool Is(std::string_view v, const std::string& s) {
+  return v.size() == s.size() && (v.empty() || (v[0] == s[0] && std::memcmp(v.data(), s.data(), v.size()) == 0));
 }
 
 }  // namespace
@@ -110,16 +168,23 @@ Status ZeekTsvDecoder::Directive(std::string_view line, uint64_t line_no) {
     }
     have_fields_ = !names_.empty();
     wanted_ = emitter_.Wants(ZeekLogKind(log_)) || log_ == ZeekLog::kFiles;
+    BuildPlan();
   } else if (key == "types") {
     Split(value, sep_, cols_);
     types_.assign(cols_.begin(), cols_.end());
     if (types_.size() == names_.size()) {
       for (size_t i = 0; i < types_.size(); ++i)
         is_list_[i] = (types_[i].rfind("set[", 0) == 0 || types_[i].rfind("vector[", 0) == 0) ? 1 : 0;
+      BuildPlan();
     }
   }
   // #open, #close and unknown directives carry nothing the model needs.
   return Status::Ok();
+}
+
+void ZeekTsvDecoder::BuildPlan() {
+  plan_.clear();
+  for (size_t i : active_) plan_.push_back(Column{static_cast<uint32_t>(i), fields_[i], is_list_[i] != 0});
 }
 
 Status ZeekTsvDecoder::BuildRaw() {
@@ -168,30 +233,30 @@ Status ZeekTsvDecoder::Line(std::string_view line, uint64_t line_no) {
     return emitter_.Malformed(line_no, "broken_log_line", "data line before a #fields header", line, last_ts_);
   }
   if (!wanted_) return Status::Ok();
-  Split(line, sep_, cols_);
+  bool escapes = SplitLine(line, sep_, cols_);
   if (cols_.size() != names_.size()) {
     std::string what = "expected " + std::to_string(names_.size()) + " fields, got " + std::to_string(cols_.size());
     return emitter_.Malformed(line_no, "broken_log_line", what, line, last_ts_);
   }
   builder_.Begin(log_, path_);
   bool all_ok = true;
-  for (size_t i : active_) {
-    std::string_view v = cols_[i];
-    if (v == unset_) continue;
-    ZeekField f = fields_[i];
-    if (is_list_[i]) {
-      if (v == empty_) continue;
+  for (const Column& c : plan_) {
+    std::string_view v = cols_[c.index];
+    if (Is(v, unset_)) continue;
+    ZeekField f = c.field;
+    if (c.list) {
+      if (Is(v, empty_)) continue;
       size_t pos = 0;
       for (;;) {
         size_t next = set_sep_.size() == 1 ? v.find(set_sep_[0], pos) : v.find(set_sep_, pos);
         std::string_view el = v.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos);
-        all_ok &= builder_.Add(f, Value(el, elem_));
+        all_ok &= builder_.Add(f, escapes ? Value(el, elem_) : el);
         if (next == std::string_view::npos) break;
         pos = next + set_sep_.size();
       }
     } else {
-      if (v == empty_) continue;  // an empty string: unset in the model
-      all_ok &= builder_.Set(f, Value(v, unesc_));
+      if (Is(v, empty_)) continue;  // an empty string: unset in the model
+      all_ok &= builder_.Set(f, escapes ? Value(v, unesc_) : v);
     }
   }
   bool ok = builder_.Finish();

@@ -28,6 +28,7 @@ class ZeekTsvDecoder : public LineDecoder {
  private:
   Status Directive(std::string_view line, uint64_t line_no);
   Status BuildRaw();
+  void BuildPlan();
   std::string_view Value(std::string_view v, std::string& buf);
 
   LogEmitter& emitter_;
@@ -42,6 +43,12 @@ class ZeekTsvDecoder : public LineDecoder {
   std::vector<ZeekField> fields_;
   std::vector<uint8_t> is_list_;
   std::vector<size_t> active_;  // columns with a mapped field
+  struct Column {
+    uint32_t index;
+    ZeekField field;
+    bool list;
+  };
+  std::vector<Column> plan_;  // active_ with field and list-ness, read per data line
   bool have_fields_ = false;
   std::vector<std::string_view> cols_;
   std::string unesc_, elem_;

@@ -2,6 +2,7 @@
 // TCP handshake reassembly, flow table limits, and bad input (truncated captures, corrupted record
 // headers, snaplen cuts, lying lengths, garbage).
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <fstream>
 #include <iterator>
@@ -9,6 +10,8 @@
 
 #include "decoders/pcap/packet.h"
 #include "decoders/pcap/tests/capture_test_util.h"
+#include "onus/ingest/reader.h"
+#include "tests/ingest_test_util.h"
 
 namespace onus::ingest {
 namespace {
@@ -386,6 +389,58 @@ TEST(CaptureBadInput, NotACaptureIsCorrupt) {
   CaptureRun run;
   RunCapture(path, run);
   EXPECT_EQ(run.status.code(), StatusCode::kCorrupt);
+}
+
+std::string GzipTo(const std::string& bytes, const std::string& name) {
+  const std::string path = TempPath(name);
+  gzFile f = gzopen(path.c_str(), "wb");
+  EXPECT_NE(f, nullptr);
+  EXPECT_EQ(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
+  gzclose(f);
+  return path;
+}
+
+// A gzip-compressed capture (pcap and pcapng) is detected from its inflated content and read through
+// zlib: the same observations as the plain file, except provenance and the uids derived from the
+// file's SHA-256.
+TEST(CaptureGzip, GzippedCapturesReadLikeThePlainOnes) {
+  for (const char* rel : {"mixed/zeek/wikipedia.pcap", "malware_c2/zeek/quic/merlinc2_Zeek_example.pcapng"}) {
+    const std::string plain = SharedPcap(rel);
+    const std::string gz = GzipTo(ReadAll(plain), "cap_gzip_" + std::to_string(std::hash<std::string>{}(rel)) + ".gz");
+    auto a = testing::Ingest({plain});
+    auto b = testing::Ingest({gz});
+    ASSERT_TRUE(a->status.ok()) << a->status.ToString();
+    ASSERT_TRUE(b->status.ok()) << rel << ": " << b->status.ToString();
+    EXPECT_EQ(b->run.inputs[0].format, a->run.inputs[0].format) << rel;
+    EXPECT_EQ(b->run.stats.records, a->run.stats.records) << rel;
+    EXPECT_EQ(b->run.stats.malformed, 0u) << rel;
+    ASSERT_EQ(b->sink.all.size(), a->sink.all.size()) << rel;
+    ASSERT_GT(a->sink.all.size(), 0u);
+    for (size_t i = 0; i < a->sink.all.size(); ++i) {
+      Observation x = a->sink.all[i], y = b->sink.all[i];
+      EXPECT_EQ(x.src.record, y.src.record);
+      x.uid.clear(), y.uid.clear();
+      auto d = testing::DiffObservations(x, y);
+      ASSERT_TRUE(d.empty()) << rel << " record " << i << ": " << d[0];
+    }
+  }
+}
+
+TEST(CaptureGzip, TruncatedGzipCaptureKeepsWhatInflates) {
+  const std::string whole = ReadAll(SharedPcap("mixed/zeek/wikipedia.pcap"));
+  const std::string gz = GzipTo(whole, "cap_gzip_whole.pcap.gz");
+  const std::string bytes = ReadAll(gz);
+  const std::string cut = TempPath("cap_gzip_cut.pcap.gz");
+  std::ofstream(cut, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+  auto r = testing::Ingest({cut});
+  ASSERT_TRUE(r->status.ok()) << r->status.ToString();
+  EXPECT_EQ(r->run.inputs[0].format, InputFormat::kPcap);
+  EXPECT_GT(r->run.stats.records, 10u);
+  EXPECT_EQ(r->run.stats.malformed, 1u);
+  ASSERT_GE(r->run.stats.warnings.size(), 2u);
+  EXPECT_NE(r->run.stats.warnings[0].find("cap_gzip_cut.pcap.gz: packet "), std::string::npos);
+  EXPECT_NE(r->run.stats.warnings[1].find("of the decompressed capture"), std::string::npos);
+  EXPECT_FALSE(r->sink.OfKind(ObservationKind::kConn).empty());
 }
 
 class StopAfter : public ObservationSink {

@@ -3,12 +3,16 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "decoders/zeek/zeek_json.h"
 #include "decoders/zeek/zeek_tsv.h"
+#include "onus/core/community_id.h"
 #include "onus/core/hash.h"
 #include "tests/ingest_test_util.h"
 
@@ -204,6 +208,53 @@ TEST(ZeekTsv, HostileLinesAreCountedNotFatal) {
   EXPECT_EQ(r->run.stats.warnings.size(), 6u);
 }
 
+// The inline IPv4, count and interval parsers of the hot path agree with core's IpAddress::Parse
+// and with from_chars + microsecond rounding on edge cases.
+TEST(ZeekTsv, FastFieldParsersAgreeWithTheGeneralOnes) {
+  const char* addrs[] = {"0.0.0.0", "255.255.255.255", "1.2.3.256", "01.2.3.4", "1.2.3", "1.2.3.4.5", "1..2.3",
+                         "1.2.3.4 ", "1234.1.1.1", "::ffff:1.2.3.4", "2001:db8::1", "fe80::1%eth0", "x", "1.2.3.-4"};
+  std::string log = std::string(kHeader) +
+                    "#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tduration\t"
+                    "orig_bytes\n";
+  const char* durations[] = {"0.179114", "1.1234565", "12", "3.", "1e-3", "0.0000004", "-1.0", "9999999999999.5", "abc"};
+  const char* counts[] = {"0", "18446744073709551615", "18446744073709551616", "007", "+1", "1 ", ""};
+  size_t n = 0;
+  for (const char* a : addrs) log += "1.0\tA" + std::to_string(n++) + "\t" + a + "\t1\t10.0.0.2\t2\ttcp\t1\t1\n";
+  for (const char* d : durations) log += "1.0\tD" + std::to_string(n++) + "\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\t" + d + "\t1\n";
+  for (const char* c : counts) log += "1.0\tN" + std::to_string(n++) + "\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\t1\t" + c + "\n";
+  auto r = Ingest({TempFile("fast_parsers_conn.log", log)});
+  ASSERT_TRUE(r->status.ok());
+  auto conns = r->sink.OfKind(ObservationKind::kConn);
+  ASSERT_EQ(conns.size(), n);
+  size_t i = 0, bad = 0;
+  for (const char* a : addrs) {
+    auto want = IpAddress::Parse(a);
+    const Observation& o = *conns[i++];
+    EXPECT_EQ(o.has_endpoints, want.ok()) << a;
+    if (want.ok()) {
+      EXPECT_EQ(o.orig_h, *want) << a;
+    }
+    bad += !want.ok();
+  }
+  for (const char* d : durations) {
+    const Observation& o = *conns[i++];
+    double v = 0;
+    auto res = std::from_chars(d, d + std::strlen(d), v);
+    bool ok = res.ec == std::errc() && res.ptr == d + std::strlen(d) && v >= 0;
+    EXPECT_EQ(o.duration, ok ? std::round(v * 1e6) / 1e6 : 0.0) << d;
+    bad += !ok;
+  }
+  for (const char* c : counts) {
+    const Observation& o = *conns[i++];
+    uint64_t v = 0;
+    auto res = std::from_chars(c, c + std::strlen(c), v);
+    bool ok = *c && res.ec == std::errc() && res.ptr == c + std::strlen(c);
+    EXPECT_EQ(o.orig_bytes, ok ? v : 0u) << c;
+    bad += !ok;
+  }
+  EXPECT_EQ(r->run.stats.malformed, bad);
+}
+
 TEST(ZeekTsv, UnescapeHandlesZeekEscapes) {
   std::string out;
   detail::ZeekTsvDecoder::Unescape("a\\x09b\\\\c\\x2cd\\xZZ\\", out);
@@ -260,6 +311,59 @@ TEST(ZeekTsvJson, SameEventsSameObservations) {
       if (ja != jb && diffs++ < 3) ADD_FAILURE() << log << " record " << i << "\n TSV: " << ja << " JSON: " << jb;
     }
     EXPECT_EQ(diffs, 0u) << log;
+  }
+}
+
+// The same generated events written by gen_scenario.py as TSV and as JSON (conn, dns, ssl, x509,
+// http), and real Zeek files.log records in both forms (tests/data/ingest/paired, see
+// tests/data/README.md): every field of every observation equal, except provenance.
+TEST(ZeekTsvJson, PairedLogsIdenticalFieldByField) {
+  struct Case {
+    const char* log;
+    ObservationKind kind;
+    size_t records;
+    // A field that must be set in some records, so that equality is not equality of empty records.
+    bool (*has)(const Observation&);
+  };
+  const Case cases[] = {
+      {"conn", ObservationKind::kConn, 35, [](const Observation& o) { return o.duration > 0 && o.orig_ip_bytes > 0; }},
+      {"dns", ObservationKind::kDns, 35, [](const Observation& o) { return !o.answers.empty() && o.answers[0].ttl > 0; }},
+      {"ssl", ObservationKind::kTls, 35, [](const Observation& o) { return !o.server_name.empty() && !o.ja3.empty(); }},
+      {"x509", ObservationKind::kX509, 35, [](const Observation& o) { return !o.sha256.empty() && !o.san_dns.empty(); }},
+      {"http", ObservationKind::kHttp, 35, [](const Observation& o) { return !o.host.empty() && o.status_code > 0; }},
+      {"files", ObservationKind::kFile, 31, [](const Observation& o) { return !o.file_sha1.empty() && o.file_size > 0; }},
+  };
+  for (const Case& c : cases) {
+    auto tsv = Ingest({DataPath("paired/tsv/") + c.log + ".log"});
+    auto json = Ingest({DataPath("paired/json/") + c.log + ".log"});
+    ASSERT_TRUE(tsv->status.ok()) << tsv->status.ToString();
+    ASSERT_TRUE(json->status.ok()) << json->status.ToString();
+    EXPECT_EQ(tsv->run.inputs[0].format, InputFormat::kZeekTsv) << c.log;
+    EXPECT_EQ(json->run.inputs[0].format, InputFormat::kZeekJson) << c.log;
+    EXPECT_EQ(tsv->run.stats.malformed, 0u) << c.log;
+    EXPECT_EQ(json->run.stats.malformed, 0u) << c.log;
+    ASSERT_EQ(tsv->sink.all.size(), c.records) << c.log;
+    ASSERT_EQ(json->sink.all.size(), c.records) << c.log;
+    size_t with_field = 0, with_cid = 0, bad = 0;
+    for (size_t i = 0; i < c.records; ++i) {
+      const Observation &a = tsv->sink.all[i], &b = json->sink.all[i];
+      EXPECT_EQ(a.kind, c.kind) << c.log << " record " << i;
+      with_field += c.has(a);
+      with_cid += a.community_id.size() == kCommunityIdV1Size;
+      auto diff = testing::DiffObservations(a, b);
+      if (!diff.empty() && bad++ < 3) {
+        std::string all;
+        for (const auto& d : diff) all += "\n  " + d;
+        ADD_FAILURE() << c.log << " record " << i << " (TSV line " << a.src.record << ", JSON line " << b.src.record
+                      << "):" << all;
+      }
+    }
+    EXPECT_EQ(bad, 0u) << c.log;
+    EXPECT_GE(with_field, c.records / 4) << c.log;
+    // Every connection record gets a Community ID (computed: neither form carries one); x509 and
+    // files records have no 5-tuple.
+    bool flow = c.kind != ObservationKind::kX509 && c.kind != ObservationKind::kFile;
+    EXPECT_EQ(with_cid, flow ? c.records : 0u) << c.log;
   }
 }
 
