@@ -57,6 +57,8 @@ Status AnalyticsConfig::Validate() const {
   if (!(histogram_mode_sensitivity > 0 && histogram_mode_sensitivity <= 1))
     return Status::InvalidArgument("histogram_mode_sensitivity must be in (0,1]");
   if (beacon_min_score < 0 || beacon_min_score > 1) return Status::InvalidArgument("beacon_min_score must be in [0,1]");
+  if (!(unnamed_destination_increase >= 0 && unnamed_destination_increase <= 1))
+    return Status::InvalidArgument("unnamed_destination_increase must be in [0,1]");
   if (strobe_connections_per_day < 2) return Status::InvalidArgument("strobe_connections_per_day must be >= 2");
   if (!(long_connection_seconds > 0)) return Status::InvalidArgument("long_connection_seconds must be positive");
   if (!(rare_max_share > 0 && rare_max_share <= 1)) return Status::InvalidArgument("rare_max_share must be in (0,1]");
@@ -106,7 +108,9 @@ struct DayCount {
   uint32_t count;
 };
 
-enum PairFlags : uint8_t { kTls = 1, kHttp = 2, kWebPort = 4, kUdp = 8, kNtp = 16 };
+// kNamed: a tls/http record named the pair's destination (SNI or Host); kTcp: a TCP connection.
+// kDns: DNS (port 53 or service dns).
+enum PairFlags : uint8_t { kTls = 1, kHttp = 2, kWebPort = 4, kUdp = 8, kNtp = 16, kNamed = 32, kTcp = 64, kDns = 128 };
 
 struct IpPair {
   IpAddress src, dst;
@@ -255,6 +259,13 @@ struct Analyzer::Impl {
   std::unordered_map<NameKey, uint32_t, NameKeyHash> dyn_index;
   std::vector<DynName> dyn_names;
   std::unordered_map<IpAddress, uint32_t> dyn_addresses;  // address -> dynamic name resolved to it
+  // Unnamed destinations: addresses any DNS answer in the data pointed at, and the internal sources
+  // whose DNS lookups are visible (capped; beyond the cap the modifier is not applied).
+  std::unordered_set<IpAddress> answered_addresses;
+  std::unordered_set<IpAddress> dns_clients;
+  bool answered_capped = false;
+  // Internal DNS servers: internal addresses that internal clients send DNS queries to.
+  std::unordered_set<IpAddress> internal_resolvers;
   std::unordered_map<IpAddress, bool> internal_cache;
 
   // ---- ingestion ----
@@ -395,6 +406,8 @@ struct Analyzer::Impl {
     if (o.resp_p == 80 || o.resp_p == 443 || o.resp_p == 8080 || o.resp_p == 8443) p.flags |= kWebPort;
     if (o.proto == "udp") p.flags |= kUdp;
     if ((o.proto == "udp" && o.resp_p == 123) || o.service == "ntp") p.flags |= kNtp;
+    if (o.proto == "tcp") p.flags |= kTcp;
+    if (o.resp_p == 53 || o.service == "dns") p.flags |= kDns;
     // Per-day cap: a pair above the strobe threshold in a day is counted, not stored.
     const int32_t day = static_cast<int32_t>(FloorDiv(sec, kDay));
     DayCount* dc = nullptr;
@@ -463,6 +476,7 @@ struct Analyzer::Impl {
       }
       ns.ip_pair = pit2->second + 1;
     }
+    pairs[ns.ip_pair - 1].flags |= kNamed;
     if (np.samples.size() < cfg.strobe_connections_per_day * 64) np.samples.push_back(ns);
     if (IsDynamicName(name)) NoteDynamic(o, name, false, ns.ip_pair);
   }
@@ -473,6 +487,18 @@ struct Analyzer::Impl {
     const std::string q = NormalizeName(o.query);
     if (q.empty()) return;
     const bool internal_src = o.has_endpoints && IsInternal(o.orig_h);
+    if (internal_src && dns_clients.size() < (1u << 20)) dns_clients.insert(o.orig_h);
+    if (internal_src && internal_resolvers.size() < 4096 && IsInternal(o.resp_h)) internal_resolvers.insert(o.resp_h);
+    for (const auto& a : o.answers) {
+      if (a.type != "A" && a.type != "AAAA") continue;
+      auto ip = IpAddress::Parse(a.value);
+      if (!ip.ok()) continue;
+      if (answered_addresses.size() < (1u << 22)) {
+        answered_addresses.insert(*ip);
+      } else if (!answered_addresses.count(*ip)) {
+        answered_capped = true;
+      }
+    }
     if (IsDynamicName(q)) {
       if (internal_src) NoteDynamic(o, q, true, 0);
       for (const auto& a : o.answers) {
@@ -640,7 +666,8 @@ struct Analyzer::Impl {
   void ScorePair(const std::vector<Sample>& sorted, uint64_t count_total, const std::vector<DayCount>& days,
                  const IpAddress& src, const std::string& dst, const std::string& dst_type, uint8_t flags,
                  const std::string& dst_class, const std::string& class_note, bool dynamic, bool watched,
-                 std::vector<Finding>& out, std::vector<std::pair<std::string, double>>* best_by_window) const {
+                 bool unnamed, std::vector<Finding>& out,
+                 std::vector<std::pair<std::string, double>>* best_by_window) const {
     auto emit = [&](const std::string& window, size_t from, size_t to, double lo, double hi, int32_t bins,
                     uint64_t window_count, bool multi_day = false) {
       if (window_count >= cfg.strobe_connections_per_day) {
@@ -708,7 +735,14 @@ struct Analyzer::Impl {
       f.first_seen = Timestamp::FromNanos(static_cast<int64_t>(EpochF(sorted[from]) * 1e9));
       f.last_seen = Timestamp::FromNanos(static_cast<int64_t>(EpochF(sorted[to - 1]) * 1e9));
       double score = e.score;
-      if (dynamic) score = 0.5 + 0.3 * e.score;  // a dynamic-DNS destination is context; the shape adds to it
+      // Modifiers (default mode only; RITA's score stays in the detail): an application session to an
+      // address that no name pointed at (module README, "Score modifiers").
+      json modifiers = json::object();
+      if (unnamed && !cfg.rita_compatible && cfg.unnamed_destination_increase > 0) {
+        score = std::min(1.0, score + cfg.unnamed_destination_increase);
+        modifiers["unnamed_destination"] = cfg.unnamed_destination_increase;
+      }
+      if (dynamic) score = 0.5 + 0.3 * score;  // a dynamic-DNS destination is context; the shape adds to it
       if (!dst_class.empty()) score *= cfg.cdn_score_factor;
       if (watched) score = std::max(score, 0.8);
       f.score = std::round(score * 1000) / 1000;
@@ -744,6 +778,7 @@ struct Analyzer::Impl {
       if (!dst_class.empty()) d["destination_class"] = dst_class, d["destination_note"] = class_note;
       if (dynamic) d["dynamic_dns"] = true;
       if (watched) d["watch_listed"] = true;
+      if (!modifiers.empty()) d["modifiers"] = modifiers;
       f.detail_json = d.dump();
       f.provenance = Provenance(sorted, from, to);
       f.provenance_total = to - from;
@@ -830,12 +865,25 @@ struct Analyzer::Impl {
         cls = "time-service";
         note = "NTP (udp/123) polls by design";
       }
+      if (cls.empty() && (p.flags & kDns) && internal_resolvers.count(p.src)) {
+        // An internal resolver forwarding its clients' lookups upstream: TTL-driven refreshes of
+        // popular names look periodic. A client talking DNS to the internet directly keeps its score.
+        cls = "dns-forwarder";
+        note = "internal resolver's upstream DNS";
+      }
       const bool dynamic = pair_dyn_name[pi] != UINT32_MAX;
       const bool watched = always.MatchesAddress(p.dst) ||
                            (dynamic && always.MatchesName(names[pair_dyn_name[pi]]));
       std::vector<std::pair<std::string, double>> best;
       std::string dst = p.dst.ToString();
-      ScorePair(p.samples, p.count, p.days, p.src, dst, "ip", p.flags, cls, note, dynamic, watched, out, &best);
+      // Unnamed: TCP sessions to an address that no DNS answer in the data pointed at and no SNI/Host
+      // named, from a source whose own lookups are visible (so the absence means something). DNS and
+      // NTP servers are configured by address by design and are excluded.
+      const bool unnamed = (p.flags & kTcp) && !(p.flags & (kNamed | kNtp)) && p.resp_p != 53 && p.resp_p != 853 &&
+                           !answered_capped && !answered_addresses.count(p.dst) && dns_clients.count(p.src);
+      if (unnamed) ++stats.unnamed_pairs;
+      ScorePair(p.samples, p.count, p.days, p.src, dst, "ip", p.flags, cls, note, dynamic, watched, unnamed, out,
+                &best);
       for (const auto& [w, s] : best) pair_best[pi] = std::max(pair_best[pi], s);
     }
 
@@ -893,7 +941,8 @@ struct Analyzer::Impl {
       }
       const bool dynamic = IsDynamicName(name);
       const bool watched = always.MatchesName(name);
-      ScorePair(joined, joined.size(), days, np.src, name, "sni", flags, cls, note, dynamic, watched, out, nullptr);
+      ScorePair(joined, joined.size(), days, np.src, name, "sni", flags, cls, note, dynamic, watched, false, out,
+                nullptr);
     }
 
     // Long connections, exfiltration-sized uploads.

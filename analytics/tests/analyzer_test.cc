@@ -214,6 +214,93 @@ TEST(Analyzer, DnsTunnellingAndDynamicDns) {
   EXPECT_EQ(Find(fs, FindingKind::kBeacon, "10.0.0.6->198.51.100.77", "2021-06-14"), nullptr);
 }
 
+// A jittered 10-minute beacon (intervals 600 + 150 x {-2..2} in a fixed cycle) from src to dst.
+void JitteredBeacon(std::vector<Observation>& obs, const char* src, const char* dst, uint16_t port = 443,
+                    const char* proto = "tcp") {
+  double t = kT0 + 30;
+  for (int i = 0; i < 140; ++i) {
+    Observation o = Conn(src, dst, t, 500 + 40 * (i % 5), 1, port);
+    o.proto = proto;
+    obs.push_back(o);
+    t += 600 + 150 * ((i * 7) % 5 - 2);
+  }
+}
+
+// Unnamed destination: TCP sessions to an address no DNS answer pointed at and no SNI/Host named,
+// from a source whose own lookups are in the data: +unnamed_destination_increase on top of RITA's
+// score (which stays in the detail); never in rita_compatible; not for named or DNS/NTP pairs, nor
+// for sources whose DNS is not visible.
+TEST(Analyzer, UnnamedDestinationModifier) {
+  std::vector<Observation> obs;
+  obs.push_back(Dns("10.0.0.5", "www.example.com", kT0 + 1, "203.0.113.10"));  // 10.0.0.5's DNS is visible
+  JitteredBeacon(obs, "10.0.0.5", "203.0.113.9");   // dialled by address
+  JitteredBeacon(obs, "10.0.0.5", "203.0.113.10");  // resolved by DNS first
+  JitteredBeacon(obs, "10.0.0.7", "203.0.113.9");   // a source whose lookups are not in the data
+  AnalyticsConfig cfg;
+  auto fs = Analyze(cfg, obs);
+  const Finding* unnamed = Find(fs, FindingKind::kBeacon, "10.0.0.5->203.0.113.9", "2021-06-14");
+  const Finding* named = Find(fs, FindingKind::kBeacon, "10.0.0.5->203.0.113.10", "2021-06-14");
+  const Finding* blind = Find(fs, FindingKind::kBeacon, "10.0.0.7->203.0.113.9", "2021-06-14");
+  ASSERT_NE(unnamed, nullptr);
+  ASSERT_NE(named, nullptr);
+  ASSERT_NE(blind, nullptr);
+  json du = json::parse(unnamed->detail_json), dn = json::parse(named->detail_json);
+  const double rita = du["rita_score"].get<double>();
+  ASSERT_LT(rita, 0.95);  // jittered: the modifier is visible
+  EXPECT_EQ(dn["rita_score"].get<double>(), rita);  // same shape
+  EXPECT_DOUBLE_EQ(unnamed->score, std::round(std::min(1.0, rita + 0.1) * 1000) / 1000);
+  EXPECT_EQ(du["modifiers"]["unnamed_destination"].get<double>(), 0.1);
+  EXPECT_EQ(named->score, rita);
+  EXPECT_FALSE(dn.contains("modifiers"));
+  EXPECT_EQ(blind->score, rita);
+  // An SNI names the destination.
+  {
+    std::vector<Observation> o2 = obs;
+    Observation tls = Conn("10.0.0.5", "203.0.113.9", kT0 + 30);
+    tls.kind = ObservationKind::kTls;
+    tls.server_name = "cdn.example.org";
+    o2.push_back(tls);
+    auto f2 = Analyze(cfg, o2);
+    const Finding* b = Find(f2, FindingKind::kBeacon, "10.0.0.5->203.0.113.9", "2021-06-14");
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(b->score, rita);
+  }
+  // Disabled by config, and never in rita_compatible mode.
+  cfg.unnamed_destination_increase = 0;
+  EXPECT_EQ(Find(Analyze(cfg, obs), FindingKind::kBeacon, "10.0.0.5->203.0.113.9", "2021-06-14")->score, rita);
+  AnalyticsConfig rc;
+  rc.rita_compatible = true;
+  rc.beacon_min_score = 0;
+  for (const auto& f : Analyze(rc, obs)) EXPECT_FALSE(json::parse(f.detail_json).contains("modifiers")) << f.key;
+  // DNS to the internet by address is not "unnamed" (resolvers are configured by address).
+  std::vector<Observation> o3;
+  o3.push_back(Dns("10.0.0.5", "www.example.com", kT0 + 1));
+  JitteredBeacon(o3, "10.0.0.5", "203.0.113.53", 53, "tcp");
+  for (const auto& f : Analyze(AnalyticsConfig{}, o3)) EXPECT_FALSE(json::parse(f.detail_json).contains("modifiers"));
+  AnalyticsConfig bad;
+  bad.unnamed_destination_increase = 1.5;
+  EXPECT_FALSE(bad.Validate().ok());
+}
+
+// An internal resolver's upstream DNS (it answers internal clients) is context, lowered like NTP
+// and CDNs, never dropped; a workstation talking DNS to the internet directly keeps its score.
+TEST(Analyzer, ResolverUpstreamIsLoweredDirectDnsIsNot) {
+  std::vector<Observation> obs;
+  obs.push_back(Dns("10.0.0.5", "www.example.com", kT0 + 1));  // client -> internal resolver 10.0.0.53
+  JitteredBeacon(obs, "10.0.0.53", "8.8.8.8", 53, "udp");
+  JitteredBeacon(obs, "10.0.0.9", "8.8.4.4", 53, "udp");
+  auto fs = Analyze(AnalyticsConfig{}, obs);
+  const Finding* fwd = Find(fs, FindingKind::kBeacon, "10.0.0.53->8.8.8.8", "2021-06-14");
+  const Finding* direct = Find(fs, FindingKind::kBeacon, "10.0.0.9->8.8.4.4", "2021-06-14");
+  ASSERT_NE(fwd, nullptr);
+  ASSERT_NE(direct, nullptr);
+  json d = json::parse(fwd->detail_json);
+  EXPECT_EQ(d["destination_class"], "dns-forwarder");
+  EXPECT_DOUBLE_EQ(fwd->score, std::round(d["rita_score"].get<double>() * 0.5 * 1000) / 1000);
+  EXPECT_FALSE(json::parse(direct->detail_json).contains("destination_class"));
+  EXPECT_EQ(direct->score, json::parse(direct->detail_json)["rita_score"].get<double>());
+}
+
 TEST(Analyzer, AllowListSuppressesWatchListRaisesCdnLowers) {
   std::vector<Observation> obs;
   for (int i = 0; i < 144; ++i) {

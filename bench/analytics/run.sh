@@ -1,24 +1,31 @@
 #!/bin/sh
-# Analytics cost against parsing alone, same inputs, same run.
-#   bench/analytics/run.sh BUILD_DIR [SCALE]
-# SCALE (default 1) > 1 generates PortGrid at that scale under /tmp/onus-bench-analytics (never
-# committed; scale 33 is about 10,000,000 conn records); SCALE 1 uses the shared PortGrid logs.
+# Analytics cost against parsing alone, same inputs, same run (bench/analytics README section in
+# analytics/README.md).
+#   bench/analytics/run.sh BUILD_DIR [SCALE] [RUNS]
+# SCALE 1 (default) reads the shared PortGrid logs. SCALE > 1 generates PortGrid with
+# ../shared/tools/scenario/gen_scenario.py --scale SCALE under $ONUS_BENCH_DIR (default /tmp/an_bench;
+# never inside the repo) and reads its Zeek TSV logs (scale 7 is ~1.7 M conn records, scale 42 ~10 M).
+# Each run is `parse` then `analyze` in separate processes (so peak RSS is per mode), alternating,
+# RUNS times (default 3). Configure the build with -DONUS_BUILD_BENCH=ON; run it on a quiet machine.
 set -eu
-build=${1:?usage: run.sh BUILD_DIR [SCALE]}
+build=${1:?usage: run.sh BUILD_DIR [SCALE] [RUNS]}
 scale=${2:-1}
+runs=${3:-3}
 shared=$(cd "$(dirname "$0")/../../../shared" 2>/dev/null && pwd || echo /work/shared)
 if [ "$scale" = 1 ]; then
   dir=$shared/data/scenarios/portgrid/zeek
 else
-  dir=/tmp/onus-bench-analytics/scale-$scale
+  dir=${ONUS_BENCH_DIR:-/tmp/an_bench}/scale-$scale
   if [ ! -d "$dir/zeek" ]; then
     python3 "$shared/tools/scenario/gen_scenario.py" "$shared/tools/scenario/portgrid.json" "$dir" --scale "$scale" --force
   fi
   dir=$dir/zeek
 fi
-files=$(find "$dir" -name 'conn.log*' -o -name 'dns.log*' -o -name 'ssl.log*' -o -name 'http.log*' | sort)
+files=$(find "$dir" \( -name 'conn.log*' -o -name 'dns.log*' -o -name 'ssl.log*' -o -name 'http.log*' \) | sort)
 bin=$build/bench/analytics/analytics_bench
-for i in 1 2 3; do
+i=0
+while [ "$i" -lt "$runs" ]; do
   $bin parse $files
   $bin analyze $files
+  i=$((i + 1))
 done

@@ -80,6 +80,12 @@ struct AnalyticsConfig {
   int histogram_bimodal_min_hours_seen = 11;  // RITA HistogramBimodalMinHoursSeen
   // Report beacons whose RITA score is at least this (uniformly random traffic scores ~0.75).
   double beacon_min_score = 0.8;
+  // Score modifier (default mode only; never in rita_compatible): added to a beacon's score (capped
+  // at 1) when its destination is unnamed: TCP sessions to an external address that no DNS answer in
+  // the data pointed at and no TLS SNI / HTTP Host named, from a source whose own DNS lookups are in
+  // the data (DNS/NTP servers excluded). Benign services are reached by name; implants often dial
+  // an address. The reporting bar stays on RITA's score. 0 disables.
+  double unnamed_destination_increase = 0.1;
   // Multi-day view: on by default when the data spans >= multi_day_min_days days.
   int multi_day_min_days = 3;
   // ...and for pairs with at least this many connections per day of data on average: below it a
@@ -142,6 +148,7 @@ struct AnalyzerStats {
   uint64_t samples_stored = 0, samples_capped = 0;
   uint64_t allow_listed = 0;     // observations skipped because the destination is allow-listed
   uint64_t unjoined_names = 0;   // tls/http records whose connection was not seen
+  uint64_t unnamed_pairs = 0;    // IP pairs that got the unnamed-destination modifier
 };
 
 class Analyzer : public ingest::ObservationSink {
