@@ -35,10 +35,12 @@ std::string_view ActorVerdictName(ActorVerdict v) {
 }
 
 Status ActorModelParams::Validate() const {
-  if (!Positive(shrinkage)) return Status::InvalidArgument("actor model: shrinkage must be > 0");
-  if (!(family_gain >= 0 && family_gain <= 1)) return Status::InvalidArgument("actor model: family_gain must be in [0,1]");
-  for (double k : {k_family, k_software_technique, k_miss_technique, k_miss_software}) {
-    if (!Positive(k) || k > 1) return Status::InvalidArgument("actor model: k_* constants must be in (0,1]");
+  if (!Positive(background_pseudo)) return Status::InvalidArgument("actor model: background_pseudo must be > 0");
+  for (double l : {lambda_exact, lambda_family, lambda_software_technique, lambda_software}) {
+    if (!(l >= 0 && l < 1)) return Status::InvalidArgument("actor model: lambda_* must be in [0,1)");
+  }
+  if (!(lambda_exact + lambda_family + lambda_software_technique < 1)) {
+    return Status::InvalidArgument("actor model: technique lambdas must sum to < 1 (the base rate keeps mass)");
   }
   if (!Positive(temper_technique) || !Positive(temper_software) || !Positive(temperature)) {
     return Status::InvalidArgument("actor model: tempers and temperature must be > 0");
@@ -46,7 +48,7 @@ Status ActorModelParams::Validate() const {
   if (!std::isfinite(unknown_technique) || !std::isfinite(unknown_software)) {
     return Status::InvalidArgument("actor model: unknown_* must be finite");
   }
-  if (!(breadth >= 0) || !std::isfinite(breadth)) return Status::InvalidArgument("actor model: breadth must be >= 0");
+  if (!(size_exponent >= 0 && size_exponent <= 1)) return Status::InvalidArgument("actor model: size_exponent must be in [0,1]");
   if (!(prior_unknown >= 0.2 && prior_unknown < 1)) {
     return Status::InvalidArgument("actor model: prior_unknown must be in [0.2, 1) (evidence-model.md)");
   }
@@ -70,33 +72,56 @@ Result<ActorModel> ActorModel::Compile(std::shared_ptr<const Catalogue> catalogu
   m.profile_.assign(m.groups_, {});
   m.families_.assign(m.groups_, {});
   m.sw_tech_.assign(m.groups_, {});
-  m.family_users_.assign(nt, 0);
   m.family_of_.assign(nt, -1);
+  m.n_tech_.assign(m.groups_, 0);
+  m.n_soft_.assign(m.groups_, 0);
   for (uint32_t t = 0; t < nt; ++t) {
     if (cat.targets()[t].kind != CatalogueKind::kAttackPattern) continue;
     auto p = cat.ParentTechnique(t);
     m.family_of_[t] = static_cast<int32_t>(p ? *p : t);
   }
-  for (const UsesRelation& u : cat.uses()) {
-    m.profile_[u.group].push_back(u.target);
-    if (m.family_of_[u.target] >= 0) m.families_[u.group].push_back(static_cast<uint32_t>(m.family_of_[u.target]));
-  }
+  for (const UsesRelation& u : cat.uses()) m.profile_[u.group].push_back(u.target);
   // Techniques of each group's software (malware/tool `uses` attack-pattern).
   std::vector<std::vector<uint32_t>> techniques_of(nt);
   for (const auto& [sw, tech] : cat.software_techniques()) techniques_of[sw].push_back(tech);
   for (uint32_t g = 0; g < m.groups_; ++g) {
     SortUnique(m.profile_[g]);
-    SortUnique(m.families_[g]);
+    std::vector<uint32_t> fams;
     for (uint32_t t : m.profile_[g]) {
       ++m.n_users_[t];
-      for (uint32_t tech : techniques_of[t]) m.sw_tech_[g].push_back(tech);
+      if (IsSoftware(cat.targets()[t].kind)) {
+        ++m.n_soft_[g];
+        for (uint32_t tech : techniques_of[t]) m.sw_tech_[g].push_back(tech);
+      } else {
+        ++m.n_tech_[g];
+        if (m.family_of_[t] >= 0) fams.push_back(static_cast<uint32_t>(m.family_of_[t]));
+      }
     }
-    for (uint32_t f : m.families_[g]) ++m.family_users_[f];
+    std::sort(fams.begin(), fams.end());
+    for (size_t i = 0; i < fams.size();) {
+      size_t j = i;
+      while (j < fams.size() && fams[j] == fams[i]) ++j;
+      m.families_[g].emplace_back(fams[i], static_cast<uint32_t>(j - i));
+      i = j;
+    }
     SortUnique(m.sw_tech_[g]);
   }
   for (uint32_t g = 0; g < m.groups_; ++g) m.weighable_ += m.profile_[g].empty() ? 0 : 1;
-  m.log_profile_size_.resize(m.groups_);
-  for (uint32_t g = 0; g < m.groups_; ++g) m.log_profile_size_[g] = std::log1p(static_cast<double>(m.profile_[g].size()));
+  // Base rates per class: b_t = (n_t + β) / (N + β·V).
+  double n_class[2] = {0, 0}, v_class[2] = {0, 0};
+  for (uint32_t t = 0; t < nt; ++t) {
+    const int c = IsSoftware(cat.targets()[t].kind) ? 1 : 0;
+    n_class[c] += m.n_users_[t];
+    v_class[c] += 1;
+  }
+  const double beta = params.background_pseudo;
+  m.base_.assign(nt, 0);
+  m.family_base_.assign(nt, 0);
+  for (uint32_t t = 0; t < nt; ++t) {
+    const int c = IsSoftware(cat.targets()[t].kind) ? 1 : 0;
+    m.base_[t] = (m.n_users_[t] + beta) / (n_class[c] + beta * v_class[c]);
+    if (m.family_of_[t] >= 0) m.family_base_[static_cast<size_t>(m.family_of_[t])] += m.base_[t];
+  }
   return m;
 }
 
@@ -109,27 +134,54 @@ bool ActorModel::IsDiagnostic(uint32_t target) const {
          n_users_[target] <= std::max(1.0, kDiagnosticShare * static_cast<double>(weighable_));
 }
 
+ActorModel::Components ActorModel::ComponentsOf(uint32_t target, uint32_t g) const {
+  Components c;
+  if (g >= groups_ || target >= n_users_.size()) return c;
+  c.base = base_[target];
+  c.software = IsSoftware(catalogue_->targets()[target].kind);
+  const bool used = Contains(profile_[g], target);
+  if (c.software) {
+    c.has_profile = n_soft_[g] > 0;
+    if (used) c.exact = 1.0 / n_soft_[g];
+    return c;
+  }
+  c.has_profile = n_tech_[g] > 0;
+  c.has_software_techniques = !sw_tech_[g].empty();
+  if (used) c.exact = 1.0 / n_tech_[g];
+  const int32_t fam = family_of_[target];
+  if (fam >= 0 && c.has_profile) {
+    auto it = std::lower_bound(families_[g].begin(), families_[g].end(), std::make_pair(static_cast<uint32_t>(fam), 0u));
+    if (it != families_[g].end() && it->first == static_cast<uint32_t>(fam)) {
+      c.family = (static_cast<double>(it->second) / n_tech_[g]) * (c.base / family_base_[static_cast<size_t>(fam)]);
+    }
+  }
+  if (c.has_software_techniques && Contains(sw_tech_[g], target)) c.software_technique = 1.0 / sw_tech_[g].size();
+  return c;
+}
+
+double ActorModel::LogLikelihoodRatio(const Components& c, const ActorModelParams& p) {
+  double theta, rest;
+  if (c.software) {
+    const double le = c.has_profile ? p.lambda_software : 0.0;
+    theta = le * c.exact;
+    rest = 1.0 - le;
+  } else {
+    const double le = c.has_profile ? p.lambda_exact : 0.0;
+    const double lf = c.has_profile ? p.lambda_family : 0.0;
+    const double ls = c.has_software_techniques ? p.lambda_software_technique : 0.0;
+    theta = le * c.exact + lf * c.family + ls * c.software_technique;
+    rest = 1.0 - le - lf - ls;
+  }
+  return std::log(theta / c.base + rest);
+}
+
+double ActorModel::UnknownEvidence(double n_technique, double n_software, const ActorModelParams& p) {
+  return p.unknown_technique * n_technique / p.temper_technique + p.unknown_software * n_software / p.temper_software;
+}
+
 double ActorModel::LogLikelihoodRatio(uint32_t target, int32_t group) const {
   if (group < 0 || static_cast<uint32_t>(group) >= groups_ || target >= n_users_.size()) return 0.0;
-  const auto g = static_cast<uint32_t>(group);
-  // K counts groups that can be weighed (non-empty profile); the base rate is shrunk toward 1/2
-  // by `shrinkage` pseudo-counts on both sides.
-  const double k = static_cast<double>(weighable_);
-  const double a = params_.shrinkage;
-  if (Contains(profile_[g], target)) {
-    return -std::log((n_users_[target] + a) / (k + 2 * a));
-  }
-  const bool software = IsSoftware(catalogue_->targets()[target].kind);
-  if (!software) {
-    const int32_t fam = family_of_[target];
-    if (fam >= 0 && Contains(families_[g], static_cast<uint32_t>(fam))) {
-      const double pf = (family_users_[fam] + a) / (k + 2 * a);
-      return params_.family_gain * -std::log(pf) + std::log(params_.k_family);
-    }
-    if (Contains(sw_tech_[g], target)) return std::log(params_.k_software_technique);
-    return std::log(params_.k_miss_technique);
-  }
-  return std::log(params_.k_miss_software);
+  return LogLikelihoodRatio(ComponentsOf(target, static_cast<uint32_t>(group)), params_);
 }
 
 ActorModel::Scored ActorModel::Score(std::span<const ActorEvidence> items) const {
@@ -157,15 +209,14 @@ ActorModel::Scored ActorModel::Score(std::span<const ActorEvidence> items) const
       else tech += l;
     }
     const double ev = out.targets.empty() ? 0.0
-        : tech / params_.temper_technique + soft / params_.temper_software - params_.breadth * log_profile_size_[g];
+        : tech / params_.temper_technique + soft / params_.temper_software;
     out.hypotheses.push_back({static_cast<int32_t>(g), ev, 0.0, 0.0});
   }
   double n_tech = 0, n_soft = 0;
   for (size_t i = 0; i < out.targets.size(); ++i) {
     (IsSoftware(catalogue_->targets()[out.targets[i]].kind) ? n_soft : n_tech) += weight[i];
   }
-  const double unknown = n_tech * params_.unknown_technique / params_.temper_technique +
-                         n_soft * params_.unknown_software / params_.temper_software;
+  const double unknown = UnknownEvidence(n_tech, n_soft, params_);
   out.hypotheses.push_back({-1, unknown, 0.0, 0.0});
   out.technique_weight = n_tech;
   out.software_weight = n_soft;
@@ -185,8 +236,9 @@ ActorAssessment ActorModel::Decide(const Scored& scored, double temperature, dou
   const double log_prior_unknown = std::log(prior_unknown);
   const double log_prior_group =
       named_count == 0 ? 0.0 : std::log((1.0 - prior_unknown) / static_cast<double>(named_count));
+  const double tau = temperature * std::pow(std::max<double>(1.0, static_cast<double>(scored.targets.size())), params_.size_exponent);
   for (auto& h : out.hypotheses) {
-    h.log_score = (h.group < 0 ? log_prior_unknown : log_prior_group) + h.evidence / temperature;
+    h.log_score = (h.group < 0 ? log_prior_unknown : log_prior_group) + h.evidence / tau;
   }
   double mx = -std::numeric_limits<double>::infinity();
   for (const auto& h : out.hypotheses) mx = std::max(mx, h.log_score);

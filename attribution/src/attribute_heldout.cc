@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <random>
@@ -18,6 +19,11 @@ constexpr const char* kVariants[] = {"full", "half", "noisy"};
 // Deterministic uniform index (std::mt19937_64's output is fixed by the standard; the
 // distributions are not, so none is used).
 uint64_t Pick(std::mt19937_64& rng, uint64_t n) { return n == 0 ? 0 : rng() % n; }
+
+// The baseline's calibration (temperature and UNKNOWN prior) and the generic grid fitting it uses.
+struct FittedCalibration {
+  double temperature = 1, prior_unknown = 0.2, unknown_technique = 0, unknown_software = 0;
+};
 
 struct EvalCase {
   uint32_t group = 0;    // index in the full catalogue
@@ -103,6 +109,116 @@ FittedCalibration Fit(const std::vector<Compact>& cases, int fold, bool unknown_
   return best;
 }
 
+// The actor model's cases in a λ-free form, so the smoothing weights and tempers can be fitted
+// without recompiling models: per hypothesis, the components of every item that touches the
+// group's tables, and counts of plain misses per class.
+struct ModelHyp {
+  uint32_t group = 0;  // index in the case's catalogue variant
+  bool has_tech = false, has_swt = false, has_soft = false;
+  uint32_t miss_tech = 0, miss_soft = 0;
+  uint32_t begin = 0, end = 0;  // range in ModelCases::entries
+  bool class_ok = false;        // both classes hold a diagnostic item this group uses
+};
+struct ModelCase {
+  int fold = 0, variant = 0;
+  bool open = false;
+  int truth = -1;  // position among the case's hypotheses, -1 when absent
+  double n_tech = 0, n_soft = 0;
+  uint32_t begin = 0, end = 0;  // range in ModelCases::hyps
+};
+struct ModelCases {
+  std::vector<ActorModel::Components> entries;
+  std::vector<ModelHyp> hyps;
+  std::vector<ModelCase> cases;
+};
+
+void Evidence(const ModelCases& mc, const ModelCase& c, const ActorModelParams& p, std::vector<double>& ev) {
+  ev.clear();
+  const double rest_t_full = 1 - p.lambda_exact - p.lambda_family;
+  for (uint32_t h = c.begin; h < c.end; ++h) {
+    const ModelHyp& y = mc.hyps[h];
+    double tech = 0, soft = 0;
+    for (uint32_t e = y.begin; e < y.end; ++e) {
+      const ActorModel::Components& x = mc.entries[e];
+      (x.software ? soft : tech) += ActorModel::LogLikelihoodRatio(x, p);
+    }
+    const double rest_t = (y.has_tech ? rest_t_full : 1.0) - (y.has_swt ? p.lambda_software_technique : 0.0);
+    const double rest_s = y.has_soft ? 1 - p.lambda_software : 1.0;
+    if (y.miss_tech) tech += y.miss_tech * std::log(rest_t);
+    if (y.miss_soft) soft += y.miss_soft * std::log(rest_s);
+    ev.push_back(tech / p.temper_technique + soft / p.temper_software);
+  }
+}
+
+
+double Tau(const ModelCase& c, const ActorModelParams& p) {
+  return p.temperature * std::pow(std::max(1.0, c.n_tech + c.n_soft), p.size_exponent);
+}
+
+// Minimum negative log-likelihood of the truth (closed: the group; open: UNKNOWN) over the cases
+// of `fold` (-1: all), by coordinate descent on grids from the defaults: deterministic.
+ActorModelParams FitModel(const ModelCases& mc, int fold, ActorModelParams start) {
+  std::vector<const ModelCase*> cs;
+  for (const ModelCase& c : mc.cases) {
+    if (fold < 0 || c.fold == fold) cs.push_back(&c);
+  }
+  std::vector<std::vector<double>> ev(cs.size());
+  auto recompute = [&](const ActorModelParams& p) {
+    for (size_t i = 0; i < cs.size(); ++i) Evidence(mc, *cs[i], p, ev[i]);
+  };
+  auto nll = [&](const ActorModelParams& p) {
+    double s = 0;
+    for (size_t i = 0; i < cs.size(); ++i) {
+      const double tau = Tau(*cs[i], p);
+      const auto post = Posteriors(ev[i], ActorModel::UnknownEvidence(cs[i]->n_tech, cs[i]->n_soft, p), tau, p.prior_unknown);
+      const size_t truth = cs[i]->truth >= 0 ? static_cast<size_t>(cs[i]->truth) : post.size() - 1;
+      s -= std::log(std::max(post[truth], 1e-12));
+    }
+    return s;
+  };
+  // A neutral start, the same for every fold (never the shipped defaults, which were fitted on all
+  // groups): only β, T_tech and the thresholds come from `start`.
+  ActorModelParams best = start;
+  best.lambda_exact = 0.5;
+  best.lambda_family = 0.1;
+  best.lambda_software_technique = 0.1;
+  best.lambda_software = 0.5;
+  best.temper_software = 1.0;
+  best.temperature = 2.0;
+  best.size_exponent = 0.0;
+  best.prior_unknown = 0.35;
+  best.unknown_technique = 0.0;
+  best.unknown_software = 0.0;
+  recompute(best);
+  double best_nll = nll(best);
+  auto try_value = [&](double ActorModelParams::*field, double v, bool structural) {
+    ActorModelParams p = best;
+    p.*field = v;
+    if (!p.Validate().ok()) return;
+    if (structural) recompute(p);
+    const double n = nll(p);
+    if (n < best_nll - 1e-9) {
+      best_nll = n;
+      best = p;
+    } else if (structural) {
+      recompute(best);
+    }
+  };
+  for (int sweep = 0; sweep < 3; ++sweep) {
+    for (int k = 1; k <= 19; ++k) try_value(&ActorModelParams::lambda_exact, k * 0.05, true);
+    for (int k = 0; k <= 12; ++k) try_value(&ActorModelParams::lambda_family, k * 0.025, true);
+    for (int k = 0; k <= 12; ++k) try_value(&ActorModelParams::lambda_software_technique, k * 0.025, true);
+    for (int k = 1; k <= 19; ++k) try_value(&ActorModelParams::lambda_software, k * 0.05, true);
+    for (int k = -8; k <= 8; ++k) try_value(&ActorModelParams::temper_software, std::pow(2.0, k / 4.0), true);
+    for (int k = -8; k <= 28; ++k) try_value(&ActorModelParams::temperature, std::pow(2.0, k / 4.0), false);
+    for (int k = 0; k <= 10; ++k) try_value(&ActorModelParams::size_exponent, k * 0.1, false);
+    for (double pu : {0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}) try_value(&ActorModelParams::prior_unknown, pu, false);
+    for (int k = -30; k <= 30; ++k) try_value(&ActorModelParams::unknown_technique, k * 0.05, false);
+    for (int k = -30; k <= 30; ++k) try_value(&ActorModelParams::unknown_software, k * 0.1, false);
+  }
+  return best;
+}
+
 VariantMetrics Summarise(const std::string& name, const std::vector<Outcome>& all, int variant) {
   VariantMetrics m;
   m.variant = name;
@@ -129,6 +245,23 @@ VariantMetrics Summarise(const std::string& name, const std::vector<Outcome>& al
   m.top5 = frac(top5, closed);
   m.ece_closed = ExpectedCalibrationError(closed_pairs);
   m.ece_mixture = ExpectedCalibrationError(mixture_pairs);
+  if (std::getenv("ONUS_HELDOUT_RELIABILITY")) {
+    std::vector<double> n(10, 0), c(10, 0), a(10, 0);
+    for (int op = 0; op < 2; ++op) {
+      std::fill(n.begin(), n.end(), 0); std::fill(c.begin(), c.end(), 0); std::fill(a.begin(), a.end(), 0);
+      size_t j = 0;
+      for (const Outcome& o : all) {
+        if (variant >= 0 && o.variant != variant) continue;
+        const auto& [conf, ok] = mixture_pairs[j++];
+        if (o.open != (op == 1)) continue;
+        const int b = std::clamp(static_cast<int>(conf * 10), 0, 9);
+        n[b] += 1; c[b] += conf; a[b] += ok;
+      }
+      for (int b = 0; b < 10; ++b) {
+        if (n[b] > 0) std::fprintf(stderr, "%s %s bin %d n=%g conf=%.3f acc=%.3f\n", name.c_str(), op ? "open" : "closed", b, n[b], c[b] / n[b], a[b] / n[b]);
+      }
+    }
+  }
   m.named_closed = frac(named_c, closed);
   m.wrong_closed = frac(wrong_c, closed);
   m.named_open = frac(named_o, open);
@@ -231,6 +364,7 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
   HeldoutReport report;
   const uint32_t ngroups = static_cast<uint32_t>(catalogue.groups().size());
   report.groups_total = ngroups;
+  report.holdout = options.holdout;
 
   // 1. The held-out report per group.
   std::vector<std::map<std::string, uint32_t>> per_group(ngroups);
@@ -258,7 +392,9 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
     if (best_n < options.min_heldout) continue;
     uint32_t remaining = 0;
     for (const UsesRelation& u : catalogue.uses()) {
-      if (u.group == g && !(u.citations.size() == 1 && u.citations[0] == best)) ++remaining;
+      if (u.group != g) continue;
+      const bool cited = std::binary_search(u.citations.begin(), u.citations.end(), best);
+      if (options.holdout == HoldoutMode::kRelations ? !cited : !(cited && u.citations.size() == 1)) ++remaining;
     }
     if (remaining < options.min_remaining) continue;
     picks.push_back({g, best});
@@ -310,24 +446,9 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
     return ev;
   };
 
-  // 3. Score every case in both settings, for both models. Models are compiled per group and
-  // dropped after use; only compact scores are kept for fitting.
-  ActorModelParams raw = options.params;
-  raw.temperature = 1.0;
-  raw.unknown_technique = 0.0;  // UNKNOWN evidence is computed from the fitted constants below
-  raw.unknown_software = 0.0;
-  raw.prior_unknown = 0.2;
-  std::vector<Compact> compact;
-  struct Pending {
-    ActorModel::Scored scored;
-    std::vector<uint32_t> who;  // group (catalogue-variant index) per named hypothesis
-    int truth_pos;
-    int fold;
-    int variant;
-    bool open;
-    std::vector<char> class_ok;  // per named hypothesis: both classes supported
-  };
-  std::vector<Pending> pending;
+  // 3. Every case in both settings, for both models, from one catalogue variant per setting.
+  ModelCases mc;
+  std::vector<Compact> base_compact;
   struct BasePending {
     std::vector<uint32_t> who;
     int truth_pos;
@@ -335,50 +456,69 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
     int variant;
     bool open;
   };
-  std::vector<Compact> base_compact;
   std::vector<BasePending> base_pending;
+  double in_profile = 0, held_items = 0;
   for (size_t i = 0; i < picks.size(); ++i) {
     const uint32_t g = picks[i].group;
     const int fold = static_cast<int>(i % 2);
     for (bool open : {false, true}) {
-      auto cat = std::make_shared<const Catalogue>(open ? catalogue.WithoutGroup(g)
-                                                        : catalogue.WithoutCitation(g, picks[i].report));
-      ONUS_ASSIGN_OR_RETURN(ActorModel model, ActorModel::Compile(cat, raw));
+      auto cat = std::make_shared<const Catalogue>(
+          open ? catalogue.WithoutGroup(g)
+               : (options.holdout == HoldoutMode::kRelations ? catalogue.WithoutRelationsCiting(g, picks[i].report)
+                                                             : catalogue.WithoutCitation(g, picks[i].report)));
+      ONUS_ASSIGN_OR_RETURN(ActorModel model, ActorModel::Compile(cat, options.params));
       Baseline base(*cat);
+      std::vector<char> weighable(cat->groups().size(), 0);
+      for (const UsesRelation& u : cat->uses()) weighable[u.group] = 1;
       for (const EvalCase& ec : cases[i]) {
         const auto ev = to_evidence(*cat, ec.targets, catalogue);
-        Pending p;
-        p.scored = model.Score(ev);
-        p.fold = fold;
-        p.variant = ec.variant;
-        p.open = open;
-        p.truth_pos = -1;
-        Compact c;
-        c.fold = fold;
-        c.unknown_tech = p.scored.technique_weight / raw.temper_technique;
-        c.unknown_soft = p.scored.software_weight / raw.temper_software;
-        for (const ActorHypothesis& h : p.scored.hypotheses) {
-          if (h.group < 0) continue;
-          const auto hg = static_cast<uint32_t>(h.group);
-          if (!open && hg == g) p.truth_pos = static_cast<int>(p.who.size());
-          p.who.push_back(hg);
-          c.evidence.push_back(h.evidence);
-          bool tech = false, soft = false;
-          for (uint32_t t : p.scored.targets) {
-            if (!model.GroupUses(hg, t) || !model.IsDiagnostic(t)) continue;
-            (IsSoftware(cat->targets()[t].kind) ? soft : tech) = true;
-          }
-          p.class_ok.push_back(tech && soft);
-        }
-        c.truth = p.truth_pos;
-        compact.push_back(std::move(c));
-        pending.push_back(std::move(p));
-
-        // Baseline on the same case.
         std::vector<uint32_t> targets;
         for (const auto& e : ev) targets.push_back(e.target);
         std::sort(targets.begin(), targets.end());
         targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+        if (!open && ec.variant == 0) {
+          for (uint32_t t : targets) in_profile += model.GroupUses(g, t) ? 1 : 0;
+          held_items += static_cast<double>(targets.size());
+        }
+
+        ModelCase c;
+        c.fold = fold;
+        c.variant = ec.variant;
+        c.open = open;
+        c.begin = static_cast<uint32_t>(mc.hyps.size());
+        for (uint32_t t : targets) (IsSoftware(cat->targets()[t].kind) ? c.n_soft : c.n_tech) += 1;
+        for (uint32_t hg = 0; hg < cat->groups().size(); ++hg) {
+          ModelHyp y;
+          y.group = hg;
+          y.begin = static_cast<uint32_t>(mc.entries.size());
+          bool any = false, tech = false, soft = false;
+          for (uint32_t t : targets) {
+            const ActorModel::Components x = model.ComponentsOf(t, hg);
+            any = any || x.has_profile;
+            if (x.software) y.has_soft = y.has_soft || x.has_profile;
+            else {
+              y.has_tech = y.has_tech || x.has_profile;
+              y.has_swt = y.has_swt || x.has_software_techniques;
+            }
+            if (x.exact > 0 || x.family > 0 || x.software_technique > 0) mc.entries.push_back(x);
+            else ++(x.software ? y.miss_soft : y.miss_tech);
+            if (model.GroupUses(hg, t) && model.IsDiagnostic(t)) (x.software ? soft : tech) = true;
+          }
+          y.end = static_cast<uint32_t>(mc.entries.size());
+          y.class_ok = tech && soft;
+          // A group with no known use cannot be weighed (ActorModel::Score skips it too).
+          (void)any;
+          if (!weighable[hg]) {
+            mc.entries.resize(y.begin);
+            continue;
+          }
+          if (!open && hg == g) c.truth = static_cast<int>(mc.hyps.size() - c.begin);
+          mc.hyps.push_back(y);
+        }
+        c.end = static_cast<uint32_t>(mc.hyps.size());
+        mc.cases.push_back(c);
+
+        // Baseline on the same case.
         std::vector<double> bev;
         std::vector<uint32_t> bwho;
         base.Score(targets, bev, bwho);
@@ -397,29 +537,30 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
       }
     }
   }
+  report.heldout_in_profile = held_items > 0 ? in_profile / held_items : 0.0;
 
-  // 4. Cross-fitted calibration: fold f is scored with constants fitted on the other fold.
-  const FittedCalibration fit_on[2] = {Fit(compact, 1), Fit(compact, 0)};
+  // 4. Cross-fitted constants: fold f is scored with constants fitted on the other fold only.
+  const ActorModelParams fit_on[2] = {FitModel(mc, 1, options.params), FitModel(mc, 0, options.params)};
   report.model.fitted = {fit_on[0], fit_on[1]};
+  if (options.fit_all) report.fitted_all = FitModel(mc, -1, options.params);
   std::vector<Outcome> model_out;
-  for (const Pending& p : pending) {
-    const FittedCalibration& f = fit_on[p.fold];
-    std::vector<double> ev;
-    for (const ActorHypothesis& h : p.scored.hypotheses) {
-      if (h.group >= 0) ev.push_back(h.evidence);
-    }
-    const double unknown = f.unknown_technique * p.scored.technique_weight / raw.temper_technique +
-                           f.unknown_software * p.scored.software_weight / raw.temper_software;
-    const auto post = Posteriors(ev, unknown, f.temperature, f.prior_unknown);
+  std::vector<double> ev;
+  for (const ModelCase& c : mc.cases) {
+    const ActorModelParams& f = fit_on[c.fold];
+    Evidence(mc, c, f, ev);
+    const double tau = Tau(c, f);
+    const auto post = Posteriors(ev, ActorModel::UnknownEvidence(c.n_tech, c.n_soft, f), tau, f.prior_unknown);
     // The class rule depends on the top group: find it as Judge does.
     size_t top = 0;
     for (size_t j = 1; j < ev.size(); ++j) {
       if (post[j] > post[top]) top = j;
     }
-    const bool classes_ok = !p.scored.targets.empty() && !ev.empty() && p.class_ok[top];
-    Outcome o = Judge(post, p.who, p.truth_pos, classes_ok, options.params);
-    o.variant = p.variant;
-    o.open = p.open;
+    const bool classes_ok = !ev.empty() && (c.n_tech + c.n_soft) > 0 && mc.hyps[c.begin + top].class_ok;
+    std::vector<uint32_t> who;
+    for (uint32_t h = c.begin; h < c.end; ++h) who.push_back(mc.hyps[h].group);
+    Outcome o = Judge(post, who, c.truth, classes_ok, options.params);
+    o.variant = c.variant;
+    o.open = c.open;
     model_out.push_back(o);
   }
 
@@ -437,7 +578,12 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
   }
   report.model.model = "actor_model";
   report.baseline.model = "naive_bayes_baseline";
-  report.baseline.fitted = {base_fit[0], base_fit[1]};
+  for (const FittedCalibration& f : base_fit) {
+    ActorModelParams p;
+    p.temperature = f.temperature;
+    p.prior_unknown = f.prior_unknown;
+    report.baseline.fitted.push_back(p);
+  }
   for (int v = 0; v < 3; ++v) {
     report.model.variants.push_back(Summarise(kVariants[v], model_out, v));
     report.baseline.variants.push_back(Summarise(kVariants[v], base_out, v));
@@ -447,21 +593,38 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
   return report;
 }
 
+std::string_view HoldoutModeName(HoldoutMode m) {
+  return m == HoldoutMode::kRelations ? "relations" : "report-support";
+}
+
+static std::string FormatParams(const ActorModelParams& c) {
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "lambda_exact=%.3f lambda_family=%.3f lambda_software_technique=%.3f lambda_software=%.2f "
+                "temper_software=%.4g tau=%.4g size_exponent=%.1f prior_unknown=%.2f unknown_technique=%.2f unknown_software=%.2f",
+                c.lambda_exact, c.lambda_family, c.lambda_software_technique, c.lambda_software, c.temper_software,
+                c.temperature, c.size_exponent, c.prior_unknown, c.unknown_technique, c.unknown_software);
+  return line;
+}
+
 std::string FormatHeldoutReport(const HeldoutReport& r) {
   std::string out;
-  char line[512];
-  std::snprintf(line, sizeof line, "groups: %u in catalogue, %u evaluated (closed set and open set each)\n",
-                r.groups_total, r.groups_evaluated);
+  char line[1024];
+  std::snprintf(line, sizeof line,
+                "holdout: %s; groups: %u in catalogue, %u evaluated (closed set and open set each); "
+                "held-out items still in the true group's profile: %.1f%%\n",
+                std::string(HoldoutModeName(r.holdout)).c_str(), r.groups_total, r.groups_evaluated,
+                100.0 * r.heldout_in_profile);
   out += line;
-  for (const ModelReport* m : {&r.model, &r.baseline}) {
-    for (size_t f = 0; f < m->fitted.size(); ++f) {
-      const FittedCalibration& c = m->fitted[f];
-      std::snprintf(line, sizeof line,
-                    "%s fold %zu scored with tau=%.4g prior_unknown=%.2f unknown_technique=%.2f unknown_software=%.2f\n",
-                    m->model.c_str(), f, c.temperature, c.prior_unknown, c.unknown_technique, c.unknown_software);
-      out += line;
-    }
+  for (size_t f = 0; f < r.model.fitted.size(); ++f) {
+    out += "actor_model fold " + std::to_string(f) + " scored with " + FormatParams(r.model.fitted[f]) + "\n";
   }
+  for (size_t f = 0; f < r.baseline.fitted.size(); ++f) {
+    std::snprintf(line, sizeof line, "naive_bayes_baseline fold %zu scored with tau=%.4g prior_unknown=%.2f\n", f,
+                  r.baseline.fitted[f].temperature, r.baseline.fitted[f].prior_unknown);
+    out += line;
+  }
+  if (r.fitted_all) out += "actor_model fitted on all evaluated groups: " + FormatParams(*r.fitted_all) + "\n";
   out += "model                 variant  cases  top1   top5   ece_mix ece_closed named_closed wrong_closed named_open wrong_all\n";
   for (size_t v = 0; v < r.model.variants.size(); ++v) {
     for (const ModelReport* m : {&r.model, &r.baseline}) {

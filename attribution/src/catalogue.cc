@@ -394,6 +394,23 @@ std::optional<uint32_t> Catalogue::ParentTechnique(uint32_t target) const {
   return static_cast<uint32_t>(parent_[target]);
 }
 
+Catalogue Catalogue::WithoutRelationsCiting(uint32_t group, std::string_view citation) const {
+  Catalogue out;
+  out.groups_ = groups_;
+  out.targets_ = targets_;
+  out.software_techniques_ = software_techniques_;
+  out.sources_ = sources_;
+  out.stats_ = stats_;
+  out.redirects_ = redirects_;
+  out.uses_.reserve(uses_.size());
+  for (const UsesRelation& u : uses_) {
+    if (u.group == group && std::binary_search(u.citations.begin(), u.citations.end(), citation)) continue;
+    out.uses_.push_back(u);
+  }
+  out.Index();
+  return out;
+}
+
 Catalogue Catalogue::WithoutCitation(uint32_t group, std::string_view citation) const {
   Catalogue out;
   out.groups_ = groups_;

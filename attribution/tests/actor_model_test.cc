@@ -65,11 +65,48 @@ class ActorModelTest : public ::testing::Test {
 TEST_F(ActorModelTest, RareSoftwareWeighsMoreThanCommon) {
   const double rare = model_->LogLikelihoodRatio(T("malware--rare"), G("intrusion-set--g0"));
   const double common = model_->LogLikelihoodRatio(T("tool--common"), G("intrusion-set--g0"));
-  EXPECT_GT(rare, 1.5);
+  EXPECT_GT(rare, common + 0.3);
+  EXPECT_GT(rare, 0.3);
   EXPECT_LT(std::fabs(common), 0.2);  // used by every group: ≈ 1 as a ratio
   EXPECT_LT(model_->LogLikelihoodRatio(T("malware--rare"), G("intrusion-set--g5")), 0);
   EXPECT_EQ(model_->LogLikelihoodRatio(T("malware--rare"), -1), 0.0);  // UNKNOWN
   EXPECT_EQ(model_->GroupsUsing(T("tool--common")), 10u);
+}
+
+TEST_F(ActorModelTest, HitWeighsLessInABroaderProfile) {
+  // T0002 is used by g0 (three techniques) and g1 (two): the m-estimate spreads a broad group's
+  // mass, so the same hit is worth more for the narrower group.
+  const double g0 = model_->LogLikelihoodRatio(T("attack-pattern--g0"), G("intrusion-set--g0"));
+  const double g1 = model_->LogLikelihoodRatio(T("attack-pattern--g0"), G("intrusion-set--g1"));
+  EXPECT_GT(g0, 0);
+  EXPECT_GT(g1, g0);
+  // A miss costs log(1 − Σλ) whatever the item's base rate.
+  const ActorModelParams& p = model_->params();
+  EXPECT_NEAR(model_->LogLikelihoodRatio(T("attack-pattern--nobody"), G("intrusion-set--g5")),
+              std::log(1 - p.lambda_exact - p.lambda_family), 1e-12);
+}
+
+TEST_F(ActorModelTest, SoftwareTechniqueComponentCountsOnlyWithItsLambda) {
+  // g3 uses malware--other; give that malware a technique in a second catalogue and check that
+  // the technique is a software-technique match for g3, worth more than a miss when λ_s > 0.
+  CatalogueBuilder b;
+  std::string bundle = Bundle();
+  bundle.insert(bundle.size() - 2, R"(,{"type":"relationship","id":"relationship--sw","relationship_type":"uses","source_ref":"malware--other","target_ref":"attack-pattern--nobody"})");
+  ASSERT_TRUE(b.AddBundleText(bundle, "t").ok());
+  auto c = b.Build();
+  ASSERT_TRUE(c.ok());
+  auto cat = std::make_shared<const Catalogue>(std::move(c).value());
+  ActorModelParams p;
+  p.lambda_software_technique = 0.2;
+  auto m = ActorModel::Compile(cat, p);
+  ASSERT_TRUE(m.ok());
+  const uint32_t t = *cat->FindTarget("attack-pattern--nobody");
+  const auto g3 = static_cast<int32_t>(*cat->FindGroup("intrusion-set--g3"));
+  const auto g4 = static_cast<int32_t>(*cat->FindGroup("intrusion-set--g4"));
+  const ActorModel::Components x = m->ComponentsOf(t, static_cast<uint32_t>(g3));
+  EXPECT_GT(x.software_technique, 0);
+  EXPECT_EQ(x.exact, 0);
+  EXPECT_GT(m->LogLikelihoodRatio(t, g3), m->LogLikelihoodRatio(t, g4));
 }
 
 TEST_F(ActorModelTest, FamilyMatchIsBetweenHitAndMiss) {
@@ -184,7 +221,14 @@ TEST(ActorModelParams, ValidateRejectsBadConstants) {
   p.temperature = 0;
   EXPECT_FALSE(p.Validate().ok());
   p = {};
-  p.k_miss_software = 2;
+  p.lambda_software = 1;
+  EXPECT_FALSE(p.Validate().ok());
+  p = {};
+  p.lambda_exact = 0.8;
+  p.lambda_family = 0.2;  // no mass left for the base rate
+  EXPECT_FALSE(p.Validate().ok());
+  p = {};
+  p.size_exponent = 1.5;
   EXPECT_FALSE(p.Validate().ok());
   EXPECT_FALSE(ActorModel::Compile(nullptr).ok());
 }

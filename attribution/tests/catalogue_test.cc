@@ -106,6 +106,18 @@ TEST(Catalogue, WithoutCitationDropsOnlyUnsupportedRelations) {
   EXPECT_EQ(c.uses().size(), 4u);  // the original is unchanged
 }
 
+TEST(Catalogue, WithoutRelationsCitingDropsEveryRelationTheReportSupports) {
+  Catalogue c = Load(SmallBundle());
+  const uint32_t g1 = *c.FindGroup("intrusion-set--g1");
+  Catalogue h = c.WithoutRelationsCiting(g1, "Report A");
+  // Both of g1's relations cite Report A: both go, even g1→t1a which Report B also states.
+  ASSERT_EQ(h.uses().size(), 2u);
+  for (const auto& u : h.uses()) EXPECT_NE(u.group, g1);
+  EXPECT_EQ(c.uses().size(), 4u);
+  // A report nobody cites changes nothing.
+  EXPECT_EQ(c.WithoutRelationsCiting(g1, "Report Z").uses().size(), 4u);
+}
+
 TEST(Catalogue, WithoutGroupReindexes) {
   Catalogue c = Load(SmallBundle());
   Catalogue h = c.WithoutGroup(0);

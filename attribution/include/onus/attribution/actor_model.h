@@ -2,19 +2,25 @@
 // best explains a set of observed techniques and software, with calibrated posteriors and the
 // hard abstention rules of shared/design/evidence-model.md.
 //
-// The model is table-driven: ActorModel::Compile turns a Catalogue and ActorModelParams into
-// per-target base rates (how many groups use each target, shrunk by `shrinkage`), per-group
-// profiles, sub-technique families and the techniques of each group's software. The likelihood is a
-// pure function LogLikelihoodRatio(item, group) of those tables:
-//   item in the group's profile          log LR = -log p_t            (p_t = (n_t + a) / (K + 2a))
-//   same technique family (T1234.x)      log LR = g·(-log p_fam) + log k_family
-//   a technique of the group's software  log LR = log k_software_technique
-//   otherwise                            log LR = log k_miss (technique or software)
-// UNKNOWN's log LR is a fitted constant per class (unknown_technique / unknown_software): an
-// uncatalogued group is expected to fit an item as well as a typical catalogue group, not as well as
-// one that is known to use it. Combining, per hypothesis G:
-//   score(G) = (Σ_tech w·logLR / T_tech + Σ_soft w·logLR / T_soft − breadth·log(1+|profile G|)) / τ
+// The model is a smoothed multinomial per group and evidence class (technique, software), compiled
+// from a Catalogue by ActorModel::Compile and read by the pure function LogLikelihoodRatio(item,
+// group). For a technique t and group G (interpolated / m-estimate smoothing):
+//   θ_G(t) = λ_e·[t ∈ P_G]/|P_G|                       the group's own techniques
+//          + λ_f·(|P_G ∩ fam(t)|/|P_G|)·b_t/b_fam(t)    sub-technique ↔ parent backoff (same T1234 family)
+//          + λ_s·[t ∈ S_G]/|S_G|                       techniques of the group's software (software `uses`)
+//          + (1 − Σλ)·b_t                              the technique's base rate
+//   b_t = (n_t + β)/(N + β·V): groups using t over all group→technique uses of the class (β pseudo-counts)
+// and for software θ_G(s) = λ_w·[s ∈ P_G]/|P_G| + (1 − λ_w)·b_s. A component a group lacks (no
+// techniques, no software, no software techniques) gives its mass to the base rate. The log LR
+// against the background is log θ_G(t)/b_t: an item the group uses weighs like an inverse document
+// frequency normalised by the group's profile size (a rare implant is diagnostic; a technique every
+// group uses is ≈ 1; a broad profile spreads its mass), a miss costs log(1 − Σλ).
+// UNKNOWN (a group not in the catalogue) is the background plus a fitted per-item log LR per class
+// (unknown_technique / unknown_software). Combining, per hypothesis G:
+//   score(G) = (Σ_tech w·logLR / T_tech + Σ_soft w·logLR / T_soft) / (τ·n^α), n distinct items
 //   log posterior ∝ log prior + score, UNKNOWN prior ≥ 0.2, named groups share the rest uniformly.
+// The constants are fitted by minimum negative log-likelihood on held-out cases of one fold of
+// groups and checked on the other (attribution/eval/README.md).
 // Repetition is not corroboration: items are de-duplicated by target (the first occurrence wins)
 // before combining. Arithmetic runs in log space in a fixed order; posteriors are rounded to
 // kPosteriorDigits decimals in output so the same inputs give the same bytes.
@@ -42,21 +48,24 @@ namespace onus::attribution {
 // Constants of the model. Defaults are the calibrated values documented in attribution/README.md
 // ("Batch attribution") and attribution/eval/README.md.
 struct ActorModelParams {
-  double shrinkage = 0.78;                 // a: pseudo-count on base rates
-  double family_gain = 0.5;                // g: weight of the family base rate
-  double k_family = 0.19;                  // family match without the exact technique
-  double k_software_technique = 1.0;       // technique the group's software is known to use
-  double k_miss_technique = 0.30;          // technique the group is not known to use
-  double k_miss_software = 0.109;          // software the group is not known to use
-  double temper_technique = 4.82;          // T for the technique bundle (dependence group)
-  double temper_software = 0.143;          // T for software (< 1: software weighs more)
-  double breadth = 0.537;                  // penalty on very broad profiles
-  double temperature = 19.0;               // τ: calibration temperature (fitted)
-  // UNKNOWN's per-item log LR against the catalogue's scale (an uncatalogued group fits an item
-  // about as well as the average catalogue group does); fitted with τ.
-  double unknown_technique = 0.10;
-  double unknown_software = -0.65;
-  double prior_unknown = 0.35;             // P(UNKNOWN) before evidence (fitted); Validate() requires ≥ 0.2
+  double background_pseudo = 0.5;           // β: pseudo-count on base-rate counts (fixed)
+  double lambda_exact = 0.40;               // λ_e: techniques the group is known to use
+  double lambda_family = 0.050;             // λ_f: other techniques of families the group uses
+  double lambda_software_technique = 0.0;   // λ_s: techniques of the group's software
+  double lambda_software = 0.15;            // λ_w: software the group is known to use
+  double temper_technique = 2.0;            // T for the technique bundle (dependence group, design ≈ 2; fixed)
+  double temper_software = 0.4204;          // T for software items (< 1: software weighs more)
+  double temperature = 1.414;               // τ: calibration temperature
+  // Dependence across a case's items: the effective temperature is τ·n^α for n distinct items, so
+  // evidence grows like n^(1−α) rather than n (α = 0: independent items after tempering).
+  double size_exponent = 0.0;
+  // UNKNOWN's per-item log LR against the background.
+  double unknown_technique = 0.0;
+  double unknown_software = 0.10;
+  double prior_unknown = 0.35;              // P(UNKNOWN) before evidence; Validate() requires ≥ 0.2
+  // All but β and T_tech were fitted by minimum negative log-likelihood on the held-out cases of
+  // all 87 evaluated groups (attribution_heldout --fit-all); the evaluation itself never uses these
+  // values: it cross-fits them on disjoint folds of groups.
 
   // Decision thresholds (evidence-model.md).
   double min_posterior = 0.80;
@@ -109,6 +118,19 @@ class ActorModel {
   // The per-item log likelihood ratio of `target` under `group` against the background (before
   // weights, tempering and temperature). UNKNOWN (group < 0) is 0.
   double LogLikelihoodRatio(uint32_t target, int32_t group) const;
+  // The λ-free parts of θ_G(t) (for fitting the λs without recompiling): the probability each
+  // component gives t, the base rate, and which components the group has.
+  struct Components {
+    double exact = 0, family = 0, software_technique = 0, base = 1;
+    bool software = false;          // t is a software item
+    bool has_profile = false;       // the group has items of t's class (exact/family mass exists)
+    bool has_software_techniques = false;
+  };
+  Components ComponentsOf(uint32_t target, uint32_t group) const;
+  // UNKNOWN's combined evidence (before τ) from the case's weighted item counts per class.
+  static double UnknownEvidence(double n_technique, double n_software, const ActorModelParams& p);
+  // log θ_G(t)/b_t from components and constants (the body of LogLikelihoodRatio).
+  static double LogLikelihoodRatio(const Components& c, const ActorModelParams& p);
   // Number of catalogue groups known to use `target` (the base-rate count).
   uint32_t GroupsUsing(uint32_t target) const { return target < n_users_.size() ? n_users_[target] : 0; }
   bool GroupUses(uint32_t group, uint32_t target) const;
@@ -129,6 +151,7 @@ class ActorModel {
     double technique_weight = 0, software_weight = 0;  // Σ w over distinct items per class
   };
   Scored Score(std::span<const ActorEvidence> items) const;
+  // `temperature` is τ; the size exponent α of params() is applied on top of it.
   ActorAssessment Decide(const Scored& scored, double temperature, double prior_unknown) const;
 
  private:
@@ -139,11 +162,12 @@ class ActorModel {
   uint32_t weighable_ = 0;                       // groups with a non-empty profile (K)
   std::vector<uint32_t> n_users_;                // per target
   std::vector<std::vector<uint32_t>> profile_;   // per group: sorted target indices
-  std::vector<std::vector<uint32_t>> families_;  // per group: sorted family (parent technique) indices
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> families_;  // per group: (family root, techniques of it), sorted
   std::vector<std::vector<uint32_t>> sw_tech_;   // per group: sorted techniques of its software
-  std::vector<uint32_t> family_users_;           // per target (as family root): groups using the family
   std::vector<int32_t> family_of_;               // per target: family root technique or -1
-  std::vector<double> log_profile_size_;         // per group: log(1 + |profile|)
+  std::vector<double> base_;                     // per target: b_t
+  std::vector<double> family_base_;              // per family root: Σ b_t over the family
+  std::vector<uint32_t> n_tech_, n_soft_;        // per group: |P_G| per class
 };
 
 }  // namespace onus::attribution

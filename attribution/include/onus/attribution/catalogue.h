@@ -107,6 +107,11 @@ class Catalogue {
   // A catalogue where `citation` no longer supports `group`'s relations; a relation left without
   // any citation (and that had one) disappears. Used to hold out one report.
   Catalogue WithoutCitation(uint32_t group, std::string_view citation) const;
+  // A catalogue without any of `group`'s relations that `citation` supports, even when other
+  // reports support them too (the literal "catalogue without the held-out relationships"; a
+  // (group, target) pair is one merged relation here, so a pair that another relationship also
+  // states disappears with it).
+  Catalogue WithoutRelationsCiting(uint32_t group, std::string_view citation) const;
   // A catalogue without `group` at all (open-set evaluation). Group indices above it shift down.
   Catalogue WithoutGroup(uint32_t group) const;
 

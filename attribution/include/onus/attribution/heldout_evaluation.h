@@ -6,17 +6,22 @@
 //     min_heldout relations, or when fewer than min_remaining relations remain without it.
 //  2. Cases from the held-out targets: full (all), half (a seeded half), noisy (the half plus three
 //     random techniques and one of the ten most widely used tools).
-//  3. Closed set: attribute against the catalogue without that report's support for the group
-//     (Catalogue::WithoutCitation). Open set: against the catalogue without the group at all.
-//  4. Calibration (temperature τ, P(UNKNOWN) prior ≥ 0.2 and UNKNOWN's per-item log LR for each
-//     class) is cross-fitted: groups are split in two folds by index parity; each fold's cases are
-//     scored with constants fitted (minimum negative log-likelihood, coordinate descent on grids)
-//     on the other fold only. Never on the test cases themselves.
+//  3. Closed set: attribute against the catalogue without the held-out relations: either without
+//     that report's *support* (Catalogue::WithoutCitation: a relation another report also states
+//     stays), or without every relation the report supports (WithoutRelationsCiting, the literal
+//     reading). Open set: against the catalogue without the group at all.
+//  4. Every fitted constant of the model (the smoothing weights λ, the software temper, τ, the
+//     P(UNKNOWN) prior ≥ 0.2 and UNKNOWN's per-item log LR per class) is cross-fitted: groups are
+//     split in two folds by index parity; each fold's cases are scored with constants fitted
+//     (minimum negative log-likelihood, coordinate descent on grids) on the other fold only. Never
+//     on the test cases themselves.
 //  5. The tempered naive Bayes baseline is scored on the same cases in the same run.
 // Thread-safety: a pure function of its inputs.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -25,12 +30,20 @@
 
 namespace onus::attribution {
 
+enum class HoldoutMode : uint8_t {
+  kReportSupport,  // remove the report from the group's citations (relations others state stay)
+  kRelations,      // remove every relation of the group the report supports
+};
+std::string_view HoldoutModeName(HoldoutMode m);
+
 struct HeldoutOptions {
+  HoldoutMode holdout = HoldoutMode::kReportSupport;
   uint32_t min_heldout = 5;     // relations the held-out report must support
   uint32_t min_remaining = 10;  // relations the group must keep without it
   uint64_t seed = 20251113;     // case sampling
   uint32_t max_groups = 0;      // 0 = all eligible groups; else the first N (deterministic subset)
-  ActorModelParams params;      // structural constants (τ and prior_unknown are fitted per fold)
+  ActorModelParams params;      // thresholds and β; the other constants are fitted per fold
+  bool fit_all = false;         // also fit the constants on all evaluated groups (fitted_all)
 };
 
 struct VariantMetrics {
@@ -45,22 +58,21 @@ struct VariantMetrics {
   double wrong_all = 0;          // wrongly named / all cases (closed + open)
 };
 
-struct FittedCalibration {
-  double temperature = 1, prior_unknown = 0.2, unknown_technique = 0, unknown_software = 0;
-};
-
 struct ModelReport {
   std::string model;             // "actor_model" or "naive_bayes_baseline"
   std::vector<VariantMetrics> variants;  // full, half, noisy, all
-  std::vector<FittedCalibration> fitted;  // per fold: the constants its cases were scored with
+  std::vector<ActorModelParams> fitted;  // per fold: the constants its cases were scored with
 };
 
 struct HeldoutReport {
+  HoldoutMode holdout = HoldoutMode::kReportSupport;
   uint32_t groups_total = 0;
   uint32_t groups_evaluated = 0;
   std::vector<std::string> groups;  // ATT&CK ids (or STIX ids) of the evaluated groups, in order
   ModelReport model;
   ModelReport baseline;
+  std::optional<ActorModelParams> fitted_all;  // with options.fit_all: constants fitted on every evaluated group
+  double heldout_in_profile = 0;  // share of held-out items still in the true group's profile (closed set)
 };
 
 // Runs the whole evaluation. Errors only for unusable options (e.g. no eligible group).
