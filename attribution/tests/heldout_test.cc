@@ -38,6 +38,25 @@ TEST(HeldoutEvaluation, SubsetRunsDeterministicallyAndBeatsBaseline) {
   EXPECT_GE(a->model.variants[0].top5, a->model.variants[0].top1);
 }
 
+TEST(HeldoutEvaluation, RelationsHoldoutLeavesNothingOfTheReportInTheProfile) {
+  const std::string path = std::string(ONUS_SHARED_DIR) + "/data/attack/enterprise-attack-bundle.json.gz";
+  if (!FileExists(path)) GTEST_SKIP() << "no " << path;
+  auto cat = LoadCatalogue({path});
+  ASSERT_TRUE(cat.ok());
+  HeldoutOptions opt;
+  opt.max_groups = 12;
+  auto support = RunHeldoutEvaluation(*cat, opt);
+  opt.holdout = HoldoutMode::kRelations;
+  auto relations = RunHeldoutEvaluation(*cat, opt);
+  ASSERT_TRUE(support.ok() && relations.ok());
+  EXPECT_EQ(relations->holdout, HoldoutMode::kRelations);
+  // The literal construction removes every held-out relation; report-support keeps the ones
+  // other reports state.
+  EXPECT_EQ(relations->heldout_in_profile, 0.0);
+  EXPECT_GT(support->heldout_in_profile, 0.2);
+  EXPECT_NE(FormatHeldoutReport(*relations).find("holdout: relations"), std::string::npos);
+}
+
 TEST(HeldoutEvaluation, NoEligibleGroupIsAnError) {
   CatalogueBuilder b;
   ASSERT_TRUE(b.AddBundleText(R"({"type":"bundle","objects":[{"type":"intrusion-set","id":"intrusion-set--a"}]})", "x").ok());
