@@ -61,7 +61,7 @@ echo "  hunt, intel already in the case:     $(ratio "$h2_cpu" "$fcpu") / $(rati
 echo "  hunt, fresh, with analytics:         $(ratio "$h3_cpu" "$fcpu") / $(ratio "$h3_wall" "$fwall")"
 echo "  hunt without intel (decode only):    $(ratio "$h0_cpu" "$fcpu") / $(ratio "$h0_wall" "$fwall")"
 if [ -z "${SKIP_TSHARK:-}" ] && command -v tshark >/dev/null; then
-  filter="ip.addr in {$(paste -sd' ' "$W/addrs-1000.txt")}"
+  filter="ip.addr in {$(paste -sd, "$W/addrs-1000.txt" | sed 's/,/, /g')}"
   read -r ts_wall ts_cpu ts_rss < <(t tshark -r "$PCAP" -Y "$filter" -T fields -e ip.src -e ip.dst)
   echo "tshark, 1,000-address filter:           wall ${ts_wall}s cpu ${ts_cpu}s rss ${ts_rss}MB ($(wc -l <"$W/out.txt") packets)"
   echo "ratio tshark / hunt (fresh case), cpu / wall: $(ratio "$ts_cpu" "$h1_cpu") / $(ratio "$ts_wall" "$h1_wall")"
