@@ -110,6 +110,52 @@ void BM_ZeekTsvConnDecode(benchmark::State& state) {
 }
 BENCHMARK(BM_ZeekTsvConnDecode)->Unit(benchmark::kMillisecond);
 
+// From the file: core's LineReader alone (the bare line-reading floor) and LineReader + decode,
+// both on ONUS_BENCH_CONN_LOG (skipped without it).
+void BM_FloorLineReader(benchmark::State& state) {
+  const char* path = std::getenv("ONUS_BENCH_CONN_LOG");
+  if (!path) return state.SkipWithError("ONUS_BENCH_CONN_LOG not set");
+  uint64_t lines = 0;
+  for (auto _ : state) {
+    auto r = LineReader::Open(path);
+    if (!r.ok()) return state.SkipWithError("cannot open the input");
+    std::string_view line;
+    size_t bytes = 0;
+    while ((*r)->Next(line)) bytes += line.size(), ++lines;
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(lines));
+}
+BENCHMARK(BM_FloorLineReader)->Unit(benchmark::kMillisecond);
+
+void BM_ZeekTsvConnFromFile(benchmark::State& state) {
+  const char* path = std::getenv("ONUS_BENCH_CONN_LOG");
+  if (!path) return state.SkipWithError("ONUS_BENCH_CONN_LOG not set");
+  InputInfo info;
+  info.path = path;
+  info.format = InputFormat::kZeekTsv;
+  info.log_type = "conn";
+  IngestOptions options;
+  uint64_t lines = 0;
+  for (auto _ : state) {
+    auto r = LineReader::Open(path);
+    if (!r.ok()) return state.SkipWithError("cannot open the input");
+    CountSink sink;
+    IngestStats stats;
+    detail::LogEmitter emitter(&info, options, sink, stats);
+    detail::ZeekTsvDecoder decoder(emitter, nullptr);
+    std::string_view line;
+    while ((*r)->Next(line)) {
+      ++lines;
+      (void)decoder.Line(line, (*r)->line_number());
+    }
+    benchmark::DoNotOptimize(sink.n);
+    if (stats.malformed) state.SkipWithError("malformed records in the benchmark input");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(lines));
+}
+BENCHMARK(BM_ZeekTsvConnFromFile)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

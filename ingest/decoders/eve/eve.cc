@@ -343,7 +343,8 @@ Status EveDecoder::Line(std::string_view line, uint64_t line_no) {
   obs.log_type.assign(et);
   if (obs.community_id.empty() && obs.has_endpoints && !obs.proto.empty()) {
     uint8_t p = ProtoNumber(obs.proto, !obs.orig_h.is_v4());
-    if (p) obs.community_id = CommunityIdV1(obs.orig_h, obs.resp_h, p, obs.orig_p, obs.resp_p);
+    char id[kCommunityIdV1Size];
+    if (p) obs.community_id.assign(CommunityIdV1Into(obs.orig_h, obs.resp_h, p, obs.orig_p, obs.resp_p, id));
   }
   if (!error_.empty()) ONUS_RETURN_IF_ERROR(emitter_.Malformed(line_no, "bad_log_field", error_, line, obs.ts));
   ONUS_RETURN_IF_ERROR(emitter_.Emit(obs, line_no));

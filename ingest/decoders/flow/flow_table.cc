@@ -443,8 +443,8 @@ void FlowTable::Dispatch(Flow& f, int dir, const DecodedPacket& p) {
 void FlowTable::FillIdentity(Observation& o, Flow& f) {
   MakeUid(config_.uid_seed, f.ordinal, o.uid);
   if (f.community_id[0] == 0) {
-    std::string cid = CommunityIdV1(f.orig_h, f.resp_h, f.proto, f.orig_p, f.resp_p);
-    std::memcpy(f.community_id, cid.data(), std::min(cid.size(), sizeof(f.community_id)));
+    static_assert(sizeof(f.community_id) == kCommunityIdV1Size);
+    CommunityIdV1Into(f.orig_h, f.resp_h, f.proto, f.orig_p, f.resp_p, f.community_id);
   }
   o.community_id.assign(f.community_id, strnlen(f.community_id, sizeof(f.community_id)));
   o.orig_h = f.orig_h;
