@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <random>
@@ -245,23 +244,6 @@ VariantMetrics Summarise(const std::string& name, const std::vector<Outcome>& al
   m.top5 = frac(top5, closed);
   m.ece_closed = ExpectedCalibrationError(closed_pairs);
   m.ece_mixture = ExpectedCalibrationError(mixture_pairs);
-  if (std::getenv("ONUS_HELDOUT_RELIABILITY")) {
-    std::vector<double> n(10, 0), c(10, 0), a(10, 0);
-    for (int op = 0; op < 2; ++op) {
-      std::fill(n.begin(), n.end(), 0); std::fill(c.begin(), c.end(), 0); std::fill(a.begin(), a.end(), 0);
-      size_t j = 0;
-      for (const Outcome& o : all) {
-        if (variant >= 0 && o.variant != variant) continue;
-        const auto& [conf, ok] = mixture_pairs[j++];
-        if (o.open != (op == 1)) continue;
-        const int b = std::clamp(static_cast<int>(conf * 10), 0, 9);
-        n[b] += 1; c[b] += conf; a[b] += ok;
-      }
-      for (int b = 0; b < 10; ++b) {
-        if (n[b] > 0) std::fprintf(stderr, "%s %s bin %d n=%g conf=%.3f acc=%.3f\n", name.c_str(), op ? "open" : "closed", b, n[b], c[b] / n[b], a[b] / n[b]);
-      }
-    }
-  }
   m.named_closed = frac(named_c, closed);
   m.wrong_closed = frac(wrong_c, closed);
   m.named_open = frac(named_o, open);
