@@ -249,7 +249,9 @@ struct Analyzer::Impl {
   std::vector<bool> input_packets{false};
   std::unordered_map<const ingest::InputInfo*, uint16_t> input_index;
 
-  std::unordered_map<PairKey, uint32_t, PairKeyHash> pair_index;
+  // Open-addressing index of `pairs`: slot = (upper 32 bits of the pair hash << 32) | (index + 1),
+  // 0 = empty; the key itself is checked in pairs[index] (one probe array, no nodes). Load <= 1/2.
+  std::vector<uint64_t> pair_slots;
   std::vector<IpPair> pairs;
   std::unordered_map<std::string, uint32_t> name_index;
   std::vector<std::string> names;
@@ -269,6 +271,41 @@ struct Analyzer::Impl {
   std::unordered_map<IpAddress, bool> internal_cache;
 
   // ---- ingestion ----
+
+  // The index of the (src, dst) pair, created (with no samples) when absent.
+  uint32_t PairIndexOf(const IpAddress& src, const IpAddress& dst, uint16_t resp_p) {
+    const uint64_t h = PairKeyHash{}(PairKey{src, dst});
+    const uint64_t tag = h >> 32;
+    size_t mask = pair_slots.size() - 1;
+    if (!pair_slots.empty()) {
+      for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const uint64_t slot = pair_slots[i];
+        if (!slot) break;
+        if ((slot >> 32) == tag) {
+          const uint32_t idx = static_cast<uint32_t>(slot) - 1;
+          if (pairs[idx].src == src && pairs[idx].dst == dst) return idx;
+        }
+      }
+    }
+    const uint32_t idx = static_cast<uint32_t>(pairs.size());
+    pairs.emplace_back();
+    pairs.back().src = src;
+    pairs.back().dst = dst;
+    pairs.back().resp_p = resp_p;
+    if ((pairs.size()) * 2 > pair_slots.size()) {  // grow and re-insert every pair
+      pair_slots.assign(std::max<size_t>(1024, pair_slots.size() * 2), 0);
+      mask = pair_slots.size() - 1;
+      for (uint32_t k = 0; k < pairs.size(); ++k) InsertSlot(PairKeyHash{}(PairKey{pairs[k].src, pairs[k].dst}), k, mask);
+    } else {
+      InsertSlot(h, idx, mask);
+    }
+    return idx;
+  }
+  void InsertSlot(uint64_t h, uint32_t idx, size_t mask) {
+    size_t i = h & mask;
+    while (pair_slots[i]) i = (i + 1) & mask;
+    pair_slots[i] = ((h >> 32) << 32) | (static_cast<uint64_t>(idx) + 1);
+  }
 
   bool IsInternal(const IpAddress& a) {
     auto it = internal_cache.find(a);
@@ -382,14 +419,8 @@ struct Analyzer::Impl {
       ++stats.allow_listed;
       return Status::Ok();
     }
-    auto [it, inserted] = pair_index.emplace(PairKey{o.orig_h, o.resp_h}, static_cast<uint32_t>(pairs.size()));
-    if (inserted) {
-      pairs.emplace_back();
-      pairs.back().src = o.orig_h;
-      pairs.back().dst = o.resp_h;
-      pairs.back().resp_p = o.resp_p;
-    }
-    IpPair& p = pairs[it->second];
+    const uint32_t pair_idx = PairIndexOf(o.orig_h, o.resp_h, o.resp_p);
+    IpPair& p = pairs[pair_idx];
     const uint64_t bytes = o.orig_ip_bytes ? o.orig_ip_bytes : o.orig_bytes;
     Sample s = MakeSample(o, bytes);
     ++p.count;
@@ -429,7 +460,7 @@ struct Analyzer::Impl {
       ++stats.samples_capped;
     }
     auto dyn = dyn_addresses.find(o.resp_h);
-    if (dyn != dyn_addresses.end()) NoteDynamic(o, names[dyn->second], false, it->second + 1);
+    if (dyn != dyn_addresses.end()) NoteDynamic(o, names[dyn->second], false, pair_idx + 1);
     return Status::Ok();
   }
 
@@ -462,20 +493,9 @@ struct Analyzer::Impl {
     ns.input = s.input;
     ns.record = s.record;
     ns.uid = s.uid;
-    auto pit = pair_index.find(PairKey{o.orig_h, o.resp_h});
-    ns.ip_pair = pit == pair_index.end() ? 0 : pit->second + 1;
-    if (!ns.ip_pair) {
-      // The conn record may come later (ssl.log before conn.log): remember the destination by
-      // creating the pair now, with no samples.
-      auto [pit2, ins2] = pair_index.emplace(PairKey{o.orig_h, o.resp_h}, static_cast<uint32_t>(pairs.size()));
-      if (ins2) {
-        pairs.emplace_back();
-        pairs.back().src = o.orig_h;
-        pairs.back().dst = o.resp_h;
-        pairs.back().resp_p = o.resp_p;
-      }
-      ns.ip_pair = pit2->second + 1;
-    }
+    // The conn record may come later (ssl.log before conn.log): the pair is created now, with no
+    // samples, to remember the destination.
+    ns.ip_pair = PairIndexOf(o.orig_h, o.resp_h, o.resp_p) + 1;
     pairs[ns.ip_pair - 1].flags |= kNamed;
     if (np.samples.size() < cfg.strobe_connections_per_day * 64) np.samples.push_back(ns);
     if (IsDynamicName(name)) NoteDynamic(o, name, false, ns.ip_pair);
@@ -1152,7 +1172,7 @@ struct Analyzer::Impl {
   }
 
   size_t StateBytes() const {
-    size_t n = pairs.capacity() * sizeof(IpPair) + pair_index.size() * (sizeof(PairKey) + 24);
+    size_t n = pairs.capacity() * sizeof(IpPair) + pair_slots.capacity() * sizeof(uint64_t);
     for (const auto& p : pairs) n += p.samples.capacity() * sizeof(Sample) + p.days.capacity() * sizeof(DayCount);
     n += name_pairs.capacity() * sizeof(NamePair) + name_pair_index.size() * 40;
     for (const auto& np : name_pairs) n += np.samples.capacity() * sizeof(NameSample);
