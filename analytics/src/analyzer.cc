@@ -717,6 +717,8 @@ struct Analyzer::Impl {
         out.push_back(std::move(f));
         return;
       }
+      // Fewer connections than RITA's distinct-timestamp minimum cannot score: skip before copying.
+      if (to - from < static_cast<size_t>(cfg.unique_connection_threshold)) return;
       std::vector<double> ts, bytes;
       ts.reserve(to - from);
       bytes.reserve(to - from);
@@ -1004,14 +1006,14 @@ struct Analyzer::Impl {
         Locate(f);
         out.push_back(std::move(f));
       }
-      if (p.samples.size() >= 3) {
+      const Sample* top = p.samples.empty() ? nullptr : &p.samples.front();
+      for (const auto& s : p.samples)
+        if (s.bytes > top->bytes) top = &s;
+      // The pair's median upload only matters when its largest upload clears the absolute bar.
+      if (p.samples.size() >= 3 && top->bytes >= cfg.exfil_min_bytes) {
         std::vector<double> b;
         b.reserve(p.samples.size());
-        const Sample* top = &p.samples.front();
-        for (const auto& s : p.samples) {
-          b.push_back(static_cast<double>(s.bytes));
-          if (s.bytes > top->bytes) top = &s;
-        }
+        for (const auto& s : p.samples) b.push_back(static_cast<double>(s.bytes));
         const double median = rita::Median(b);
         const double baseline = std::max(median, 1.0);
         if (top->bytes >= cfg.exfil_min_bytes && static_cast<double>(top->bytes) >= cfg.exfil_factor * baseline) {
