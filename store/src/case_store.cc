@@ -12,20 +12,7 @@ Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& path) {
   ONUS_ASSIGN_OR_RETURN(auto db, Database::Open(path));
   std::unique_ptr<CaseStore> s(new CaseStore(std::move(db)));
   ONUS_RETURN_IF_ERROR(s->Migrate().WithContext("case '" + path + "'"));
-  ONUS_RETURN_IF_ERROR(s->EnsureSightingAnnotations().WithContext("case '" + path + "'"));
   return s;
-}
-
-// sightings.annotations_json (infrastructure context of the seen value). Added in place, not by a
-// numbered migration: old onus builds keep reading such a case (the column has a default), and
-// the lead folds it into migration 2 when the schema next moves.
-Status CaseStore::EnsureSightingAnnotations() {
-  ONUS_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT 1 FROM pragma_table_info('sightings') "
-                                                  "WHERE name = 'annotations_json'"));
-  bool has = q.Step();
-  ONUS_RETURN_IF_ERROR(q.status());
-  if (has) return Status::Ok();
-  return db_->Exec("ALTER TABLE sightings ADD COLUMN annotations_json TEXT NOT NULL DEFAULT '[]'");
 }
 
 Result<Statement*> CaseStore::Cached(Slot slot, const char* sql) {

@@ -74,6 +74,10 @@ CREATE TABLE evidence_provenance(
 CREATE TABLE assessments(
   id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, format TEXT NOT NULL, content TEXT NOT NULL);
 )sql",
+    // 2: infrastructure context of a sighting's seen value (warning-list annotations, a JSON array).
+    R"sql(
+ALTER TABLE sightings ADD COLUMN annotations_json TEXT NOT NULL DEFAULT '[]';
+)sql",
 };
 
 }  // namespace

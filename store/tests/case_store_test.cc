@@ -36,6 +36,24 @@ TEST_F(CaseStoreTest, MigratesToCurrentVersionAndReopens) {
   EXPECT_EQ((*again)->SchemaVersion(), kSchemaVersion);
 }
 
+TEST_F(CaseStoreTest, UpgradesAVersionOneCaseInPlace) {
+  // Make the fresh case look like a version-1 case (no annotations column), keep a row, reopen.
+  ASSERT_TRUE(store_->db().Exec("ALTER TABLE sightings DROP COLUMN annotations_json").ok());
+  ASSERT_TRUE(store_->db().Exec("DELETE FROM schema_version WHERE version >= 2").ok());
+  ASSERT_TRUE(store_->db().Exec("INSERT INTO assessments(created_at, format, content) VALUES('t', 'json', '{}')").ok());
+  store_.reset();
+  auto s = CaseStore::Open(path_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ((*s)->SchemaVersion(), 2);
+  auto has = (*s)->db().Prepare("SELECT COUNT(*) FROM pragma_table_info('sightings') WHERE name = 'annotations_json'");
+  ASSERT_TRUE(has.ok());
+  ASSERT_TRUE(has->Step());
+  EXPECT_EQ(has->ColumnInt(0), 1);
+  auto kept = (*s)->Count("assessments");
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(*kept, 1);
+}
+
 TEST_F(CaseStoreTest, RefusesNewerSchema) {
   ASSERT_TRUE(store_->db().Exec("INSERT INTO schema_version(version) VALUES(99)").ok());
   store_.reset();

@@ -27,7 +27,7 @@
 
 namespace onus::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct InputRow {
   int64_t id = 0;
@@ -175,7 +175,6 @@ class CaseStore {
  private:
   explicit CaseStore(std::unique_ptr<Database> db);
   Status Migrate();
-  Status EnsureSightingAnnotations();
   // The cached statement for `slot`, prepared on first use, reset and unbound.
   enum Slot { kFindInputBySha, kInsertInput, kCompleteInput, kUpsertSource, kUpsertIndicator, kUpsertStixObject,
               kAddSighting, kAddObservation, kDeleteFinding, kInsertFinding, kSlotCount };
