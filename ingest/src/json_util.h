@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "onus/core/json_text.h"
+
 namespace onus::ingest::detail {
 
 class JsonLineParser {
@@ -25,9 +27,7 @@ class JsonLineParser {
 // false for null, arrays and objects.
 bool JsonScalarText(simdjson::dom::element e, char* scratch, std::string_view& out);
 
-// Appends `s` as a JSON string (with quotes). Control characters become \u00XX; bytes that are not
-// valid UTF-8 become the text \xNN (escaped as "\\xNN"), as Zeek's JSON writer does.
-void AppendJsonString(std::string& out, std::string_view s);
+using onus::AppendJsonString;  // core/json_text.h (invalid UTF-8 as \xNN, as Zeek writes it)
 
 // Trims ASCII whitespace (space, tab, CR) from both ends.
 std::string_view TrimSpace(std::string_view s);

@@ -13,6 +13,8 @@
 #include "onus/core/result.h"
 #include "onus/intel/intel.h"
 
+#include "onus/core/json_text.h"
+
 namespace onus::intel::detail {
 
 // Receives what a loader produces, in file order (sources before the records that cite them).
@@ -86,8 +88,7 @@ Source NamedSource(std::string_view name, std::string_view type, const IntelOpti
 std::string BaseName(std::string_view path);
 // Builds a non-STIX indicator from values: deterministic id, pattern, name.
 Indicator MakeValueIndicator(const Source& source, std::vector<IndicatorValue> values, int64_t line);
-// JSON string escaping for hand-built JSON.
-std::string JsonQuote(std::string_view s);
+using onus::JsonQuote;  // core/json_text.h
 std::string JsonStringArray(const std::vector<std::string>& v);
 std::string ToLower(std::string_view s);
 std::string_view Trim(std::string_view s);
