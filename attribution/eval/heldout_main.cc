@@ -1,10 +1,11 @@
 // attribution_heldout: runs the held-out evaluation of the actor model against the tempered naive
 // Bayes baseline on an ATT&CK bundle and prints both side by side (see README.md beside this file).
 //   attribution_heldout --bundle enterprise-attack-bundle.json.gz [--holdout report-support|relations]
-//                       [--max-groups N] [--fit-all] [--out FILE] [--check | --check-targets]
+//                       [--max-groups N] [--seed N] [--fit-all] [--out FILE] [--check]
 // Without --holdout both constructions run. --check exits 1 unless the model beats the baseline,
-// names a wrong group in ≤ 0.5% of cases, reaches top-1 ≥ 0.55 on full cases (report-support) and
-// keeps ECE ≤ 0.10; --check-targets also requires ECE ≤ 0.05. Exit 2 on unusable arguments.
+// names a wrong group in ≤ 0.5% of cases and, on report-support, reaches top-1 ≥ 0.55 on full
+// cases and ECE ≤ 0.05 after calibration (--check-targets is kept as a synonym). Exit 2 on
+// unusable arguments.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,13 +20,14 @@ using namespace onus::attribution;
 
 int main(int argc, char** argv) {
   std::string bundle, out_path;
-  bool check = false, check_targets = false, holdout_given = false;
+  bool check = false, holdout_given = false;
   HeldoutOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--bundle" && i + 1 < argc) bundle = argv[++i];
     else if (a == "--out" && i + 1 < argc) out_path = argv[++i];
     else if (a == "--max-groups" && i + 1 < argc) options.max_groups = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 10));
+    else if (a == "--seed" && i + 1 < argc) options.seed = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--check") check = true;
     else if (a == "--fit-all") options.fit_all = true;
     else if (a == "--holdout" && i + 1 < argc) {
@@ -38,7 +40,7 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
-    else if (a == "--check-targets") check = check_targets = true;
+    else if (a == "--check-targets") check = true;
     else {
       std::fprintf(stderr, "attribution_heldout: unknown argument %s\n", a.c_str());
       return 2;
@@ -59,14 +61,10 @@ int main(int argc, char** argv) {
   if (holdout_given) modes = {options.holdout};
   else modes = {HoldoutMode::kReportSupport, HoldoutMode::kRelations};
   std::string table;
-  int failures = 0, target_failures = 0;
+  int failures = 0;
   auto expect = [&](bool ok, const std::string& what) {
     table += std::string(ok ? "PASS " : "FAIL ") + what + "\n";
     failures += ok ? 0 : 1;
-  };
-  auto target = [&](bool ok, const std::string& what) {
-    table += std::string(ok ? "TARGET MET " : "TARGET NOT MET ") + what + "\n";
-    target_failures += ok ? 0 : 1;
   };
   for (HoldoutMode mode : modes) {
     options.holdout = mode;
@@ -89,8 +87,11 @@ int main(int argc, char** argv) {
     if (mode == HoldoutMode::kReportSupport) {
       // The issue 7 targets are read against this construction (attribution/eval/README.md).
       expect(m_full.top1 >= 0.55, tag + "target: top-1 (full) >= 0.55");
-      expect(m_all.ece_mixture <= 0.10, tag + "floor: ECE (all cases) <= 0.10");
-      target(m_all.ece_mixture <= 0.05, tag + "ECE (all cases) <= 0.05");
+      // After the cross-fitted post-hoc calibration (attribution/eval/README.md, "Calibration").
+      expect(m_all.ece_mixture <= 0.05, tag + "target: ECE (all cases) <= 0.05");
+      // Calibration must not name more: the calibrated model may not name a wrong group more
+      // often than the raw one did.
+      expect(m_all.wrong_all <= rep->model_raw.variants[3].wrong_all, tag + "calibration adds no wrong name");
     }
     table += "\n";
   }
@@ -102,6 +103,5 @@ int main(int argc, char** argv) {
     }
   }
   if (!check) return 0;
-  if (failures) return 1;
-  return (check_targets && target_failures) ? 1 : 0;
+  return failures ? 1 : 0;
 }

@@ -59,12 +59,14 @@ EvidenceClass ActorModel::ClassOf(const CatalogueEntry& target) {
   return IsSoftware(target.kind) ? EvidenceClass::kSoftware : EvidenceClass::kTechnique;
 }
 
-Result<ActorModel> ActorModel::Compile(std::shared_ptr<const Catalogue> catalogue, ActorModelParams params) {
+Result<ActorModel> ActorModel::Compile(std::shared_ptr<const Catalogue> catalogue, ActorModelParams params,
+                                      PosteriorCalibration calibration) {
   if (!catalogue) return Status::InvalidArgument("actor model: no catalogue");
   ONUS_RETURN_IF_ERROR(params.Validate());
   ActorModel m;
   m.catalogue_ = std::move(catalogue);
   m.params_ = params;
+  m.calibration_ = std::move(calibration);
   const Catalogue& cat = *m.catalogue_;
   const size_t nt = cat.targets().size();
   m.groups_ = static_cast<uint32_t>(cat.groups().size());
@@ -245,6 +247,17 @@ ActorAssessment ActorModel::Decide(const Scored& scored, double temperature, dou
   double z = 0;
   for (const auto& h : out.hypotheses) z += std::exp(h.log_score - mx);
   for (auto& h : out.hypotheses) h.posterior = std::exp(h.log_score - mx) / z;
+  // Calibration maps were fitted on cases with evidence: with none, the posteriors stay the priors.
+  if (!calibration_.empty() && !out.hypotheses.empty() && !scored.targets.empty()) {
+    std::vector<double> post;
+    size_t top = 0;
+    for (size_t i = 0; i < out.hypotheses.size(); ++i) {
+      post.push_back(out.hypotheses[i].posterior);
+      if (post[i] > post[top]) top = i;
+    }
+    calibration_.Apply(post, top, out.hypotheses[top].group < 0);
+    for (size_t i = 0; i < post.size(); ++i) out.hypotheses[i].posterior = post[i];
+  }
 
   const auto& groups = catalogue_->groups();
   auto key = [&](const ActorHypothesis& h) -> std::string_view {
@@ -293,6 +306,100 @@ ActorAssessment ActorModel::Decide(const Scored& scored, double temperature, dou
     out.named = static_cast<uint32_t>(top->group);
   }
   return out;
+}
+
+namespace {
+
+double Logit(double p) {
+  const double q = std::clamp(p, 1e-6, 1.0 - 1e-6);
+  return std::log(q / (1.0 - q));
+}
+
+LogisticMap FitLogistic(const std::vector<std::pair<double, bool>>& pairs) {
+  LogisticMap m;
+  if (pairs.empty()) return m;
+  m.fitted = true;
+  auto loss = [&](double slope, double intercept) {
+    double l = 0;
+    for (const auto& [x, y] : pairs) {
+      const double q = 1.0 / (1.0 + std::exp(-(slope * Logit(x) + intercept)));
+      l -= std::log(std::max(y ? q : 1.0 - q, 1e-12));
+    }
+    return l;
+  };
+  double best = loss(m.slope, m.intercept);
+  for (int sweep = 0; sweep < 6; ++sweep) {
+    for (int k = 0; k <= 80; ++k) {
+      const double l = loss(k * 0.05, m.intercept);
+      if (l < best) {
+        best = l;
+        m.slope = k * 0.05;
+      }
+    }
+    for (int k = -80; k <= 80; ++k) {
+      const double l = loss(m.slope, k * 0.05);
+      if (l < best) {
+        best = l;
+        m.intercept = k * 0.05;
+      }
+    }
+  }
+  return m;
+}
+
+}  // namespace
+
+double LogisticMap::operator()(double raw) const {
+  if (!fitted) return raw;
+  return 1.0 / (1.0 + std::exp(-(slope * Logit(raw) + intercept)));
+}
+
+PosteriorCalibration PosteriorCalibration::Fit(const std::vector<std::pair<double, bool>>& unknown_top_pairs,
+                                               const std::vector<std::pair<double, bool>>& group_top_pairs) {
+  PosteriorCalibration c;
+  c.unknown_top = FitLogistic(unknown_top_pairs);
+  c.group_top = FitLogistic(group_top_pairs);
+  return c;
+}
+
+double PosteriorCalibration::Map(bool unknown_is_top, double raw) const {
+  return (unknown_is_top ? unknown_top : group_top)(raw);
+}
+
+void PosteriorCalibration::Apply(std::vector<double>& posteriors, size_t top, bool unknown_is_top) const {
+  if (top >= posteriors.size() || !(unknown_is_top ? unknown_top : group_top).fitted) return;
+  const double raw = posteriors[top];
+  const double rest = 1.0 - raw;
+  double second = 0;
+  for (size_t i = 0; i < posteriors.size(); ++i) {
+    if (i != top) second = std::max(second, posteriors[i]);
+  }
+  // The top hypothesis stays strictly on top: the runner-up ties it at c = second / (rest + second)
+  // (c = second·(1 − c)/rest), which is below raw whenever raw > second; c stays a little above it.
+  const double tie = rest + second > 0 ? second / (rest + second) : 0.0;
+  const double floor = raw > tie ? tie + 1e-3 * (raw - tie) : raw;
+  const double c = std::max(std::clamp(Map(unknown_is_top, raw), kMinCalibrated, kMaxCalibrated), floor);
+  if (rest <= 0) {
+    // Nothing to rescale: spread the released mass evenly over the other hypotheses.
+    const size_t others = posteriors.size() - 1;
+    if (others == 0) return;
+    for (size_t i = 0; i < posteriors.size(); ++i) posteriors[i] = i == top ? c : (1.0 - c) / static_cast<double>(others);
+    return;
+  }
+  const double scale = (1.0 - c) / rest;
+  for (size_t i = 0; i < posteriors.size(); ++i) posteriors[i] = i == top ? c : posteriors[i] * scale;
+}
+
+const PosteriorCalibration& PosteriorCalibration::Shipped() {
+  static const PosteriorCalibration kShipped = [] {
+    // attribution_heldout --fit-all, report-support construction, all 87 evaluated groups, the
+    // shipped ActorModelParams defaults ("calibration fitted on all evaluated groups").
+    PosteriorCalibration c;
+    c.unknown_top = {true, 0.50, 0.15};
+    c.group_top = {true, 0.60, 0.05};
+    return c;
+  }();
+  return kShipped;
 }
 
 }  // namespace onus::attribution

@@ -525,25 +525,68 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
   const ActorModelParams fit_on[2] = {FitModel(mc, 1, options.params), FitModel(mc, 0, options.params)};
   report.model.fitted = {fit_on[0], fit_on[1]};
   if (options.fit_all) report.fitted_all = FitModel(mc, -1, options.params);
-  std::vector<Outcome> model_out;
-  std::vector<double> ev;
-  for (const ModelCase& c : mc.cases) {
-    const ActorModelParams& f = fit_on[c.fold];
-    Evidence(mc, c, f, ev);
-    const double tau = Tau(c, f);
-    const auto post = Posteriors(ev, ActorModel::UnknownEvidence(c.n_tech, c.n_soft, f), tau, f.prior_unknown);
-    // The class rule depends on the top group: find it as Judge does.
+  // Raw posteriors of every case under a set of constants, with the index of the top hypothesis.
+  struct Raw {
+    std::vector<double> post;
     size_t top = 0;
-    for (size_t j = 1; j < ev.size(); ++j) {
-      if (post[j] > post[top]) top = j;
+    bool classes_ok = false;
+    bool correct = false;  // the top hypothesis (incl. UNKNOWN) is the truth
+  };
+  auto score_all = [&](const ActorModelParams& f) {
+    std::vector<Raw> out;
+    std::vector<double> ev;
+    for (const ModelCase& c : mc.cases) {
+      Evidence(mc, c, f, ev);
+      Raw r;
+      r.post = Posteriors(ev, ActorModel::UnknownEvidence(c.n_tech, c.n_soft, f), Tau(c, f), f.prior_unknown);
+      // The class rule depends on the top group: find it as Judge does.
+      size_t top_named = 0;
+      for (size_t j = 1; j < ev.size(); ++j) {
+        if (r.post[j] > r.post[top_named]) top_named = j;
+      }
+      r.classes_ok = !ev.empty() && (c.n_tech + c.n_soft) > 0 && mc.hyps[c.begin + top_named].class_ok;
+      const size_t k = ev.size();
+      r.top = (k == 0 || r.post[k] >= r.post[top_named]) ? k : top_named;
+      r.correct = r.top == k ? c.truth < 0 : static_cast<int>(r.top) == c.truth;
+      out.push_back(std::move(r));
     }
-    const bool classes_ok = !ev.empty() && (c.n_tech + c.n_soft) > 0 && mc.hyps[c.begin + top].class_ok;
+    return out;
+  };
+  // Post-hoc calibration, cross-fitted too: fold f is scored with constants fitted on fold 1 − f
+  // and with a calibration map fitted on fold 1 − f's cases scored with those same constants, so
+  // nothing used on fold f ever saw fold f (attribution/eval/README.md, "Calibration").
+  auto fit_map = [&](const std::vector<Raw>& raw, int fold) {
+    std::vector<std::pair<double, bool>> u, g;
+    for (size_t i = 0; i < raw.size(); ++i) {
+      if (fold >= 0 && mc.cases[i].fold != fold) continue;
+      const bool unknown_top = raw[i].top + 1 == raw[i].post.size();
+      (unknown_top ? u : g).emplace_back(raw[i].post[raw[i].top], raw[i].correct);
+    }
+    return PosteriorCalibration::Fit(u, g);
+  };
+  const std::vector<Raw> raw_by[2] = {score_all(fit_on[0]), score_all(fit_on[1])};
+  for (int f = 0; f < 2; ++f) report.calibration.push_back(fit_map(raw_by[f], 1 - f));
+  if (options.fit_all) report.calibration_all = fit_map(score_all(*report.fitted_all), -1);
+  std::vector<Outcome> model_out, raw_out;
+  for (size_t i = 0; i < mc.cases.size(); ++i) {
+    const ModelCase& c = mc.cases[i];
+    const Raw& r = raw_by[c.fold][i];
     std::vector<uint32_t> who;
     for (uint32_t h = c.begin; h < c.end; ++h) who.push_back(mc.hyps[h].group);
-    Outcome o = Judge(post, who, c.truth, classes_ok, options.params);
+    Outcome o = Judge(r.post, who, c.truth, r.classes_ok, options.params);
     o.variant = c.variant;
     o.open = c.open;
-    model_out.push_back(o);
+    raw_out.push_back(o);
+    if (!options.calibrate) {
+      model_out.push_back(o);
+      continue;
+    }
+    std::vector<double> post = r.post;
+    report.calibration[c.fold].Apply(post, r.top, r.top + 1 == post.size());
+    Outcome oc = Judge(post, who, c.truth, r.classes_ok, options.params);
+    oc.variant = c.variant;
+    oc.open = c.open;
+    model_out.push_back(oc);
   }
 
   // The baseline's temper T and UNKNOWN prior are cross-fitted the same way (no UNKNOWN terms).
@@ -558,7 +601,8 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
     o.open = b.open;
     base_out.push_back(o);
   }
-  report.model.model = "actor_model";
+  report.model.model = options.calibrate ? "actor_model" : "actor_model_raw";
+  report.model_raw.model = "actor_model_raw";
   report.baseline.model = "naive_bayes_baseline";
   for (const FittedCalibration& f : base_fit) {
     ActorModelParams p;
@@ -571,6 +615,9 @@ Result<HeldoutReport> RunHeldoutEvaluation(const Catalogue& catalogue, const Hel
     report.baseline.variants.push_back(Summarise(kVariants[v], base_out, v));
   }
   report.model.variants.push_back(Summarise("all", model_out, -1));
+  for (int v = 0; v < 3; ++v) report.model_raw.variants.push_back(Summarise(kVariants[v], raw_out, v));
+  report.model_raw.variants.push_back(Summarise("all", raw_out, -1));
+  report.model_raw.fitted = report.model.fitted;
   report.baseline.variants.push_back(Summarise("all", base_out, -1));
   return report;
 }
@@ -586,6 +633,13 @@ static std::string FormatParams(const ActorModelParams& c) {
                 "temper_software=%.4g tau=%.4g size_exponent=%.1f prior_unknown=%.2f unknown_technique=%.2f unknown_software=%.2f",
                 c.lambda_exact, c.lambda_family, c.lambda_software_technique, c.lambda_software, c.temper_software,
                 c.temperature, c.size_exponent, c.prior_unknown, c.unknown_technique, c.unknown_software);
+  return line;
+}
+
+static std::string FormatCalibration(const PosteriorCalibration& c) {
+  char line[256];
+  std::snprintf(line, sizeof line, "unknown_top slope=%.2f intercept=%.2f group_top slope=%.2f intercept=%.2f",
+                c.unknown_top.slope, c.unknown_top.intercept, c.group_top.slope, c.group_top.intercept);
   return line;
 }
 
@@ -607,9 +661,14 @@ std::string FormatHeldoutReport(const HeldoutReport& r) {
     out += line;
   }
   if (r.fitted_all) out += "actor_model fitted on all evaluated groups: " + FormatParams(*r.fitted_all) + "\n";
+  for (size_t f = 0; f < r.calibration.size(); ++f) {
+    out += "actor_model fold " + std::to_string(f) + " calibrated with " + FormatCalibration(r.calibration[f]) + "\n";
+  }
+  if (r.calibration_all) out += "calibration fitted on all evaluated groups: " + FormatCalibration(*r.calibration_all) + "\n";
   out += "model                 variant  cases  top1   top5   ece_mix ece_closed named_closed wrong_closed named_open wrong_all\n";
   for (size_t v = 0; v < r.model.variants.size(); ++v) {
-    for (const ModelReport* m : {&r.model, &r.baseline}) {
+    for (const ModelReport* m : {&r.model, &r.model_raw, &r.baseline}) {
+      if (m->variants.size() <= v || (m == &r.model_raw && r.model.model == r.model_raw.model)) continue;
       const VariantMetrics& x = m->variants[v];
       std::snprintf(line, sizeof line, "%-21s %-8s %5u  %.3f  %.3f  %.3f   %.3f      %.3f        %.3f        %.3f      %.4f\n",
                     m->model.c_str(), x.variant.c_str(), x.cases, x.top1, x.top5, x.ece_mixture, x.ece_closed,

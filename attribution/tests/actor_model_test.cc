@@ -233,5 +233,75 @@ TEST(ActorModelParams, ValidateRejectsBadConstants) {
   EXPECT_FALSE(ActorModel::Compile(nullptr).ok());
 }
 
+
+TEST(PosteriorCalibrationTest, FitsAMonotoneMapThatShrinksOverconfidence) {
+  // UNKNOWN-top cases right half the time whatever their raw posterior; group-top cases right
+  // 90% of the time at 0.95 and 20% at 0.55.
+  std::vector<std::pair<double, bool>> u, g;
+  for (int i = 0; i < 100; ++i) {
+    u.emplace_back(i < 50 ? 0.5 : 0.9, i % 2 == 0);
+    g.emplace_back(0.95, i % 10 != 0);
+    g.emplace_back(0.55, i % 5 == 0);
+  }
+  const PosteriorCalibration c = PosteriorCalibration::Fit(u, g);
+  ASSERT_FALSE(c.empty());
+  EXPECT_NEAR(c.Map(true, 0.9), 0.5, 0.05);   // overconfident UNKNOWN pulled to its accuracy
+  EXPECT_NEAR(c.Map(true, 0.5), 0.5, 0.05);
+  EXPECT_NEAR(c.Map(false, 0.95), 0.9, 0.05);
+  EXPECT_NEAR(c.Map(false, 0.55), 0.2, 0.05);
+  EXPECT_GE(c.group_top.slope, 0.0);
+  for (double x = 0.05; x < 1.0; x += 0.05) EXPECT_LE(c.Map(false, x), c.Map(false, x + 0.04) + 1e-12);
+  // Deterministic.
+  const PosteriorCalibration d = PosteriorCalibration::Fit(u, g);
+  EXPECT_EQ(c.group_top.slope, d.group_top.slope);
+  EXPECT_EQ(c.group_top.intercept, d.group_top.intercept);
+  // No pairs: identity.
+  EXPECT_TRUE(PosteriorCalibration::Fit({}, {}).empty());
+  EXPECT_EQ(PosteriorCalibration{}.Map(false, 0.7), 0.7);
+}
+
+TEST(PosteriorCalibrationTest, ApplyRescalesTheRestAndKeepsTheRanking) {
+  PosteriorCalibration c;
+  c.unknown_top = {true, 0.0, 0.0};  // always 0.5
+  c.group_top = {true, 0.0, -10.0};  // always ≈ 0 (clamped, then held above the runner-up)
+  std::vector<double> p = {0.1, 0.2, 0.7};  // UNKNOWN last and on top
+  c.Apply(p, 2, true);
+  EXPECT_NEAR(p[2], 0.5, 1e-12);
+  EXPECT_NEAR(p[0] + p[1] + p[2], 1.0, 1e-12);
+  EXPECT_NEAR(p[1] / p[0], 2.0, 1e-12);  // the rest keeps its proportions
+  std::vector<double> q = {0.6, 0.3, 0.1};  // a group on top
+  c.Apply(q, 0, false);
+  EXPECT_NEAR(q[0] + q[1] + q[2], 1.0, 1e-12);
+  EXPECT_GT(q[0], q[1]);  // still on top
+  EXPECT_LT(q[0], 0.6);   // but lowered
+  EXPECT_NEAR(q[1] / q[2], 3.0, 1e-12);
+  // A certain raw top is capped.
+  std::vector<double> r = {1.0, 0.0};
+  PosteriorCalibration high;
+  high.group_top = {true, 1.0, 10.0};
+  high.Apply(r, 0, false);
+  EXPECT_NEAR(r[0], PosteriorCalibration::kMaxCalibrated, 1e-12);
+  EXPECT_NEAR(r[0] + r[1], 1.0, 1e-12);
+}
+
+TEST_F(ActorModelTest, ShippedCalibrationIsAppliedOnlyWithEvidence) {
+  std::vector<ActorEvidence> ev = {E("malware--rare"), E("attack-pattern--g0"), E("attack-pattern--g0b")};
+  auto raw = ActorModel::Compile(cat_, model_->params(), PosteriorCalibration{});
+  ASSERT_TRUE(raw.ok());
+  const auto a = model_->Assess(ev);
+  const auto b = raw->Assess(ev);
+  ASSERT_EQ(a.hypotheses.size(), b.hypotheses.size());
+  double sum = 0;
+  for (size_t i = 0; i < a.hypotheses.size(); ++i) {
+    EXPECT_EQ(a.hypotheses[i].group, b.hypotheses[i].group);  // same ranking
+    sum += a.hypotheses[i].posterior;
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-12);
+  const bool unknown_top = b.hypotheses[0].group < 0;
+  const double mapped = PosteriorCalibration::Shipped().Map(unknown_top, b.hypotheses[0].posterior);
+  EXPECT_GE(a.hypotheses[0].posterior, std::min(mapped, b.hypotheses[0].posterior) - 1e-12);
+  EXPECT_NE(a.hypotheses[0].posterior, b.hypotheses[0].posterior);
+}
+
 }  // namespace
 }  // namespace onus::attribution

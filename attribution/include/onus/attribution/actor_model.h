@@ -75,6 +75,39 @@ struct ActorModelParams {
   Status Validate() const;
 };
 
+// Post-hoc calibration of the top hypothesis' posterior (attribution/eval/README.md,
+// "Calibration"): logistic (Platt) maps from the raw top-1 posterior p to the probability that the
+// top hypothesis is right, σ(slope·logit(p) + intercept), fitted by minimum log loss on held-out
+// cases, one for cases whose top hypothesis is UNKNOWN and one for cases whose top hypothesis is a
+// group. Apply() replaces the top posterior with the mapped value and rescales the others
+// proportionally (they still sum to 1; the mapped value is clamped so the ranking never changes).
+// A default-constructed calibration leaves posteriors alone.
+struct LogisticMap {
+  bool fitted = false;
+  double slope = 1.0;      // ≥ 0: the map is non-decreasing
+  double intercept = 0.0;
+  double operator()(double raw) const;
+};
+struct PosteriorCalibration {
+  LogisticMap unknown_top, group_top;
+  // The mapped value is kept inside [kMinCalibrated, kMaxCalibrated] (a finite sample never
+  // justifies certainty) and never below the value at which the runner-up would overtake the top.
+  static constexpr double kMinCalibrated = 0.01, kMaxCalibrated = 0.99;
+
+  bool empty() const { return !unknown_top.fitted && !group_top.fitted; }
+  // Minimum log loss of (raw top-1 posterior, top is right) pairs per kind of top hypothesis:
+  // coordinate descent on fixed grids (slope 0..4, intercept −4..4, step 0.05) from (1, 0), six
+  // sweeps; deterministic. A kind with no pair stays unfitted (identity).
+  static PosteriorCalibration Fit(const std::vector<std::pair<double, bool>>& unknown_top_pairs,
+                                  const std::vector<std::pair<double, bool>>& group_top_pairs);
+  // The maps fitted on the held-out cases of all evaluated groups with the shipped
+  // ActorModelParams defaults (attribution_heldout --fit-all); the evaluation never uses them.
+  static const PosteriorCalibration& Shipped();
+  double Map(bool unknown_is_top, double raw) const;
+  // posteriors: a distribution; top: the index of its maximum.
+  void Apply(std::vector<double>& posteriors, size_t top, bool unknown_is_top) const;
+};
+
 enum class EvidenceClass : uint8_t { kTechnique, kSoftware };
 
 // One observed item for the actor proposition: a resolved catalogue target with its weight (source
@@ -110,10 +143,13 @@ struct ActorAssessment {
 class ActorModel {
  public:
   // Compiles the tables; the model keeps a shared reference to the catalogue.
-  static Result<ActorModel> Compile(std::shared_ptr<const Catalogue> catalogue, ActorModelParams params = {});
+  // `calibration` is applied to every assessment's posteriors (Decide); pass {} for raw posteriors.
+  static Result<ActorModel> Compile(std::shared_ptr<const Catalogue> catalogue, ActorModelParams params = {},
+                                    PosteriorCalibration calibration = PosteriorCalibration::Shipped());
 
   const Catalogue& catalogue() const { return *catalogue_; }
   const ActorModelParams& params() const { return params_; }
+  const PosteriorCalibration& calibration() const { return calibration_; }
 
   // The per-item log likelihood ratio of `target` under `group` against the background (before
   // weights, tempering and temperature). UNKNOWN (group < 0) is 0.
@@ -158,6 +194,7 @@ class ActorModel {
   ActorModel() = default;
   std::shared_ptr<const Catalogue> catalogue_;
   ActorModelParams params_;
+  PosteriorCalibration calibration_;
   uint32_t groups_ = 0;
   uint32_t weighable_ = 0;                       // groups with a non-empty profile (K)
   std::vector<uint32_t> n_users_;                // per target

@@ -15,7 +15,10 @@
 //     split in two folds by index parity; each fold's cases are scored with constants fitted
 //     (minimum negative log-likelihood, coordinate descent on grids) on the other fold only. Never
 //     on the test cases themselves.
-//  5. The tempered naive Bayes baseline is scored on the same cases in the same run.
+//  5. Post-hoc calibration (PosteriorCalibration, Platt maps of the top-1 posterior), cross-fitted:
+//     fold f is calibrated with maps fitted on fold 1 − f's cases scored with fold f's constants
+//     (which were fitted on fold 1 − f). The raw model is reported beside it (model_raw).
+//  6. The tempered naive Bayes baseline is scored on the same cases in the same run.
 // Thread-safety: a pure function of its inputs.
 #pragma once
 
@@ -44,6 +47,7 @@ struct HeldoutOptions {
   uint32_t max_groups = 0;      // 0 = all eligible groups; else the first N (deterministic subset)
   ActorModelParams params;      // thresholds and β; the other constants are fitted per fold
   bool fit_all = false;         // also fit the constants on all evaluated groups (fitted_all)
+  bool calibrate = true;        // cross-fitted post-hoc calibration of the top posterior (model; model_raw is without)
 };
 
 struct VariantMetrics {
@@ -69,9 +73,12 @@ struct HeldoutReport {
   uint32_t groups_total = 0;
   uint32_t groups_evaluated = 0;
   std::vector<std::string> groups;  // ATT&CK ids (or STIX ids) of the evaluated groups, in order
-  ModelReport model;
+  ModelReport model;      // the actor model (calibrated unless options.calibrate is false)
+  ModelReport model_raw;  // the same cases before the post-hoc calibration
   ModelReport baseline;
   std::optional<ActorModelParams> fitted_all;  // with options.fit_all: constants fitted on every evaluated group
+  std::vector<PosteriorCalibration> calibration;  // per fold: the map its cases were calibrated with
+  std::optional<PosteriorCalibration> calibration_all;  // with fit_all: fitted on every evaluated group (Shipped())
   double heldout_in_profile = 0;  // share of held-out items still in the true group's profile (closed set)
 };
 
