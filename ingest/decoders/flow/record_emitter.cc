@@ -1,66 +1,8 @@
 #include "decoders/flow/record_emitter.h"
 
+#include "log_emitter.h"
+
 namespace onus::ingest::detail {
-
-namespace {
-
-void Clear(Observation& o) {
-  // Only the fields capture decoders set are cleared (the scratch object is only ever filled by
-  // them); clear() keeps string capacity so steady-state emission does not allocate.
-  o.uid.clear();
-  o.community_id.clear();
-  o.orig_h = IpAddress();
-  o.resp_h = IpAddress();
-  o.orig_p = o.resp_p = 0;
-  o.has_endpoints = false;
-  o.proto.clear();
-  o.service.clear();
-  o.duration = 0;
-  o.orig_bytes = o.resp_bytes = o.orig_pkts = o.resp_pkts = 0;
-  o.orig_ip_bytes = o.resp_ip_bytes = 0;
-  o.conn_state.clear();
-  o.history.clear();
-  o.query.clear();
-  o.qtype_name.clear();
-  o.rcode_name.clear();
-  o.qtype = o.rcode = 0;
-  o.has_rcode = false;
-  o.answers.clear();
-  o.server_name.clear();
-  o.tls_version.clear();
-  o.ja3.clear();
-  o.ja3s.clear();
-  o.ja4.clear();
-  o.ja3_string.clear();
-  o.ja3s_string.clear();
-  o.alpn.clear();
-  o.cert_sha1.clear();
-  o.cert_chain_sha1.clear();
-  o.sha1.clear();
-  o.sha256.clear();
-  o.subject.clear();
-  o.issuer.clear();
-  o.serial.clear();
-  o.not_before = Timestamp();
-  o.not_after = Timestamp();
-  o.san_dns.clear();
-  o.method.clear();
-  o.host.clear();
-  o.uri.clear();
-  o.user_agent.clear();
-  o.content_type.clear();
-  o.referrer.clear();
-  o.status_code = 0;
-  o.request_body_len = o.response_body_len = 0;
-  o.ics_protocol.clear();
-  o.function.clear();
-  o.function_code = 0;
-  o.is_command = false;
-  o.anomaly.clear();
-  o.raw.clear();
-}
-
-}  // namespace
 
 RecordEmitter::RecordEmitter(const InputInfo& info, const IngestOptions& options, ObservationSink& sink,
                              IngestStats& stats)
@@ -76,7 +18,7 @@ RecordEmitter::RecordEmitter(const InputInfo& info, const IngestOptions& options
 }
 
 Observation& RecordEmitter::Begin(ObservationKind k, int64_t ts_ns, uint64_t packet_index) {
-  Clear(obs_);
+  ResetObservation(obs_);  // keeps string capacity: steady-state emission does not allocate
   obs_.kind = k;
   obs_.ts = Timestamp::FromNanos(ts_ns);
   obs_.src.input = &info_;
