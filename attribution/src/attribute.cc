@@ -107,31 +107,6 @@ Result<CaseResult> CaseAttributor::AttributeText(std::string_view json, std::str
   return out;
 }
 
-std::string JsonQuote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
 std::string CaseResultJson(const CaseResult& r, const Catalogue& cat) {
   const auto& hyps = r.assessment.hypotheses;
   // Fixed precision: integer millionths, the rounding remainder given to the first (largest)

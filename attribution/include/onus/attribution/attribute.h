@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "onus/attribution/actor_model.h"
+#include "onus/core/json_text.h"
 #include "onus/core/result.h"
 
 namespace onus::attribution {
@@ -56,7 +57,6 @@ class CaseAttributor {
 // The JSON line for a case (no trailing newline). Deterministic.
 std::string CaseResultJson(const CaseResult& result, const Catalogue& catalogue);
 
-// JSON string literal with escapes (quotes included).
-std::string JsonQuote(std::string_view text);
+using onus::JsonQuote;  // core/json_text.h: JSON string literal with escapes (quotes included)
 
 }  // namespace onus::attribution
