@@ -148,7 +148,8 @@ std::string FormatRfc3339(Timestamp t, int fraction_digits) {
   int64_t ns = t.nanos();
   // Floor divisions written without negation (INT64_MIN has no positive counterpart).
   int64_t secs = ns / kNanosPerSecond - ((ns % kNanosPerSecond) < 0 ? 1 : 0);
-  int64_t frac = ns - secs * kNanosPerSecond;
+  int64_t frac = ns % kNanosPerSecond;  // remainder, not ns - secs*1e9 (that product overflows at INT64_MIN)
+  if (frac < 0) frac += kNanosPerSecond;
   int64_t days = secs / 86400 - ((secs % 86400) < 0 ? 1 : 0);
   int64_t sod = secs - days * 86400;
   int64_t y;

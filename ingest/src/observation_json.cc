@@ -70,7 +70,8 @@ void AppendTime(std::string& out, Timestamp t) {
   int64_t ns = t.nanos();
   // Floor division without negating (INT64_MIN has no positive counterpart).
   int64_t secs = ns / kNanosPerSecond - (ns % kNanosPerSecond < 0 ? 1 : 0);
-  int64_t us = (ns - secs * kNanosPerSecond) / 1000;
+  int64_t rem = ns % kNanosPerSecond;  // not ns - secs*1e9: that product overflows at INT64_MIN
+  int64_t us = (rem < 0 ? rem + kNanosPerSecond : rem) / 1000;
   int64_t days = secs / 86400 - (secs % 86400 < 0 ? 1 : 0);
   int64_t sod = secs - days * 86400;
   // civil_from_days (H. Hinnant)
