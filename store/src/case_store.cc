@@ -268,6 +268,26 @@ Result<std::vector<SourceRow>> CaseStore::ListSources() {
   return out;
 }
 
+// Fills `r` from a row whose 16 columns are in the order of the indicators SELECTs below.
+static void ReadIndicatorRow(const Statement& q, IndicatorRow& r) {
+  r.id = q.ColumnText(0);
+  r.pattern = q.ColumnText(1);
+  r.pattern_type = q.ColumnText(2);
+  r.name = q.ColumnText(3);
+  r.value_type = q.ColumnText(4);
+  r.value = q.ColumnText(5);
+  r.valid_from = q.ColumnText(6);
+  r.valid_until = q.ColumnText(7);
+  r.confidence = q.ColumnInt(8);
+  r.revoked = q.ColumnInt(9) != 0;
+  r.source_id = q.ColumnText(10);
+  r.grade = q.ColumnText(11);
+  r.report_id = q.ColumnText(12);
+  r.labels_json = q.ColumnText(13);
+  r.input_id = q.ColumnInt(14);
+  r.line = q.ColumnInt(15);
+}
+
 Result<std::vector<IndicatorRow>> CaseStore::ListIndicators() {
   ONUS_ASSIGN_OR_RETURN(Statement q,
                         db_->Prepare("SELECT id, pattern, pattern_type, name, value_type, value, valid_from, "
@@ -276,22 +296,7 @@ Result<std::vector<IndicatorRow>> CaseStore::ListIndicators() {
   std::vector<IndicatorRow> out;
   while (q.Step()) {
     IndicatorRow r;
-    r.id = q.ColumnText(0);
-    r.pattern = q.ColumnText(1);
-    r.pattern_type = q.ColumnText(2);
-    r.name = q.ColumnText(3);
-    r.value_type = q.ColumnText(4);
-    r.value = q.ColumnText(5);
-    r.valid_from = q.ColumnText(6);
-    r.valid_until = q.ColumnText(7);
-    r.confidence = q.ColumnInt(8);
-    r.revoked = q.ColumnInt(9) != 0;
-    r.source_id = q.ColumnText(10);
-    r.grade = q.ColumnText(11);
-    r.report_id = q.ColumnText(12);
-    r.labels_json = q.ColumnText(13);
-    r.input_id = q.ColumnInt(14);
-    r.line = q.ColumnInt(15);
+    ReadIndicatorRow(q, r);
     out.push_back(std::move(r));
   }
   ONUS_RETURN_IF_ERROR(q.status());
@@ -309,22 +314,7 @@ Status CaseStore::ForEachIndicator(const std::function<Status(const IndicatorRow
   ONUS_ASSIGN_OR_RETURN(Statement q, db_->Prepare(sql));
   IndicatorRow r;
   while (q.Step()) {
-    r.id = q.ColumnText(0);
-    r.pattern = q.ColumnText(1);
-    r.pattern_type = q.ColumnText(2);
-    r.name = q.ColumnText(3);
-    r.value_type = q.ColumnText(4);
-    r.value = q.ColumnText(5);
-    r.valid_from = q.ColumnText(6);
-    r.valid_until = q.ColumnText(7);
-    r.confidence = q.ColumnInt(8);
-    r.revoked = q.ColumnInt(9) != 0;
-    r.source_id = q.ColumnText(10);
-    r.grade = q.ColumnText(11);
-    r.report_id = q.ColumnText(12);
-    r.labels_json = q.ColumnText(13);
-    r.input_id = q.ColumnInt(14);
-    r.line = q.ColumnInt(15);
+    ReadIndicatorRow(q, r);
     ONUS_RETURN_IF_ERROR(fn(r));
   }
   return q.status();
