@@ -2,7 +2,9 @@
 #include "onus/analytics/analyzer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,6 +14,7 @@
 
 #include "names.h"
 #include "onus/analytics/rita.h"
+#include "sketch.h"
 
 namespace onus::analytics {
 
@@ -67,6 +70,9 @@ Status AnalyticsConfig::Validate() const {
     return Status::InvalidArgument("cdn_score_factor must be in [0,1]");
   if (multi_day_min_days < 2) return Status::InvalidArgument("multi_day_min_days must be >= 2");
   if (provenance_cap == 0) return Status::InvalidArgument("provenance_cap must be positive");
+  if (exact_samples_per_pair < 32) return Status::InvalidArgument("exact_samples_per_pair must be >= 32");
+  if (summary_sketch_k < 16 || summary_sketch_k > 4096)
+    return Status::InvalidArgument("summary_sketch_k must be in [16, 4096]");
   for (const auto& z : dynamic_dns_zones) {
     if (NormalizeName(z).empty() || z.find('/') != std::string::npos)
       return Status::InvalidArgument("dynamic_dns_zones: '" + z + "' is not a domain name");
@@ -108,20 +114,62 @@ struct DayCount {
   uint32_t count;
 };
 
+// Out-of-order tolerance of a summarised pair: its records are folded into the summary in batches
+// (the exact-sample vector, `exact_samples_per_pair` long) sorted by time, holding back the latest
+// kReorder records for the next batch; a record older than the last folded one is "late": counted
+// (day, hour, size) but contributes no interval.
+constexpr size_t kReorder = 16;
+
+// One UTC day of a summarised pair.
+struct DaySummary {
+  int32_t day = 0;
+  uint32_t count = 0;    // records
+  uint32_t nonzero = 0;  // intervals > 0 between consecutive records of the day (distinct timestamps - 1)
+  double first = 0, last = 0;  // epoch seconds
+  std::array<uint32_t, 24> hours{};
+  SketchStat ts, ds;              // set when the day is closed
+  std::vector<Sample> earliest;   // provenance: the day's earliest records
+};
+
+// The fixed-size summary a pair switches to after `exact_samples_per_pair` records.
+struct PairSummary {
+  explicit PairSummary(uint32_t k) : day_iv(k), day_bytes(k), all_iv(k), all_bytes(k) {}
+  std::vector<DaySummary> days;  // by day; the last one is open until the next day or Finish
+  QuantileSketch day_iv, day_bytes, all_iv, all_bytes;
+  bool released_any = false, flushed = false;
+  double last_t = 0;  // time of the last released record
+  uint64_t late = 0, cross_nonzero = 0;
+  size_t Bytes() const {
+    size_t b = sizeof(PairSummary) + days.capacity() * sizeof(DaySummary) + day_iv.Bytes() + day_bytes.Bytes() +
+               all_iv.Bytes() + all_bytes.Bytes();
+    for (const auto& d : days) b += d.earliest.capacity() * sizeof(Sample);
+    return b;
+  }
+};
+
 // kNamed: a tls/http record named the pair's destination (SNI or Host); kTcp: a TCP connection.
 // kDns: DNS (port 53 or service dns).
 enum PairFlags : uint8_t { kTls = 1, kHttp = 2, kWebPort = 4, kUdp = 8, kNtp = 16, kNamed = 32, kTcp = 64, kDns = 128 };
 
-struct IpPair {
+// Laid out so that a record touches the first two cache lines only.
+struct alignas(64) IpPair {
   IpAddress src, dst;
+  // Exact samples: all of them (rita-compatible: up to the strobe cap per day); in default mode up to
+  // `exact_samples_per_pair`, after which the vector is the batch being folded into `summary`.
   std::vector<Sample> samples;
-  std::vector<DayCount> days;
+  std::unique_ptr<PairSummary> summary;
   uint64_t count = 0;
   double total_duration = 0, max_duration = 0;
   uint64_t total_orig = 0, total_resp = 0;
-  Sample longest;  // the connection with the longest duration (provenance for long connections)
+  uint32_t first_sec = UINT32_MAX, last_sec = 0;  // earliest and latest connection start
+  uint16_t first_ms = 0, last_ms = 0;
+  uint32_t top_bytes = 0;
   uint16_t resp_p = 0;
   uint8_t flags = 0;
+  bool ignored = false;  // allow-listed destination
+  Sample longest;  // the connection with the longest duration (provenance for long connections)
+  Sample top;      // the largest upload
+  std::vector<DayCount> days;  // rita-compatible only: records per day
 };
 
 struct NameSample {
@@ -136,8 +184,15 @@ struct NameSample {
 struct NamePair {
   IpAddress src;
   uint32_t name = 0;  // interned
-  std::vector<NameSample> samples;
+  std::vector<NameSample> samples;       // exact, up to the exact cap (default mode)
+  std::unique_ptr<PairSummary> summary;  // default mode, after the exact cap: timed by the name records
+  std::array<std::pair<uint32_t, uint32_t>, 4> via{};  // (ip pair index+1, records) of the first 4 addresses
+  uint32_t last_uid = 0;  // summary: consecutive records of one connection (HTTP keep-alive) count once
   uint8_t flags = 0;
+};
+
+struct NameInfo {  // per interned name, computed once
+  bool address = false, allowed = false, dynamic = false;
 };
 
 struct DnsParent {
@@ -162,9 +217,30 @@ struct PairKey {
   IpAddress a, b;
   bool operator==(const PairKey& o) const { return a == o.a && b == o.b; }
 };
+inline void AddrWords(const IpAddress& a, uint64_t w[2]) { std::memcpy(w, a.bytes().data(), 16); }
+inline bool SameAddr(const IpAddress& a, const IpAddress& b) {
+  uint64_t x[2], y[2];
+  AddrWords(a, x);
+  AddrWords(b, y);
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+inline uint64_t Mix(uint64_t h) {
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ull;
+  h ^= h >> 32;
+  return h;
+}
+inline uint64_t AddrHash(const IpAddress& a) {
+  uint64_t w[2];
+  AddrWords(a, w);
+  return Mix(w[0] * 0x9E3779B97F4A7C15ull ^ w[1]);
+}
 struct PairKeyHash {
   size_t operator()(const PairKey& k) const noexcept {
-    return IpAddressHash{}(k.a) * 0x9E3779B97F4A7C15ull ^ IpAddressHash{}(k.b);
+    uint64_t a[2], b[2];
+    AddrWords(k.a, a);
+    AddrWords(k.b, b);
+    return Mix((a[0] * 0x9E3779B97F4A7C15ull ^ a[1]) * 0xC2B2AE3D27D4EB4Full ^ (b[0] * 0x165667B19E3779F9ull ^ b[1]));
   }
 };
 struct NameKey {
@@ -248,6 +324,8 @@ struct Analyzer::Impl {
   std::vector<const ingest::InputInfo*> inputs{nullptr};
   std::vector<bool> input_packets{false};
   std::unordered_map<const ingest::InputInfo*, uint16_t> input_index;
+  const ingest::InputInfo* last_input = nullptr;  // one-entry cache of input_index
+  uint16_t last_input_id = 0;
 
   // Open-addressing index of `pairs`: slot = (upper 32 bits of the pair hash << 32) | (index + 1),
   // 0 = empty; the key itself is checked in pairs[index] (one probe array, no nodes). Load <= 1/2.
@@ -255,9 +333,19 @@ struct Analyzer::Impl {
   std::vector<IpPair> pairs;
   std::unordered_map<std::string, uint32_t> name_index;
   std::vector<std::string> names;
+  std::vector<NameInfo> name_info;
+  std::string name_buf;  // reused: normalised names without an allocation per record
   std::unordered_map<NameKey, uint32_t, NameKeyHash> name_pair_index;
   std::vector<NamePair> name_pairs;
   std::unordered_map<std::string, DnsParent> dns_parents;
+  // Direct-mapped cache of DNS query names (by 64-bit hash): whether the name is dynamic, allow-listed,
+  // skipped, and its parent's entry (unordered_map nodes are stable).
+  struct DnsNameCache {
+    uint64_t hash = 0;
+    bool valid = false, dynamic = false, allowed = false, skip = false;
+    DnsParent* parent = nullptr;
+  };
+  std::vector<DnsNameCache> dns_cache = std::vector<DnsNameCache>(8192);
   std::unordered_map<NameKey, uint32_t, NameKeyHash> dyn_index;
   std::vector<DynName> dyn_names;
   std::unordered_map<IpAddress, uint32_t> dyn_addresses;  // address -> dynamic name resolved to it
@@ -268,7 +356,19 @@ struct Analyzer::Impl {
   bool answered_capped = false;
   // Internal DNS servers: internal addresses that internal clients send DNS queries to.
   std::unordered_set<IpAddress> internal_resolvers;
-  std::unordered_map<IpAddress, bool> internal_cache;
+  IpAddress last_dns_src, last_dns_dst;
+  // Direct-mapped cache of IsInternal (4096 addresses).
+  struct InternalCache {
+    IpAddress addr;
+    int8_t state = -1;  // -1 empty, 0 external, 1 internal
+  };
+  std::vector<InternalCache> internal_cache = std::vector<InternalCache>(4096);
+  std::vector<InternalCache> answer_cache = std::vector<InternalCache>(4096);  // answers already in the set
+  // One-entry cache of the (proto, service) -> pair flags mapping.
+  std::string last_service = "\x01", last_proto = "\x01";
+  uint8_t last_service_flags = 0;
+
+  bool Summaries() const { return !cfg.rita_compatible; }
 
   // ---- ingestion ----
 
@@ -283,7 +383,7 @@ struct Analyzer::Impl {
         if (!slot) break;
         if ((slot >> 32) == tag) {
           const uint32_t idx = static_cast<uint32_t>(slot) - 1;
-          if (pairs[idx].src == src && pairs[idx].dst == dst) return idx;
+          if (SameAddr(pairs[idx].src, src) && SameAddr(pairs[idx].dst, dst)) return idx;
         }
       }
     }
@@ -292,6 +392,7 @@ struct Analyzer::Impl {
     pairs.back().src = src;
     pairs.back().dst = dst;
     pairs.back().resp_p = resp_p;
+    pairs.back().ignored = allow.MatchesAddress(dst);
     if ((pairs.size()) * 2 > pair_slots.size()) {  // grow and re-insert every pair
       pair_slots.assign(std::max<size_t>(1024, pair_slots.size() * 2), 0);
       mask = pair_slots.size() - 1;
@@ -301,38 +402,65 @@ struct Analyzer::Impl {
     }
     return idx;
   }
+  // The index of the pair or UINT32_MAX, without creating it.
+  uint32_t FindPair(const IpAddress& src, const IpAddress& dst, uint64_t h) const {
+    if (pair_slots.empty()) return UINT32_MAX;
+    const uint64_t tag = h >> 32;
+    const size_t mask = pair_slots.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const uint64_t slot = pair_slots[i];
+      if (!slot) return UINT32_MAX;
+      if ((slot >> 32) == tag) {
+        const uint32_t idx = static_cast<uint32_t>(slot) - 1;
+        if (SameAddr(pairs[idx].src, src) && SameAddr(pairs[idx].dst, dst)) return idx;
+      }
+    }
+  }
   void InsertSlot(uint64_t h, uint32_t idx, size_t mask) {
     size_t i = h & mask;
     while (pair_slots[i]) i = (i + 1) & mask;
     pair_slots[i] = ((h >> 32) << 32) | (static_cast<uint64_t>(idx) + 1);
   }
 
-  bool IsInternal(const IpAddress& a) {
-    auto it = internal_cache.find(a);
-    if (it != internal_cache.end()) return it->second;
-    bool in;
-    if (cfg.context) {
-      in = cfg.context->IsInternal(a);
-    } else if (!cfg.internal_subnets.empty()) {
-      in = false;
+  bool IsInternalUncached(const IpAddress& a) const {
+    if (cfg.context) return cfg.context->IsInternal(a);
+    if (!cfg.internal_subnets.empty()) {
       for (const auto& c : cfg.internal_subnets)
-        if (c.Contains(a)) in = true;
-    } else {
-      in = DefaultInternal(a);
+        if (c.Contains(a)) return true;
+      return false;
     }
-    if (internal_cache.size() < (1u << 20)) internal_cache.emplace(a, in);
+    return DefaultInternal(a);
+  }
+  bool IsInternal(const IpAddress& a) {
+    InternalCache& e = internal_cache[AddrHash(a) & (internal_cache.size() - 1)];
+    if (e.state >= 0 && SameAddr(e.addr, a)) return e.state == 1;
+    const bool in = IsInternalUncached(a);
+    e.addr = a;
+    e.state = in ? 1 : 0;
     return in;
+  }
+  bool IsInternal(const IpAddress& a) const {
+    const InternalCache& e = internal_cache[AddrHash(a) & (internal_cache.size() - 1)];
+    if (e.state >= 0 && SameAddr(e.addr, a)) return e.state == 1;
+    return IsInternalUncached(a);
   }
 
   uint16_t InputId(const ingest::SourceRef& ref) {
     if (!ref.input) return 0;
+    if (ref.input == last_input) return last_input_id;
     auto it = input_index.find(ref.input);
-    if (it != input_index.end()) return it->second;
-    if (inputs.size() >= 0xFFFF) return 0;
-    uint16_t id = static_cast<uint16_t>(inputs.size());
-    inputs.push_back(ref.input);
-    input_packets.push_back(ref.is_packet);
-    input_index.emplace(ref.input, id);
+    uint16_t id;
+    if (it != input_index.end()) {
+      id = it->second;
+    } else {
+      if (inputs.size() >= 0xFFFF) return 0;
+      id = static_cast<uint16_t>(inputs.size());
+      inputs.push_back(ref.input);
+      input_packets.push_back(ref.is_packet);
+      input_index.emplace(ref.input, id);
+    }
+    last_input = ref.input;
+    last_input_id = id;
     return id;
   }
 
@@ -355,6 +483,8 @@ struct Analyzer::Impl {
   }
 
   int64_t EpochSec(const Sample& s) const { return base + static_cast<int64_t>(s.sec); }
+  double FirstF(const IpPair& p) const { return static_cast<double>(base + int64_t{p.first_sec}) + p.first_ms / 1000.0; }
+  double LastF(const IpPair& p) const { return static_cast<double>(base + int64_t{p.last_sec}) + p.last_ms / 1000.0; }
   double EpochF(const Sample& s) const { return static_cast<double>(EpochSec(s)) + s.ms / 1000.0; }
   template <typename S>
   double SampleTime(const S& s) const {
@@ -367,6 +497,11 @@ struct Analyzer::Impl {
     if (it != name_index.end()) return it->second;
     uint32_t id = static_cast<uint32_t>(names.size());
     names.push_back(n);
+    NameInfo info;
+    info.address = IpAddress::Parse(n).ok();
+    info.allowed = allow.MatchesName(n);
+    info.dynamic = IsDynamicName(n);
+    name_info.push_back(info);
     name_index.emplace(n, id);
     return id;
   }
@@ -381,65 +516,252 @@ struct Analyzer::Impl {
     return false;
   }
 
-  void NoteDynamic(const ingest::Observation& o, const std::string& name, bool lookup, uint32_t ip_pair) {
-    const uint32_t id = Intern(name);
-    NameKey key{o.orig_h, id};
+  // Lower-case, trailing dots removed (NormalizeName) into name_buf.
+  void NormalizeIntoBuf(std::string_view raw) {
+    name_buf.assign(raw.data(), raw.size());
+    for (char& c : name_buf)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    while (!name_buf.empty() && name_buf.back() == '.') name_buf.pop_back();
+  }
+
+  DynName& DynEntry(const IpAddress& src, uint32_t id) {
+    NameKey key{src, id};
     auto [it, inserted] = dyn_index.emplace(key, static_cast<uint32_t>(dyn_names.size()));
     if (inserted) {
       dyn_names.emplace_back();
-      dyn_names.back().src = o.orig_h;
+      dyn_names.back().src = src;
       dyn_names.back().name = id;
     }
-    DynName& d = dyn_names[it->second];
+    return dyn_names[it->second];
+  }
+  static void NoteIpPair(DynName& d, uint32_t ip_pair) {
+    if (ip_pair && std::find(d.ip_pairs.begin(), d.ip_pairs.end(), ip_pair) == d.ip_pairs.end() &&
+        d.ip_pairs.size() < 16)
+      d.ip_pairs.push_back(ip_pair);
+  }
+  void NoteDynamic(const ingest::Observation& o, uint32_t id, bool lookup, uint32_t ip_pair) {
+    DynName& d = DynEntry(o.orig_h, id);
     (lookup ? d.lookups : d.connections)++;
     Sample s = MakeSample(o, 0);
     d.min_sec = std::min(d.min_sec, s.sec);
     d.max_sec = std::max(d.max_sec, s.sec);
     KeepEarliest(d.first, s, cfg.provenance_cap);
-    if (ip_pair && std::find(d.ip_pairs.begin(), d.ip_pairs.end(), ip_pair) == d.ip_pairs.end() &&
-        d.ip_pairs.size() < 16)
-      d.ip_pairs.push_back(ip_pair);
+    NoteIpPair(d, ip_pair);
+  }
+
+  // ---- summaries ----
+
+  // Folds a batch of samples into the summary in time order, holding back the latest kReorder
+  // (all of them when `all`); a sample older than the last folded one is late.
+  void Fold(PairSummary& ps, std::vector<Sample>& batch, bool sized, bool all) {
+    if (!std::is_sorted(batch.begin(), batch.end(), SampleLess)) std::sort(batch.begin(), batch.end(), SampleLess);
+    const size_t n = all ? batch.size() : batch.size() - std::min(batch.size(), kReorder);
+    for (size_t i = 0; i < n; ++i) {
+      const Sample& s = batch[i];
+      if (ps.released_any && EpochF(s) < ps.last_t) {
+        SummaryLate(ps, s, sized);
+      } else {
+        Release(ps, s, sized);
+      }
+    }
+    stats.summarised += n;
+    batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  void Release(PairSummary& ps, const Sample& s, bool sized) {
+    const double t = EpochF(s);
+    const int64_t sec = EpochSec(s);
+    const int32_t day = static_cast<int32_t>(FloorDiv(sec, kDay));
+    if (ps.days.empty() || ps.days.back().day != day) {
+      if (!ps.days.empty()) CloseDay(ps);
+      ps.days.emplace_back();
+      ps.days.back().day = day;
+      ps.days.back().first = t;
+    }
+    DaySummary& d = ps.days.back();
+    if (ps.released_any) {
+      const double iv = t - ps.last_t;
+      if (iv > 0) {
+        if (d.count > 0) {
+          ++d.nonzero;
+          ps.day_iv.Add(static_cast<float>(iv));
+        } else {  // the interval into a new day: the multi-day view only
+          ++ps.cross_nonzero;
+          ps.all_iv.Add(static_cast<float>(iv));
+        }
+      }
+    }
+    ++d.count;
+    d.last = t;
+    ++d.hours[static_cast<size_t>((sec - static_cast<int64_t>(day) * kDay) / 3600)];
+    if (sized) ps.day_bytes.Add(static_cast<float>(s.bytes));
+    if (d.earliest.size() < cfg.provenance_cap) d.earliest.push_back(s);
+    ps.last_t = t;
+    ps.released_any = true;
+  }
+  void SummaryLate(PairSummary& ps, const Sample& s, bool sized) {
+    ++ps.late;
+    ++stats.late_records;
+    const double t = EpochF(s);
+    const int64_t sec = EpochSec(s);
+    const int32_t day = static_cast<int32_t>(FloorDiv(sec, kDay));
+    auto it = std::lower_bound(ps.days.begin(), ps.days.end(), day,
+                               [](const DaySummary& d, int32_t v) { return d.day < v; });
+    const bool open = it != ps.days.end() && it + 1 == ps.days.end() && it->day == day;
+    if (it == ps.days.end() || it->day != day) {
+      it = ps.days.insert(it, DaySummary{});
+      it->day = day;
+      it->first = it->last = t;
+    }
+    ++it->count;
+    it->first = std::min(it->first, t);
+    it->last = std::max(it->last, t);
+    ++it->hours[static_cast<size_t>((sec - static_cast<int64_t>(day) * kDay) / 3600)];
+    if (sized && open) ps.day_bytes.Add(static_cast<float>(s.bytes));
+    KeepEarliest(it->earliest, s, cfg.provenance_cap);
+  }
+  void CloseDay(PairSummary& ps) {
+    DaySummary& d = ps.days.back();
+    if (d.nonzero >= 3 && d.nonzero + 1 >= static_cast<uint32_t>(cfg.unique_connection_threshold))
+      d.ts = StatFromSketch(ps.day_iv, 1.0);
+    d.ds = StatFromSketch(ps.day_bytes, 0.0);
+    ps.all_iv.Merge(ps.day_iv);
+    ps.all_bytes.Merge(ps.day_bytes);
+    ps.day_iv.Clear();
+    ps.day_bytes.Clear();
+  }
+  void CloseSummary(PairSummary& ps) {
+    if (ps.flushed) return;
+    if (!ps.days.empty()) CloseDay(ps);
+    ps.flushed = true;
+  }
+  Sample FromName(const NameSample& ns) const {
+    Sample s;
+    s.sec = ns.sec;
+    s.ms = ns.ms;
+    s.input = ns.input;
+    s.record = ns.record;
+    s.uid = ns.uid;
+    return s;
+  }
+  // A name pair's batch: timed by the name records; consecutive records of one connection (HTTP
+  // keep-alive: same uid) count once.
+  void FoldNames(NamePair& np, bool all) {
+    if (!np.summary) {
+      ++stats.summary_pairs;
+      np.summary = std::make_unique<PairSummary>(cfg.summary_sketch_k);
+    }
+    std::sort(np.samples.begin(), np.samples.end(), [&](const NameSample& a, const NameSample& b) {
+      return SampleLess(FromName(a), FromName(b));
+    });
+    const size_t n = all ? np.samples.size() : np.samples.size() - std::min(np.samples.size(), kReorder);
+    std::vector<Sample> batch;
+    batch.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      const NameSample& ns = np.samples[i];
+      if (ns.uid && ns.uid == np.last_uid) continue;
+      np.last_uid = ns.uid;
+      batch.push_back(FromName(ns));
+    }
+    Fold(*np.summary, batch, false, true);
+    np.samples.erase(np.samples.begin(), np.samples.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+
+  uint8_t ConnFlags(const ingest::Observation& o) {
+    const std::string& sv = o.service;
+    const std::string& pr = o.proto;
+    // Zeek's common values without a string search; anything else through the cached general path.
+    if (pr.size() == 3 && (sv.empty() || sv == "-" || sv == "ssl" || sv == "http" || sv == "dns")) {
+      uint8_t f = pr == "tcp" ? kTcp : pr == "udp" ? kUdp : 0;
+      if (sv.size() == 3) f |= sv[0] == 's' ? kTls : kDns;
+      if (sv.size() == 4) f |= kHttp;
+      const uint16_t p = o.resp_p;
+      if (p == 80 || p == 443 || p == 8080 || p == 8443) f |= kWebPort;
+      if ((f & kUdp) && p == 123) f |= kNtp;
+      if (p == 53) f |= kDns;
+      return f;
+    }
+    if (sv != last_service || pr != last_proto) {
+      uint8_t f = 0;
+      const std::string& sv = o.service;
+      if (sv.find("ssl") != std::string::npos || sv.find("tls") != std::string::npos) f |= kTls;
+      if (sv.find("http") != std::string::npos) f |= kHttp;
+      if (o.proto == "udp") f |= kUdp;
+      if (sv == "ntp") f |= kNtp;
+      if (o.proto == "tcp") f |= kTcp;
+      if (sv == "dns") f |= kDns;
+      last_service = sv;
+      last_proto = o.proto;
+      last_service_flags = f;
+    }
+    uint8_t f = last_service_flags;
+    const uint16_t p = o.resp_p;
+    if (p == 80 || p == 443 || p == 8080 || p == 8443) f |= kWebPort;
+    if ((f & kUdp) && p == 123) f |= kNtp;
+    if (p == 53) f |= kDns;
+    return f;
   }
 
   Status OnConn(const ingest::Observation& o) {
     ++stats.conns;
     const int64_t ns = o.ts.nanos();
     const int64_t sec = FloorDiv(ns, kNanosPerSecond);
-    const double f = static_cast<double>(ns) / 1e9;
     if (sec < min_conn_sec) {
       min_conn_sec = sec;
-      min_conn_f = f;
+      min_conn_f = static_cast<double>(ns) / 1e9;
     }
     if (sec > max_conn_sec) {
       max_conn_sec = sec;
-      max_conn_f = f;
+      max_conn_f = static_cast<double>(ns) / 1e9;
     }
-    if (!o.has_endpoints || !IsInternal(o.orig_h) || IsMulticastOrBroadcast(o.resp_h)) return Status::Ok();
-    if (allow.MatchesAddress(o.resp_h)) {
+    if (!o.has_endpoints) return Status::Ok();
+    // One probe for the common case (a known pair); the checks only when the pair is new.
+    const uint64_t h = PairKeyHash{}(PairKey{o.orig_h, o.resp_h});
+    uint32_t pair_idx = FindPair(o.orig_h, o.resp_h, h);
+    if (pair_idx == UINT32_MAX) {
+      if (!IsInternal(o.orig_h) || IsMulticastOrBroadcast(o.resp_h)) return Status::Ok();
+      pair_idx = PairIndexOf(o.orig_h, o.resp_h, o.resp_p);
+    }
+    IpPair& p = pairs[pair_idx];
+    if (p.ignored) {
       ++stats.allow_listed;
       return Status::Ok();
     }
-    const uint32_t pair_idx = PairIndexOf(o.orig_h, o.resp_h, o.resp_p);
-    IpPair& p = pairs[pair_idx];
     const uint64_t bytes = o.orig_ip_bytes ? o.orig_ip_bytes : o.orig_bytes;
     Sample s = MakeSample(o, bytes);
     ++p.count;
     const double dur = std::isfinite(o.duration) && o.duration > 0 ? o.duration : 0;
     p.total_duration += dur;
-    if (dur > p.max_duration || p.count == 1) {
-      p.max_duration = std::max(p.max_duration, dur);
-      p.longest = s;
+    if (p.count == 1) {
+      p.top = p.longest = s;
+      p.top_bytes = s.bytes;
+      p.max_duration = dur;
+    } else {
+      if (dur > p.max_duration) {
+        p.max_duration = dur;
+        p.longest = s;
+      }
+      if (s.bytes > p.top_bytes) {
+        p.top = s;
+        p.top_bytes = s.bytes;
+      }
     }
+    if (s.sec < p.first_sec || (s.sec == p.first_sec && s.ms < p.first_ms)) p.first_sec = s.sec, p.first_ms = s.ms;
+    if (s.sec > p.last_sec || (s.sec == p.last_sec && s.ms > p.last_ms)) p.last_sec = s.sec, p.last_ms = s.ms;
     p.total_orig += o.orig_bytes;
     p.total_resp += o.resp_bytes;
-    if (o.service.find("ssl") != std::string::npos || o.service.find("tls") != std::string::npos) p.flags |= kTls;
-    if (o.service.find("http") != std::string::npos) p.flags |= kHttp;
-    if (o.resp_p == 80 || o.resp_p == 443 || o.resp_p == 8080 || o.resp_p == 8443) p.flags |= kWebPort;
-    if (o.proto == "udp") p.flags |= kUdp;
-    if ((o.proto == "udp" && o.resp_p == 123) || o.service == "ntp") p.flags |= kNtp;
-    if (o.proto == "tcp") p.flags |= kTcp;
-    if (o.resp_p == 53 || o.service == "dns") p.flags |= kDns;
-    // Per-day cap: a pair above the strobe threshold in a day is counted, not stored.
+    p.flags |= ConnFlags(o);
+    if (Summaries()) {
+      p.samples.push_back(s);
+      if (p.samples.size() >= cfg.exact_samples_per_pair) {  // fold a batch into the pair's summary
+        if (!p.summary) {
+          ++stats.summary_pairs;
+          p.summary = std::make_unique<PairSummary>(cfg.summary_sketch_k);
+        }
+        Fold(*p.summary, p.samples, true, false);
+      }
+      return Status::Ok();
+    }
+    // rita-compatible: every connection up to the strobe threshold per pair and day.
     const int32_t day = static_cast<int32_t>(FloorDiv(sec, kDay));
     DayCount* dc = nullptr;
     for (auto r = p.days.rbegin(); r != p.days.rend(); ++r) {
@@ -459,25 +781,26 @@ struct Analyzer::Impl {
     } else {
       ++stats.samples_capped;
     }
-    auto dyn = dyn_addresses.find(o.resp_h);
-    if (dyn != dyn_addresses.end()) NoteDynamic(o, names[dyn->second], false, pair_idx + 1);
     return Status::Ok();
   }
 
   void OnName(const ingest::Observation& o, const std::string& raw, uint8_t flag) {
     if (!o.has_endpoints || raw.empty() || !IsInternal(o.orig_h)) return;
-    std::string name = NormalizeName(raw);
+    NormalizeIntoBuf(raw);
+    std::string& name = name_buf;
     if (flag == kHttp) {  // host header may carry a port; bracketed IPv6 literals are left as they are
       auto colon = name.rfind(':');
       if (colon != std::string::npos && name.find(']') == std::string::npos && name.find(':') == colon)
         name.resize(colon);
     }
-    if (name.empty() || IpAddress::Parse(name).ok()) return;  // an address literal is not a name
-    if (allow.MatchesName(name)) {
+    if (name.empty()) return;
+    const uint32_t id = Intern(name);
+    const NameInfo info = name_info[id];
+    if (info.address) return;  // an address literal is not a name
+    if (info.allowed) {
       ++stats.allow_listed;
       return;
     }
-    const uint32_t id = Intern(name);
     auto [it, inserted] = name_pair_index.emplace(NameKey{o.orig_h, id}, static_cast<uint32_t>(name_pairs.size()));
     if (inserted) {
       name_pairs.emplace_back();
@@ -495,52 +818,96 @@ struct Analyzer::Impl {
     ns.uid = s.uid;
     // The conn record may come later (ssl.log before conn.log): the pair is created now, with no
     // samples, to remember the destination.
-    ns.ip_pair = PairIndexOf(o.orig_h, o.resp_h, o.resp_p) + 1;
-    pairs[ns.ip_pair - 1].flags |= kNamed;
-    if (np.samples.size() < cfg.strobe_connections_per_day * 64) np.samples.push_back(ns);
-    if (IsDynamicName(name)) NoteDynamic(o, name, false, ns.ip_pair);
+    ns.ip_pair = 0;
+    for (auto& [ip, n] : np.via) {  // the name's known addresses first: no hash probe
+      if (ip && SameAddr(pairs[ip - 1].dst, o.resp_h)) {
+        ns.ip_pair = ip;
+        ++n;
+        break;
+      }
+    }
+    if (!ns.ip_pair) {
+      ns.ip_pair = PairIndexOf(o.orig_h, o.resp_h, o.resp_p) + 1;
+      pairs[ns.ip_pair - 1].flags |= kNamed;
+      for (auto& [ip, n] : np.via) {
+        if (ip == 0) {
+          ip = ns.ip_pair;
+          n = 1;
+          break;
+        }
+      }
+    }
+    if (Summaries()) {
+      np.samples.push_back(ns);
+      if (np.samples.size() >= cfg.exact_samples_per_pair) FoldNames(np, false);
+    } else if (np.samples.size() < cfg.strobe_connections_per_day * 64) {
+      np.samples.push_back(ns);
+    }
+    if (info.dynamic) NoteDynamic(o, id, false, ns.ip_pair);
   }
 
   void OnDns(const ingest::Observation& o) {
     ++stats.dns;
     if (o.query.empty()) return;
-    const std::string q = NormalizeName(o.query);
+    NormalizeIntoBuf(o.query);
+    const std::string& q = name_buf;
     if (q.empty()) return;
     const bool internal_src = o.has_endpoints && IsInternal(o.orig_h);
-    if (internal_src && dns_clients.size() < (1u << 20)) dns_clients.insert(o.orig_h);
-    if (internal_src && internal_resolvers.size() < 4096 && IsInternal(o.resp_h)) internal_resolvers.insert(o.resp_h);
+    // One-entry caches in front of the sets: consecutive queries mostly share client and resolver.
+    if (internal_src && !(SameAddr(o.orig_h, last_dns_src) && SameAddr(o.resp_h, last_dns_dst))) {
+      last_dns_src = o.orig_h;
+      last_dns_dst = o.resp_h;
+      if (dns_clients.size() < (1u << 20)) dns_clients.insert(o.orig_h);
+      if (internal_resolvers.size() < 4096 && IsInternal(o.resp_h)) internal_resolvers.insert(o.resp_h);
+    }
     for (const auto& a : o.answers) {
       if (a.type != "A" && a.type != "AAAA") continue;
       auto ip = IpAddress::Parse(a.value);
       if (!ip.ok()) continue;
+      InternalCache& seen = answer_cache[AddrHash(*ip) & (answer_cache.size() - 1)];
+      if (seen.state == 1 && SameAddr(seen.addr, *ip)) continue;  // inserted recently
+      seen.addr = *ip;
+      seen.state = 1;
       if (answered_addresses.size() < (1u << 22)) {
         answered_addresses.insert(*ip);
       } else if (!answered_addresses.count(*ip)) {
         answered_capped = true;
       }
     }
-    if (IsDynamicName(q)) {
-      if (internal_src) NoteDynamic(o, q, true, 0);
+    const uint64_t qh = Fnv1a(q);
+    DnsNameCache& c = dns_cache[Mix(qh) & (dns_cache.size() - 1)];
+    if (!c.valid || c.hash != qh) {
+      c.valid = true;
+      c.hash = qh;
+      c.dynamic = IsDynamicName(q);
+      c.allowed = allow.MatchesName(q);
+      c.skip = NameUnder(q, "arpa") || NameUnder(q, "local");  // reverse lookups and mDNS
+      c.parent = nullptr;
+      if (!c.allowed && !c.skip) {
+        std::string parent = ParentDomain(q);
+        if (parent != q) c.parent = &dns_parents[parent];  // else no subdomain
+      }
+    }
+    if (c.dynamic) {
+      const uint32_t id = Intern(q);
+      if (internal_src) NoteDynamic(o, id, true, 0);
       for (const auto& a : o.answers) {
         if (a.type != "A" && a.type != "AAAA") continue;
         auto ip = IpAddress::Parse(a.value);
-        if (ip.ok() && dyn_addresses.size() < (1u << 20)) dyn_addresses.emplace(*ip, Intern(q));
+        if (ip.ok() && dyn_addresses.size() < (1u << 20)) dyn_addresses.emplace(*ip, id);
       }
     }
-    if (allow.MatchesName(q)) return;
-    if (NameUnder(q, "arpa") || NameUnder(q, "local")) return;  // reverse lookups and mDNS
-    const std::string parent = ParentDomain(q);
-    if (parent == q) return;  // no subdomain
-    DnsParent& d = dns_parents[parent];
+    if (!c.parent) return;
+    DnsParent& d = *c.parent;
     ++d.queries;
     if (!d.capped) {
-      d.subdomains.insert(Fnv1a(q));
+      d.subdomains.insert(qh);
       if (d.subdomains.size() >= std::max<uint64_t>(cfg.dns_c2_min_subdomains * 100, 100000)) d.capped = true;
     }
     if (o.has_endpoints) {
       bool found = false;
       for (auto& [src, n] : d.sources) {
-        if (src == o.orig_h) {
+        if (SameAddr(src, o.orig_h)) {
           ++n;
           found = true;
           break;
@@ -553,8 +920,81 @@ struct Analyzer::Impl {
     d.max_sec = std::max(d.max_sec, s.sec);
     KeepEarliest(d.first, s, cfg.provenance_cap);
   }
-
   // ---- scoring ----
+
+  // RITA's median of a sorted range (montanaflynn/stats: even length = mean of the middle two, summed
+  // as Go does).
+  static double SortedMedianOf(const double* b, size_t n) {
+    if (n % 2 == 0) {
+      double sum = 0;
+      sum += b[n / 2 - 1];
+      sum += b[n / 2];
+      return sum / 2.0;
+    }
+    return b[n / 2];
+  }
+  // rita::CalculateStatisticalScore over an already sorted series, bit-identical to it: Tukey hinges,
+  // and the MAD from merging the two monotone halves of |x - median| instead of sorting them.
+  static Result<rita::StatScore> SortedStat(const std::vector<double>& v, double default_mad_score) {
+    const size_t n = v.size();
+    if (n < 3) return Status::InvalidArgument("at least 3 values are needed for Bowley skewness");
+    const size_t c1 = n % 2 == 0 ? n / 2 : (n - 1) / 2, c2 = n % 2 == 0 ? n / 2 : c1 + 1;
+    const double q1 = SortedMedianOf(v.data(), c1), q2 = SortedMedianOf(v.data(), n),
+                 q3 = SortedMedianOf(v.data() + c2, n - c2);
+    double skew = 0;
+    if (q3 - q1 >= 10 && q2 != q1 && q2 != q3) skew = (q1 + q3 - 2 * q2) / (q3 - q1);
+    const size_t k = static_cast<size_t>(std::lower_bound(v.begin(), v.end(), q2) - v.begin());
+    std::vector<double> dev;
+    dev.reserve(n);
+    size_t l = k, r = k;  // left: indices k-1 .. 0 (deviation grows), right: k .. n-1
+    while (l > 0 || r < n) {
+      const double dl = l > 0 ? std::fabs(v[l - 1] - q2) : std::numeric_limits<double>::infinity();
+      const double dr = r < n ? std::fabs(v[r] - q2) : std::numeric_limits<double>::infinity();
+      if (dl <= dr) {
+        dev.push_back(dl);
+        --l;
+      } else {
+        dev.push_back(dr);
+        ++r;
+      }
+    }
+    const double mad = SortedMedianOf(dev.data(), n);
+    double mad_score = default_mad_score;
+    if (q2 >= 1) mad_score = (q2 - mad) / q2;
+    if (mad_score < 0 || std::isnan(mad_score)) mad_score = 0;
+    rita::StatScore out;
+    out.score = rita::Round3(((1.0 - std::fabs(skew)) + mad_score) / 2.0);
+    out.skew = skew;
+    out.mad = mad;
+    return out;
+  }
+  static Result<rita::SeriesScore> FastTimestampScore(const std::vector<double>& sorted_ts) {
+    if (sorted_ts.size() < 4) return Status::InvalidArgument("at least 4 timestamps are needed");
+    std::vector<double> d;
+    d.reserve(sorted_ts.size());
+    for (size_t i = 0; i + 1 < sorted_ts.size(); ++i) {
+      const double x = sorted_ts[i + 1] - sorted_ts[i];
+      if (x > 0) d.push_back(x);
+    }
+    if (d.size() < 3) return Status::InvalidArgument("at least 3 non-zero intervals are needed");
+    std::sort(d.begin(), d.end());
+    ONUS_ASSIGN_OR_RETURN(rita::StatScore st, SortedStat(d, 1.0));
+    rita::SeriesScore out;
+    out.score = st.score;
+    out.skew = st.skew;
+    out.mad = st.mad;
+    return out;
+  }
+  static Result<rita::SeriesScore> FastDataSizeScore(std::vector<double> bytes) {
+    if (bytes.size() < 3) return Status::InvalidArgument("at least 3 data sizes are needed");
+    std::sort(bytes.begin(), bytes.end());
+    ONUS_ASSIGN_OR_RETURN(rita::StatScore st, SortedStat(bytes, 0.0));
+    rita::SeriesScore out;
+    out.score = st.score;
+    out.skew = st.skew;
+    out.mad = st.mad;
+    return out;
+  }
 
   // bins: histogram bins over [lo, hi]; bimodal_min and the duration thresholds default to RITA's.
   BeaconEval Evaluate(const std::vector<double>& ts, const std::vector<double>& bytes, double lo, double hi,
@@ -572,12 +1012,14 @@ struct Analyzer::Impl {
       e.why_not = "too few distinct timestamps";
       return e;
     }
-    auto tsr = rita::TimestampScoreSeconds(ts);
+    // Default mode: one sort per series (bit-identical scores, modes only for reported windows);
+    // rita-compatible: RITA's kernels as they are.
+    auto tsr = cfg.rita_compatible ? rita::TimestampScoreSeconds(ts) : FastTimestampScore(ts);
     if (!tsr.ok()) {
       e.why_not = tsr.status().message();
       return e;
     }
-    auto dsr = rita::GetDataSizeScore(bytes);
+    auto dsr = cfg.rita_compatible ? rita::GetDataSizeScore(bytes) : FastDataSizeScore(bytes);
     if (!dsr.ok()) {
       e.why_not = dsr.status().message();
       return e;
@@ -683,42 +1125,125 @@ struct Analyzer::Impl {
   }
 
   // Scores one pair's samples (sorted) in every window; appends beacon/strobe findings.
-  void ScorePair(const std::vector<Sample>& sorted, uint64_t count_total, const std::vector<DayCount>& days,
-                 const IpAddress& src, const std::string& dst, const std::string& dst_type, uint8_t flags,
-                 const std::string& dst_class, const std::string& class_note, bool dynamic, bool watched,
-                 bool unnamed, std::vector<Finding>& out,
-                 std::vector<std::pair<std::string, double>>* best_by_window) const {
-    auto emit = [&](const std::string& window, size_t from, size_t to, double lo, double hi, int32_t bins,
-                    uint64_t window_count, bool multi_day = false) {
+  // What a pair's findings say about its destination.
+  struct PairCtx {
+    IpAddress src;
+    std::string dst, dst_type;  // dst_type "ip" | "sni"
+    uint8_t flags = 0;
+    std::string cls, note;
+    bool dynamic = false, watched = false, unnamed = false;
+  };
+
+  Finding NewFinding(FindingKind kind, const PairCtx& c, std::string window, double first, double last,
+                     uint64_t count) const {
+    Finding f;
+    f.kind = kind;
+    f.window = std::move(window);
+    f.src = c.src;
+    f.dst = c.dst;
+    f.key = c.src.ToString() + "->" + c.dst;
+    f.count = count;
+    f.first_seen = Timestamp::FromNanos(static_cast<int64_t>(first * 1e9));
+    f.last_seen = Timestamp::FromNanos(static_cast<int64_t>(last * 1e9));
+    return f;
+  }
+
+  void EmitStrobe(const PairCtx& c, const std::string& window, uint64_t window_count, double first, double last,
+                  size_t stored, std::vector<ingest::SourceRef> prov, std::vector<Finding>& out) const {
+    Finding f = NewFinding(FindingKind::kStrobe, c, window, first, last, window_count);
+    f.score = std::min(1.0, 0.6 + 0.1 * std::log10(static_cast<double>(window_count) /
+                                                    static_cast<double>(cfg.strobe_connections_per_day)));
+    if (!c.cls.empty()) f.score *= cfg.cdn_score_factor;
+    if (c.watched) f.score = std::max(f.score, 0.8);
+    f.severity = SeverityForScore(f.score);
+    json d = {{"connections", window_count},
+              {"threshold_per_day", cfg.strobe_connections_per_day},
+              {"dst_type", c.dst_type},
+              {"stored_samples", stored}};
+    if (!c.cls.empty()) d["destination_class"] = c.cls, d["destination_note"] = c.note;
+    f.detail_json = d.dump();
+    f.provenance = std::move(prov);
+    f.provenance_total = window_count;
+    Locate(f);
+    out.push_back(std::move(f));
+  }
+
+  // A scored window: reported when RITA's score clears the bar (or the destination is watched).
+  void EmitBeacon(const PairCtx& c, const BeaconEval& e, const std::string& window, double lo, double hi,
+                  double first, double last, uint64_t count, std::vector<ingest::SourceRef> prov, const json* extra,
+                  std::vector<Finding>& out) const {
+    if (e.score < cfg.beacon_min_score && !c.watched) return;
+    Finding f = NewFinding(c.dynamic ? FindingKind::kDynamicDns : FindingKind::kBeacon, c, window, first, last, count);
+    double score = e.score;
+    // Modifiers (default mode only; RITA's score stays in the detail): an application session to an
+    // address that no name pointed at (module README, "Score modifiers").
+    json modifiers = json::object();
+    if (c.unnamed && !cfg.rita_compatible && cfg.unnamed_destination_increase > 0) {
+      score = std::min(1.0, score + cfg.unnamed_destination_increase);
+      modifiers["unnamed_destination"] = cfg.unnamed_destination_increase;
+    }
+    if (c.dynamic) score = 0.5 + 0.3 * score;  // a dynamic-DNS destination is context; the shape adds to it
+    if (!c.cls.empty()) score *= cfg.cdn_score_factor;
+    if (c.watched) score = std::max(score, 0.8);
+    f.score = std::round(score * 1000) / 1000;
+    f.severity = SeverityForScore(f.score);
+    f.techniques = BeaconTechniques(c.flags);
+    if (c.dynamic) f.techniques.insert(f.techniques.begin(), "T1568");
+    json d = {{"rita_score", e.score},
+              {"ts_score", e.ts},
+              {"ds_score", e.ds},
+              {"dur_score", e.dur},
+              {"hist_score", e.hist},
+              {"weights", {cfg.weights.timestamp, cfg.weights.data_size, cfg.weights.duration, cfg.weights.histogram}},
+              {"ts_skew", e.ts_detail.skew},
+              {"ts_mad", e.ts_detail.mad},
+              {"ds_skew", e.ds_detail.skew},
+              {"ds_mad", e.ds_detail.mad},
+              {"coverage", e.dur_detail.coverage},
+              {"consistency", e.dur_detail.consistency},
+              {"total_bars", e.total_bars},
+              {"longest_run", e.longest_run},
+              {"bins", e.bins},
+              {"unique_ts", e.unique_ts},
+              {"window_from", FormatRfc3339(Timestamp::FromNanos(static_cast<int64_t>(lo * 1e9)), 3)},
+              {"window_to", FormatRfc3339(Timestamp::FromNanos(static_cast<int64_t>(hi * 1e9)), 3)},
+              {"timing", cfg.rita_compatible ? "rita-integer-seconds" : "sub-second"},
+              {"bin_width_s", (hi - lo) / e.bins},
+              {"dst_type", c.dst_type}};
+    if (extra) {
+      d.update(*extra);
+    } else {
+      d["ts_mode"] = e.ts_detail.distinct.mode;
+      d["ts_mode_count"] = e.ts_detail.distinct.mode_count;
+      d["ds_mode"] = e.ds_detail.distinct.mode;
+      d["ds_mode_count"] = e.ds_detail.distinct.mode_count;
+    }
+    if (!c.cls.empty()) d["destination_class"] = c.cls, d["destination_note"] = c.note;
+    if (c.dynamic) d["dynamic_dns"] = true;
+    if (c.watched) d["watch_listed"] = true;
+    if (!modifiers.empty()) d["modifiers"] = modifiers;
+    f.detail_json = d.dump();
+    f.provenance = std::move(prov);
+    f.provenance_total = count;
+    Locate(f);
+    out.push_back(std::move(f));
+  }
+
+  // Scores one pair's exact samples (sorted) in every window; appends beacon/strobe findings.
+  // `days`: records per day (may exceed the stored samples in rita-compatible mode).
+  void ScorePair(const std::vector<Sample>& sorted, const std::vector<DayCount>& days, const PairCtx& c,
+                 std::vector<Finding>& out, double* best) const {
+    auto emit = [&](int64_t day, size_t from, size_t to, double lo, double hi, int32_t bins, uint64_t window_count,
+                    bool multi_day) {
+      auto label = [&] { return multi_day ? std::string("multi-day") : day < 0 ? std::string() : DayLabel(day * kDay); };
       if (window_count >= cfg.strobe_connections_per_day) {
-        Finding f;
-        f.kind = FindingKind::kStrobe;
-        f.window = window;
-        f.src = src;
-        f.dst = dst;
-        f.key = src.ToString() + "->" + dst;
-        f.count = window_count;
-        f.first_seen = Timestamp::FromNanos(static_cast<int64_t>(EpochF(sorted[from]) * 1e9));
-        f.last_seen = Timestamp::FromNanos(static_cast<int64_t>(EpochF(sorted[to - 1]) * 1e9));
-        f.score = std::min(1.0, 0.6 + 0.1 * std::log10(static_cast<double>(window_count) /
-                                                        static_cast<double>(cfg.strobe_connections_per_day)));
-        if (!dst_class.empty()) f.score *= cfg.cdn_score_factor;
-        if (watched) f.score = std::max(f.score, 0.8);
-        f.severity = SeverityForScore(f.score);
-        json d = {{"connections", window_count},
-                  {"threshold_per_day", cfg.strobe_connections_per_day},
-                  {"dst_type", dst_type},
-                  {"stored_samples", to - from}};
-        if (!dst_class.empty()) d["destination_class"] = dst_class, d["destination_note"] = class_note;
-        f.detail_json = d.dump();
-        f.provenance = Provenance(sorted, from, to);
-        f.provenance_total = window_count;
-        Locate(f);
-        out.push_back(std::move(f));
+        EmitStrobe(c, label(), window_count, EpochF(sorted[from]), EpochF(sorted[to - 1]), to - from,
+                   Provenance(sorted, from, to), out);
         return;
       }
       // Fewer connections than RITA's distinct-timestamp minimum cannot score: skip before copying.
       if (to - from < static_cast<size_t>(cfg.unique_connection_threshold)) return;
+      if (!(hi > lo)) return;
       std::vector<double> ts, bytes;
       ts.reserve(to - from);
       bytes.reserve(to - from);
@@ -726,7 +1251,6 @@ struct Analyzer::Impl {
         ts.push_back(SampleTime(sorted[i]));
         bytes.push_back(static_cast<double>(sorted[i].bytes));
       }
-      if (!(hi > lo)) return;
       // The multi-day view: histogram flatness over bins sized to the pair's own cadence, no bimodal
       // fit (sparse traffic fills fine bins with ones, which RITA's bimodal fit mistakes for a
       // mode), and duration over those bins (at least half of them active; ideal = all).
@@ -737,79 +1261,26 @@ struct Analyzer::Impl {
         for (size_t k = 1; k < ts.size(); ++k)
           if (ts[k] > ts[k - 1]) deltas.push_back(ts[k] - ts[k - 1]);
         if (deltas.empty()) return;
-        const double width = std::clamp(2 * rita::Median(deltas), 3600.0, static_cast<double>(kDay));
-        bins = static_cast<int32_t>(std::min(std::ceil((hi - lo) / width), 100000.0));
+        bins = MultiDayBins(rita::Median(deltas), lo, hi);
         if (bins < 2) return;
       }
       BeaconEval e = multi_day ? Evaluate(ts, bytes, lo, hi, bins, std::numeric_limits<int32_t>::max(),
                                           std::max(2, bins / 2), bins)
                                : Evaluate(ts, bytes, lo, hi, bins);
       if (!e.ok) return;
-      if (best_by_window) best_by_window->emplace_back(window, e.score);
-      if (e.score < cfg.beacon_min_score && !watched) return;
-      Finding f;
-      f.kind = dynamic ? FindingKind::kDynamicDns : FindingKind::kBeacon;
-      f.window = window;
-      f.src = src;
-      f.dst = dst;
-      f.key = src.ToString() + "->" + dst;
-      f.count = to - from;
-      f.first_seen = Timestamp::FromNanos(static_cast<int64_t>(EpochF(sorted[from]) * 1e9));
-      f.last_seen = Timestamp::FromNanos(static_cast<int64_t>(EpochF(sorted[to - 1]) * 1e9));
-      double score = e.score;
-      // Modifiers (default mode only; RITA's score stays in the detail): an application session to an
-      // address that no name pointed at (module README, "Score modifiers").
-      json modifiers = json::object();
-      if (unnamed && !cfg.rita_compatible && cfg.unnamed_destination_increase > 0) {
-        score = std::min(1.0, score + cfg.unnamed_destination_increase);
-        modifiers["unnamed_destination"] = cfg.unnamed_destination_increase;
+      if (best) *best = std::max(*best, e.score);
+      if (e.score < cfg.beacon_min_score && !c.watched) return;
+      if (!cfg.rita_compatible) {  // the fast path leaves the modes (detail only) to reported windows
+        std::vector<double> deltas(ts.size() - 1);
+        for (size_t k = 0; k + 1 < ts.size(); ++k) deltas[k] = ts[k + 1] - ts[k];
+        if (auto m = rita::CalculateDistinctCounts(std::move(deltas)); m.ok()) e.ts_detail.distinct = std::move(*m);
+        if (auto m = rita::CalculateDistinctCounts(bytes); m.ok()) e.ds_detail.distinct = std::move(*m);
       }
-      if (dynamic) score = 0.5 + 0.3 * score;  // a dynamic-DNS destination is context; the shape adds to it
-      if (!dst_class.empty()) score *= cfg.cdn_score_factor;
-      if (watched) score = std::max(score, 0.8);
-      f.score = std::round(score * 1000) / 1000;
-      f.severity = SeverityForScore(f.score);
-      f.techniques = BeaconTechniques(flags);
-      if (dynamic) f.techniques.insert(f.techniques.begin(), "T1568");
-      json d = {{"rita_score", e.score},
-                {"ts_score", e.ts},
-                {"ds_score", e.ds},
-                {"dur_score", e.dur},
-                {"hist_score", e.hist},
-                {"weights",
-                 {cfg.weights.timestamp, cfg.weights.data_size, cfg.weights.duration, cfg.weights.histogram}},
-                {"ts_skew", e.ts_detail.skew},
-                {"ts_mad", e.ts_detail.mad},
-                {"ts_mode", e.ts_detail.distinct.mode},
-                {"ts_mode_count", e.ts_detail.distinct.mode_count},
-                {"ds_skew", e.ds_detail.skew},
-                {"ds_mad", e.ds_detail.mad},
-                {"ds_mode", e.ds_detail.distinct.mode},
-                {"ds_mode_count", e.ds_detail.distinct.mode_count},
-                {"coverage", e.dur_detail.coverage},
-                {"consistency", e.dur_detail.consistency},
-                {"total_bars", e.total_bars},
-                {"longest_run", e.longest_run},
-                {"bins", e.bins},
-                {"unique_ts", e.unique_ts},
-                {"window_from", FormatRfc3339(Timestamp::FromNanos(static_cast<int64_t>(lo * 1e9)), 3)},
-                {"window_to", FormatRfc3339(Timestamp::FromNanos(static_cast<int64_t>(hi * 1e9)), 3)},
-                {"timing", cfg.rita_compatible ? "rita-integer-seconds" : "sub-second"},
-                {"bin_width_s", (hi - lo) / e.bins},
-                {"dst_type", dst_type}};
-      if (!dst_class.empty()) d["destination_class"] = dst_class, d["destination_note"] = class_note;
-      if (dynamic) d["dynamic_dns"] = true;
-      if (watched) d["watch_listed"] = true;
-      if (!modifiers.empty()) d["modifiers"] = modifiers;
-      f.detail_json = d.dump();
-      f.provenance = Provenance(sorted, from, to);
-      f.provenance_total = to - from;
-      Locate(f);
-      out.push_back(std::move(f));
+      EmitBeacon(c, e, label(), lo, hi, EpochF(sorted[from]), EpochF(sorted[to - 1]), to - from,
+                 Provenance(sorted, from, to), nullptr, out);
     };
 
     if (sorted.empty()) return;
-    (void)count_total;
     if (cfg.rita_compatible) {
       // RITA: the last 24 hours of the data set; rows from the start of that window's first hour.
       const int64_t max_ts = max_conn_sec;
@@ -824,7 +1295,8 @@ struct Analyzer::Impl {
       for (const auto& dcount : days)
         if (dcount.count > cfg.strobe_connections_per_day) capped += dcount.count - cfg.strobe_connections_per_day;
       window_count += capped;
-      if (to > from) emit("", from, to, static_cast<double>(min_ts), static_cast<double>(max_ts), 24, window_count);
+      if (to > from)
+        emit(-1, from, to, static_cast<double>(min_ts), static_cast<double>(max_ts), 24, window_count, false);
       return;
     }
     // Per UTC day.
@@ -838,25 +1310,197 @@ struct Analyzer::Impl {
         if (dcount.day == day) day_count = dcount.count;
       const double lo = std::max(static_cast<double>(day * kDay), min_conn_f);
       const double hi = std::min(static_cast<double>((day + 1) * kDay), max_conn_f);
-      emit(DayLabel(day * kDay), i, j, lo, hi, 24, day_count);
+      emit(day, i, j, lo, hi, 24, day_count, false);
       i = j;
     }
-    // Multi-day view: hourly bins over the whole data set.
+    // Multi-day view over the whole data set.
+    if (MultiDayEligible(days, sorted.size()))
+      emit(0, 0, sorted.size(), min_conn_f, max_conn_f, 0, sorted.size(), true);
+  }
+
+  bool MultiDayEligible(const std::vector<DayCount>& days, uint64_t n) const {
     const double span = max_conn_f - min_conn_f;
-    if (span >= static_cast<double>(cfg.multi_day_min_days) * kDay) {
-      uint64_t total = 0;
-      for (const auto& dcount : days) total += dcount.count;
-      bool any_strobe_day = false;
-      for (const auto& dcount : days)
-        if (dcount.count >= cfg.strobe_connections_per_day) any_strobe_day = true;
-      const double n_days = std::ceil(span / static_cast<double>(kDay) - 1e-9);
-      if (!any_strobe_day && static_cast<double>(sorted.size()) >= cfg.multi_day_min_per_day * n_days &&
-          sorted.size() >= cfg.multi_day_min_connections) {
-        const int32_t bins = static_cast<int32_t>(std::ceil(span / static_cast<double>(kDay) - 1e-9));
-        emit("multi-day", 0, sorted.size(), min_conn_f, max_conn_f, bins, sorted.size(), true);
+    if (!(span >= static_cast<double>(cfg.multi_day_min_days) * kDay)) return false;
+    for (const auto& dcount : days)
+      if (dcount.count >= cfg.strobe_connections_per_day) return false;
+    const double n_days = std::ceil(span / static_cast<double>(kDay) - 1e-9);
+    return static_cast<double>(n) >= cfg.multi_day_min_per_day * n_days && n >= cfg.multi_day_min_connections;
+  }
+  static int32_t MultiDayBins(double median_interval, double lo, double hi) {
+    const double width = std::clamp(2 * median_interval, 3600.0, static_cast<double>(kDay));
+    return static_cast<int32_t>(std::min(std::ceil((hi - lo) / width), 100000.0));
+  }
+
+  // Histogram of a summary over `bins` equal bins of [lo, hi] from its hourly counts: each hour's
+  // count is spread over the bins its part of [day first, day last] overlaps, in proportion. Exact
+  // when the bins are the day's hours (full days); edge days and the multi-day view approximate.
+  static std::vector<int> Rebin(const DaySummary* d, size_t nd, double lo, double hi, int32_t bins) {
+    std::vector<double> acc(static_cast<size_t>(bins), 0.0);
+    const double w = (hi - lo) / bins;
+    auto bin_of = [&](double x) {
+      return static_cast<size_t>(std::clamp(std::floor((x - lo) / w), 0.0, static_cast<double>(bins - 1)));
+    };
+    for (size_t k = 0; k < nd; ++k) {
+      for (int hr = 0; hr < 24; ++hr) {
+        const uint32_t cnt = d[k].hours[static_cast<size_t>(hr)];
+        if (!cnt) continue;
+        const double hs = static_cast<double>(static_cast<int64_t>(d[k].day) * kDay + hr * 3600);
+        const double a = std::max({hs, d[k].first, lo}), b = std::min({hs + 3600, d[k].last, hi});
+        if (!(b > a)) {
+          acc[bin_of(std::clamp(a, lo, hi))] += cnt;
+          continue;
+        }
+        for (size_t i = bin_of(a); i < acc.size(); ++i) {
+          const double bl = lo + static_cast<double>(i) * w, bh = bl + w;
+          if (bl >= b) break;
+          const double ov = std::min(b, bh) - std::max(a, bl);
+          if (ov > 0) acc[i] += cnt * ov / (b - a);
+        }
       }
-      (void)total;
     }
+    std::vector<int> freq(acc.size());
+    int64_t total = 0;
+    for (size_t i = 0; i < acc.size(); ++i) total += freq[i] = static_cast<int>(std::llround(acc[i]));
+    if (total == 0 && !acc.empty()) freq[static_cast<size_t>(std::max_element(acc.begin(), acc.end()) - acc.begin())] = 1;
+    return freq;
+  }
+
+  // RITA's histogram, duration and overall scores for a summarised window.
+  BeaconEval EvaluateSummary(const SketchStat& ts, const SketchStat& ds, size_t unique, const std::vector<int>& freq,
+                             double lo, double hi, double first, double last, int32_t bimodal_min, int32_t dur_min,
+                             int32_t dur_ideal) const {
+    BeaconEval e;
+    e.bins = static_cast<int32_t>(freq.size());
+    e.unique_ts = unique;
+    if (!ts.ok || !ds.ok || unique < static_cast<size_t>(cfg.unique_connection_threshold)) return e;
+    auto fc = rita::GetFrequencyCounts(freq, cfg.histogram_mode_sensitivity);
+    if (!fc.ok()) return e;
+    auto cv = rita::CalculateCoefficientOfVariationScore(freq);
+    if (!cv.ok()) return e;
+    auto bimodal = rita::CalculateBimodalFitScore(fc->freq_count, fc->total_bars,
+                                                  cfg.histogram_bimodal_outlier_removal, bimodal_min);
+    if (!bimodal.ok()) return e;
+    const double hist = std::max(*cv, *bimodal);
+    auto dr = rita::GetDurationScore(lo, hi, first, last, fc->total_bars, fc->longest_run, dur_min, dur_ideal);
+    if (!dr.ok()) return e;
+    auto sr = rita::GetBeaconScore(ts.score, cfg.weights.timestamp, ds.score, cfg.weights.data_size, dr->score,
+                                   cfg.weights.duration, hist, cfg.weights.histogram);
+    if (!sr.ok()) return e;
+    e.ok = true;
+    e.score = *sr;
+    e.ts = ts.score;
+    e.ds = ds.score;
+    e.dur = dr->score;
+    e.hist = hist;
+    e.ts_detail.skew = ts.skew;
+    e.ts_detail.mad = ts.mad;
+    e.ds_detail.skew = ds.skew;
+    e.ds_detail.mad = ds.mad;
+    e.dur_detail = *dr;
+    e.total_bars = fc->total_bars;
+    e.longest_run = fc->longest_run;
+    return e;
+  }
+
+  std::vector<ingest::SourceRef> SummaryProvenance(const DaySummary* d, size_t nd) const {
+    std::vector<ingest::SourceRef> out;
+    for (size_t k = 0; k < nd && out.size() < cfg.provenance_cap; ++k)
+      for (const auto& s : d[k].earliest) {
+        if (out.size() >= cfg.provenance_cap) break;
+        out.push_back(Ref(s));
+      }
+    return out;
+  }
+
+  // Data-size statistics of an IP pair for one day (day = INT32_MIN: all days), for name pairs whose
+  // records carry no sizes.
+  SketchStat PairSizes(const IpPair& p, int32_t day) const {
+    if (p.summary) {
+      if (day == INT32_MIN) return StatFromSketch(p.summary->all_bytes, 0.0);
+      for (const auto& d : p.summary->days)
+        if (d.day == day) return d.ds;
+      return {};
+    }
+    std::vector<double> b;
+    for (const auto& s : p.samples)
+      if (day == INT32_MIN || FloorDiv(EpochSec(s), kDay) == day) b.push_back(static_cast<double>(s.bytes));
+    SketchStat st;
+    auto r = rita::GetDataSizeScore(std::move(b));
+    if (!r.ok()) return st;
+    st.ok = true;
+    st.score = r->score;
+    st.skew = r->skew;
+    st.mad = r->mad;
+    return st;
+  }
+
+  // Scores a summarised pair per day and in the multi-day view. `sizes`: the IP pair whose sizes stand
+  // in for a name pair's (null: the summary's own).
+  void ScoreSummary(const PairSummary& ps, const PairCtx& c, const IpPair* sizes, std::vector<Finding>& out,
+                    double* best) const {
+    json extra = {{"summary", true},
+                  {"exact_cap", cfg.exact_samples_per_pair},
+                  {"sketch_k", cfg.summary_sketch_k},
+                  {"late_records", ps.late}};
+    if (sizes) extra["sizes_from"] = "address pair " + sizes->src.ToString() + "->" + sizes->dst.ToString();
+    std::vector<DayCount> days;
+    uint64_t total = 0, nonzero = ps.cross_nonzero;
+    for (const auto& d : ps.days) {
+      days.push_back({d.day, d.count});
+      total += d.count;
+      nonzero += d.nonzero;
+      const double lo = std::max(static_cast<double>(int64_t{d.day} * kDay), min_conn_f);
+      const double hi = std::min(static_cast<double>((int64_t{d.day} + 1) * kDay), max_conn_f);
+      if (d.count >= cfg.strobe_connections_per_day) {
+        EmitStrobe(c, DayLabel(int64_t{d.day} * kDay), d.count, d.first, d.last, 0, SummaryProvenance(&d, 1), out);
+        continue;
+      }
+      if (!d.ts.ok || !(hi > lo)) continue;
+      const SketchStat ds = sizes ? PairSizes(*sizes, d.day) : d.ds;
+      BeaconEval e = EvaluateSummary(d.ts, ds, d.nonzero + 1, Rebin(&d, 1, lo, hi, 24), lo, hi, d.first, d.last,
+                                     cfg.histogram_bimodal_min_hours_seen, cfg.duration_min_hours_seen,
+                                     cfg.duration_ideal_hours_seen);
+      if (!e.ok) continue;
+      if (best) *best = std::max(*best, e.score);
+      json x = extra;
+      x["ts_median"] = d.ts.median;
+      x["ds_median"] = ds.median;
+      EmitBeacon(c, e, DayLabel(int64_t{d.day} * kDay), lo, hi, d.first, d.last, d.count, SummaryProvenance(&d, 1),
+                 &x, out);
+    }
+    if (ps.days.empty() || !MultiDayEligible(days, total) || nonzero < 3) return;
+    SketchStat ts = StatFromSketch(ps.all_iv, 1.0);
+    if (!ts.ok) return;
+    const double lo = min_conn_f, hi = max_conn_f;
+    const int32_t bins = MultiDayBins(ts.median, lo, hi);
+    if (bins < 2) return;
+    const SketchStat ds = sizes ? PairSizes(*sizes, INT32_MIN) : StatFromSketch(ps.all_bytes, 0.0);
+    BeaconEval e = EvaluateSummary(ts, ds, nonzero + 1, Rebin(ps.days.data(), ps.days.size(), lo, hi, bins), lo, hi,
+                                   ps.days.front().first, ps.days.back().last, std::numeric_limits<int32_t>::max(),
+                                   std::max(2, bins / 2), bins);
+    if (!e.ok) return;
+    if (best) *best = std::max(*best, e.score);
+    json x = extra;
+    x["ts_median"] = ts.median;
+    x["ds_median"] = ds.median;
+    EmitBeacon(c, e, "multi-day", lo, hi, ps.days.front().first, ps.days.back().last, total,
+               SummaryProvenance(ps.days.data(), ps.days.size()), &x, out);
+  }
+
+  std::vector<DayCount> DaysOf(const std::vector<Sample>& sorted) const {
+    std::vector<DayCount> days;
+    for (const auto& s : sorted) {
+      const int32_t day = static_cast<int32_t>(FloorDiv(EpochSec(s), kDay));
+      if (days.empty() || days.back().day != day) days.push_back({day, 0});
+      ++days.back().count;
+    }
+    return days;
+  }
+
+  // The pair's earliest records (provenance).
+  std::vector<ingest::SourceRef> PairProvenance(const IpPair& p) const {
+    if (p.summary) return SummaryProvenance(p.summary->days.data(), p.summary->days.size());
+    return Provenance(p.samples, 0, p.samples.size());
   }
 
   Result<std::vector<Finding>> Finish() {
@@ -864,7 +1508,36 @@ struct Analyzer::Impl {
     if (pairs.empty() && dns_parents.empty() && dyn_names.empty()) return out;
     stats.pairs = pairs.size();
     stats.sni_pairs = name_pairs.size();
-    for (auto& p : pairs) std::sort(p.samples.begin(), p.samples.end(), SampleLess);
+    for (auto& p : pairs) {
+      if (p.summary) {
+        Fold(*p.summary, p.samples, true, true);
+        CloseSummary(*p.summary);
+      } else {
+        std::sort(p.samples.begin(), p.samples.end(), SampleLess);
+      }
+    }
+
+    // Connections to addresses a dynamic-DNS name resolved to (DNS before or after the connections).
+    if (!dyn_addresses.empty()) {
+      for (uint32_t pi = 0; pi < pairs.size(); ++pi) {
+        const IpPair& p = pairs[pi];
+        if (p.count == 0 || p.ignored) continue;
+        auto dyn = dyn_addresses.find(p.dst);
+        if (dyn == dyn_addresses.end()) continue;
+        DynName& d = DynEntry(p.src, dyn->second);
+        d.connections += p.count;
+        d.min_sec = std::min(d.min_sec, p.first_sec);
+        d.max_sec = std::max(d.max_sec, p.last_sec);
+        if (p.summary) {
+          for (const auto& day : p.summary->days)
+            for (const auto& s : day.earliest) KeepEarliest(d.first, s, cfg.provenance_cap);
+        } else {
+          for (size_t k = 0; k < p.samples.size() && k < cfg.provenance_cap; ++k)
+            KeepEarliest(d.first, p.samples[k], cfg.provenance_cap);
+        }
+        NoteIpPair(d, pi + 1);
+      }
+    }
 
     // Which tracked pairs carry a dynamic-DNS name (from lookups answered with the address or names
     // seen on the connection).
@@ -878,48 +1551,83 @@ struct Analyzer::Impl {
     std::vector<double> pair_best(pairs.size(), 0.0);
     for (size_t pi = 0; pi < pairs.size(); ++pi) {
       const IpPair& p = pairs[pi];
-      if (p.count == 0 || IsInternal(p.dst)) continue;
+      if (p.count == 0 || p.ignored || IsInternal(p.dst)) continue;
       internal_sources.insert(p.src);
       ++dst_sources[p.dst];
-      std::string note;
-      std::string cls = AddressClass(p.dst, &note);
-      if (cls.empty() && (p.flags & kNtp)) {
-        cls = "time-service";
-        note = "NTP (udp/123) polls by design";
+      // Too few connections for any window (and below the strobe threshold): nothing to score.
+      if (p.count < static_cast<uint64_t>(cfg.unique_connection_threshold) &&
+          p.count < cfg.strobe_connections_per_day)
+        continue;
+      PairCtx c;
+      c.src = p.src;
+      c.dst = p.dst.ToString();
+      c.dst_type = "ip";
+      c.flags = p.flags;
+      c.cls = AddressClass(p.dst, &c.note);
+      if (c.cls.empty() && (p.flags & kNtp)) {
+        c.cls = "time-service";
+        c.note = "NTP (udp/123) polls by design";
       }
-      if (cls.empty() && (p.flags & kDns) && internal_resolvers.count(p.src)) {
+      if (c.cls.empty() && (p.flags & kDns) && internal_resolvers.count(p.src)) {
         // An internal resolver forwarding its clients' lookups upstream: TTL-driven refreshes of
         // popular names look periodic. A client talking DNS to the internet directly keeps its score.
-        cls = "dns-forwarder";
-        note = "internal resolver's upstream DNS";
+        c.cls = "dns-forwarder";
+        c.note = "internal resolver's upstream DNS";
       }
-      const bool dynamic = pair_dyn_name[pi] != UINT32_MAX;
-      const bool watched = always.MatchesAddress(p.dst) ||
-                           (dynamic && always.MatchesName(names[pair_dyn_name[pi]]));
-      std::vector<std::pair<std::string, double>> best;
-      std::string dst = p.dst.ToString();
+      c.dynamic = pair_dyn_name[pi] != UINT32_MAX;
+      c.watched = always.MatchesAddress(p.dst) || (c.dynamic && always.MatchesName(names[pair_dyn_name[pi]]));
       // Unnamed: TCP sessions to an address that no DNS answer in the data pointed at and no SNI/Host
       // named, from a source whose own lookups are visible (so the absence means something). DNS and
       // NTP servers are configured by address by design and are excluded.
-      const bool unnamed = (p.flags & kTcp) && !(p.flags & (kNamed | kNtp)) && p.resp_p != 53 && p.resp_p != 853 &&
-                           !answered_capped && !answered_addresses.count(p.dst) && dns_clients.count(p.src);
-      if (unnamed) ++stats.unnamed_pairs;
-      ScorePair(p.samples, p.count, p.days, p.src, dst, "ip", p.flags, cls, note, dynamic, watched, unnamed, out,
-                &best);
-      for (const auto& [w, s] : best) pair_best[pi] = std::max(pair_best[pi], s);
+      c.unnamed = (p.flags & kTcp) && !(p.flags & (kNamed | kNtp)) && p.resp_p != 53 && p.resp_p != 853 &&
+                  !answered_capped && !answered_addresses.count(p.dst) && dns_clients.count(p.src);
+      if (c.unnamed) ++stats.unnamed_pairs;
+      if (p.summary) {
+        ScoreSummary(*p.summary, c, nullptr, out, &pair_best[pi]);
+      } else {
+        ScorePair(p.samples, cfg.rita_compatible ? p.days : DaysOf(p.samples), c, out, &pair_best[pi]);
+      }
     }
 
     // Beacons per (source, SNI/HTTP host): each connection counted once, timed by the connection.
-    for (const auto& np : name_pairs) {
-      std::vector<Sample> joined;
-      std::unordered_set<uint64_t> used;  // (ip pair, sample index) already counted
-      uint8_t flags = np.flags;
-      std::string cls, note;
+    for (auto& np : name_pairs) {
+      const std::string& name = names[np.name];
+      PairCtx c;
+      c.src = np.src;
+      c.dst = name;
+      c.dst_type = "sni";
+      c.flags = np.flags;
+      c.dynamic = name_info[np.name].dynamic;
+      c.watched = always.MatchesName(name);
+      bool via_summary = false;
+      const IpPair* main_via = nullptr;
+      uint32_t main_n = 0;
+      for (const auto& [ip, n] : np.via) {
+        if (!ip) continue;
+        const IpPair& p = pairs[ip - 1];
+        if (n > main_n) main_via = &p, main_n = n;
+      }
+      for (const auto& ns : np.samples)
+        if (ns.ip_pair && pairs[ns.ip_pair - 1].summary) via_summary = true;
+      if (np.summary || via_summary) {
+        // Summary: timed by the name records (Zeek's ssl/http ts), sized by the address pair.
+        FoldNames(np, true);
+        CloseSummary(*np.summary);
+        for (const auto& [ip, n] : np.via) {
+          if (!ip) continue;
+          c.flags |= pairs[ip - 1].flags;
+          if (c.cls.empty()) c.cls = AddressClass(pairs[ip - 1].dst, &c.note);
+        }
+        if (c.cls.empty()) c.cls = NameClass(name, &c.note);
+        if (main_via) ScoreSummary(*np.summary, c, main_via, out, nullptr);
+        continue;
+      }
+      std::vector<std::pair<uint64_t, Sample>> joined_keyed;  // (ip pair, sample index): each connection once
       std::vector<uint32_t> via;
       for (const auto& ns : np.samples) {
         if (!ns.ip_pair) continue;
         const IpPair& p = pairs[ns.ip_pair - 1];
-        flags |= p.flags;
+        c.flags |= p.flags;
         if (std::find(via.begin(), via.end(), ns.ip_pair) == via.end()) via.push_back(ns.ip_pair);
         // The connection that started last at or before the name record (1 s of slack).
         Sample probe;
@@ -945,32 +1653,27 @@ struct Analyzer::Impl {
           }
         }
         const uint64_t key = (static_cast<uint64_t>(ns.ip_pair) << 32) | static_cast<uint64_t>(it - p.samples.begin());
-        if (!used.insert(key).second) continue;
-        joined.push_back(*it);
+        joined_keyed.emplace_back(key, *it);
       }
+      std::sort(joined_keyed.begin(), joined_keyed.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::vector<Sample> joined;
+      joined.reserve(joined_keyed.size());
+      for (size_t k = 0; k < joined_keyed.size(); ++k)
+        if (k == 0 || joined_keyed[k].first != joined_keyed[k - 1].first) joined.push_back(joined_keyed[k].second);
       for (uint32_t ip : via) {
-        if (cls.empty()) cls = AddressClass(pairs[ip - 1].dst, &note);
+        if (c.cls.empty()) c.cls = AddressClass(pairs[ip - 1].dst, &c.note);
       }
-      const std::string& name = names[np.name];
-      if (cls.empty()) cls = NameClass(name, &note);
+      if (c.cls.empty()) c.cls = NameClass(name, &c.note);
       if (joined.empty()) continue;
       std::sort(joined.begin(), joined.end(), SampleLess);
-      std::vector<DayCount> days;
-      for (const auto& s : joined) {
-        const int32_t day = static_cast<int32_t>(FloorDiv(EpochSec(s), kDay));
-        if (days.empty() || days.back().day != day) days.push_back({day, 0});
-        ++days.back().count;
-      }
-      const bool dynamic = IsDynamicName(name);
-      const bool watched = always.MatchesName(name);
-      ScorePair(joined, joined.size(), days, np.src, name, "sni", flags, cls, note, dynamic, watched, false, out,
-                nullptr);
+      ScorePair(joined, DaysOf(joined), c, out, nullptr);
     }
 
     // Long connections, exfiltration-sized uploads.
     for (size_t pi = 0; pi < pairs.size(); ++pi) {
       const IpPair& p = pairs[pi];
-      if (p.count == 0 || IsInternal(p.dst)) continue;
+      if (p.count == 0 || p.ignored || IsInternal(p.dst)) continue;
       std::string note;
       const std::string cls = AddressClass(p.dst, &note);
       const bool watched = always.MatchesAddress(p.dst);
@@ -982,8 +1685,8 @@ struct Analyzer::Impl {
         f.dst = dst;
         f.key = p.src.ToString() + "->" + dst;
         f.count = p.count;
-        f.first_seen = Timestamp::FromNanos(static_cast<int64_t>(EpochF(p.samples.front()) * 1e9));
-        f.last_seen = Timestamp::FromNanos(static_cast<int64_t>(EpochF(p.samples.back()) * 1e9));
+        f.first_seen = Timestamp::FromNanos(static_cast<int64_t>(FirstF(p) * 1e9));
+        f.last_seen = Timestamp::FromNanos(static_cast<int64_t>(LastF(p) * 1e9));
         double score = std::min(1.0, 0.5 + 0.1 * std::log2(p.total_duration / cfg.long_connection_seconds));
         if (cls == "cdn") score *= cfg.cdn_score_factor;
         if (watched) score = std::max(score, 0.8);
@@ -999,22 +1702,27 @@ struct Analyzer::Impl {
         if (!cls.empty()) d["destination_class"] = cls, d["destination_note"] = note;
         f.detail_json = d.dump();
         f.provenance.push_back(Ref(p.longest));
-        for (size_t i = 0; i < p.samples.size() && f.provenance.size() < cfg.provenance_cap; ++i)
-          if (SampleLess(p.samples[i], p.longest) || SampleLess(p.longest, p.samples[i]))
-            f.provenance.push_back(Ref(p.samples[i]));
+        const ingest::SourceRef longest = Ref(p.longest);
+        for (const auto& r : PairProvenance(p)) {
+          if (f.provenance.size() >= cfg.provenance_cap) break;
+          if (r.input != longest.input || r.record != longest.record) f.provenance.push_back(r);
+        }
         f.provenance_total = p.count;
         Locate(f);
         out.push_back(std::move(f));
       }
-      const Sample* top = p.samples.empty() ? nullptr : &p.samples.front();
-      for (const auto& s : p.samples)
-        if (s.bytes > top->bytes) top = &s;
+      const Sample* top = &p.top;
       // The pair's median upload only matters when its largest upload clears the absolute bar.
-      if (p.samples.size() >= 3 && top->bytes >= cfg.exfil_min_bytes) {
-        std::vector<double> b;
-        b.reserve(p.samples.size());
-        for (const auto& s : p.samples) b.push_back(static_cast<double>(s.bytes));
-        const double median = rita::Median(b);
+      if (p.count >= 3 && top->bytes >= cfg.exfil_min_bytes) {
+        double median;
+        if (p.summary) {
+          median = p.summary->all_bytes.Sorted().Quantile(0.5);
+        } else {
+          std::vector<double> b;
+          b.reserve(p.samples.size());
+          for (const auto& s : p.samples) b.push_back(static_cast<double>(s.bytes));
+          median = rita::Median(b);
+        }
         const double baseline = std::max(median, 1.0);
         if (top->bytes >= cfg.exfil_min_bytes && static_cast<double>(top->bytes) >= cfg.exfil_factor * baseline) {
           Finding f;
@@ -1055,7 +1763,7 @@ struct Analyzer::Impl {
     const double n_internal = static_cast<double>(std::max<size_t>(internal_sources.size(), 1));
     for (size_t pi = 0; pi < pairs.size(); ++pi) {
       const IpPair& p = pairs[pi];
-      if (p.count == 0 || IsInternal(p.dst) || p.count < cfg.rare_min_connections) continue;
+      if (p.count == 0 || p.ignored || IsInternal(p.dst) || p.count < cfg.rare_min_connections) continue;
       const uint32_t srcs = dst_sources[p.dst];
       const double share = srcs / n_internal;
       if (srcs > cfg.rare_max_sources || share > cfg.rare_max_share) continue;
@@ -1068,9 +1776,9 @@ struct Analyzer::Impl {
       f.dst = p.dst.ToString();
       f.key = p.src.ToString() + "->" + f.dst;
       f.count = p.count;
-      f.first_seen = Timestamp::FromNanos(static_cast<int64_t>(EpochF(p.samples.front()) * 1e9));
-      f.last_seen = Timestamp::FromNanos(static_cast<int64_t>(EpochF(p.samples.back()) * 1e9));
-      const bool new_dst = EpochSec(p.samples.front()) >= min_conn_sec + kDay;
+      f.first_seen = Timestamp::FromNanos(static_cast<int64_t>(FirstF(p) * 1e9));
+      f.last_seen = Timestamp::FromNanos(static_cast<int64_t>(LastF(p) * 1e9));
+      const bool new_dst = base + static_cast<int64_t>(p.first_sec) >= min_conn_sec + kDay;
       double score = 0.3 + 0.2 * (1.0 - share / cfg.rare_max_share) + (new_dst ? 0.1 : 0.0);
       if (cls == "cdn") score *= cfg.cdn_score_factor;
       if (watched) score = std::max(score, 0.8);
@@ -1085,7 +1793,7 @@ struct Analyzer::Impl {
                 {"pair_beacon_score", pair_best[pi]}};
       if (!cls.empty()) d["destination_class"] = cls, d["destination_note"] = note;
       f.detail_json = d.dump();
-      f.provenance = Provenance(p.samples, 0, p.samples.size());
+      f.provenance = PairProvenance(p);
       f.provenance_total = p.count;
       Locate(f);
       out.push_back(std::move(f));
@@ -1175,12 +1883,19 @@ struct Analyzer::Impl {
 
   size_t StateBytes() const {
     size_t n = pairs.capacity() * sizeof(IpPair) + pair_slots.capacity() * sizeof(uint64_t);
-    for (const auto& p : pairs) n += p.samples.capacity() * sizeof(Sample) + p.days.capacity() * sizeof(DayCount);
+    for (const auto& p : pairs) {
+      n += p.samples.capacity() * sizeof(Sample) + p.days.capacity() * sizeof(DayCount);
+      if (p.summary) n += p.summary->Bytes();
+    }
     n += name_pairs.capacity() * sizeof(NamePair) + name_pair_index.size() * 40;
-    for (const auto& np : name_pairs) n += np.samples.capacity() * sizeof(NameSample);
-    for (const auto& s : names) n += s.capacity() + 48;
+    for (const auto& np : name_pairs) {
+      n += np.samples.capacity() * sizeof(NameSample);
+      if (np.summary) n += np.summary->Bytes();
+    }
+    for (const auto& s : names) n += s.capacity() + 48 + sizeof(NameInfo);
     for (const auto& [k, d] : dns_parents) n += k.capacity() + 96 + d.subdomains.size() * 24 + d.first.size() * 16;
-    n += dyn_names.size() * sizeof(DynName) + internal_cache.size() * 40;
+    n += dyn_names.size() * sizeof(DynName) + internal_cache.size() * sizeof(InternalCache) +
+         dns_cache.size() * sizeof(DnsNameCache);
     return n;
   }
 };

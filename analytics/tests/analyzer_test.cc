@@ -2,7 +2,9 @@
 // order independence, provenance, the memory bound, config validation and the store row.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "names.h"
@@ -374,23 +376,119 @@ TEST(Analyzer, SniPairJoinsConnectionsInEitherOrder) {
 }
 
 TEST(Analyzer, MemoryBoundedByPairsNotRecords) {
-  // The same 10 pairs fed 2,000 and 20,000 connections a day: samples stop at the strobe cap.
-  auto state = [](int per_day) {
+  // The same 10 pairs over the same 3 days, fed 2,000 and then 20,000 connections a day: past the
+  // exact cap every pair is a fixed-size summary, so the state does not grow with records.
+  auto run = [](bool rita, int per_day, int n_pairs = 10) {
     AnalyticsConfig cfg;
-    cfg.strobe_connections_per_day = 1000;
+    cfg.rita_compatible = rita;
     Analyzer a(cfg);
-    for (int p = 0; p < 10; ++p) {
-      const std::string dst = "203.0.113." + std::to_string(p + 1);
-      for (int i = 0; i < per_day; ++i)
-        EXPECT_TRUE(a.OnObservation(Conn("10.0.0.5", dst.c_str(), kT0 + 86000.0 * i / per_day)).ok());
+    for (int d = 0; d < 3; ++d) {
+      for (int p = 0; p < n_pairs; ++p) {
+        const std::string dst = "203.0.113." + std::to_string(p + 1);
+        for (int i = 0; i < per_day; ++i)
+          EXPECT_TRUE(a.OnObservation(Conn("10.0.0.5", dst.c_str(), kT0 + d * 86400.0 + 86000.0 * i / per_day,
+                                           500 + static_cast<uint64_t>(i % 7)))
+                          .ok());
+      }
     }
-    return std::make_pair(a.StateBytes(), a.stats().samples_capped);
+    const size_t state = a.StateBytes();
+    EXPECT_TRUE(a.Finish().ok());
+    return std::make_pair(state, a.stats());
   };
-  auto [small, capped_small] = state(2000);
-  auto [big, capped_big] = state(20000);
-  EXPECT_EQ(capped_small, 10u * 1000);
-  EXPECT_EQ(capped_big, 10u * 19000);
-  EXPECT_LT(static_cast<double>(big), 1.2 * static_cast<double>(small));
+  auto [small, s_small] = run(false, 2000);
+  auto [big, s_big] = run(false, 20000);
+  EXPECT_EQ(s_small.summary_pairs, 10u);
+  EXPECT_EQ(s_big.summary_pairs, 10u);
+  EXPECT_EQ(s_big.summarised, 10u * 3 * 20000);
+  EXPECT_EQ(s_big.late_records, 0u);
+  EXPECT_LE(static_cast<double>(big), 1.05 * static_cast<double>(small));  // 10x the records, same state
+  // Per pair (10 more pairs, same records each): a summary of a few KB, not 20 B per record.
+  auto [big20, s_big20] = run(false, 20000, 20);
+  EXPECT_LT((big20 - big) / 10, 16u * 1024);
+  // --rita-compatible keeps every connection (documented): its state follows the records.
+  auto [rsmall, r_small] = run(true, 2000);
+  auto [rbig, r_big] = run(true, 20000);
+  EXPECT_EQ(r_big.samples_stored, 10u * 3 * 20000);
+  EXPECT_GT(static_cast<double>(rbig), 5.0 * static_cast<double>(rsmall));
+}
+
+// Default-mode summaries against exact samples on the same records (every window reported, so every
+// score is compared): a jittered beacon and random traffic, delivered in Zeek's order (by connection
+// end, so starts arrive out of order). RITA's score stays within 0.03 (README, "Summaries").
+TEST(Analyzer, SummaryScoresMatchExactWithinDocumentedError) {
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> u(0, 1);
+  struct Rec {
+    double end;
+    Observation o;
+  };
+  std::vector<Rec> recs;
+  auto add = [&](const char* dst, double ts, uint64_t bytes, double dur) {
+    recs.push_back({ts + dur, Conn("10.0.0.5", dst, ts, bytes, dur)});
+  };
+  const double span = 3.5 * 86400;  // three full days and half of a fourth
+  for (double t = kT0 + 30; t < kT0 + span; t += 60) add("203.0.113.1", t + (u(rng) - 0.5) * 10, 400 + static_cast<uint64_t>(u(rng) * 50), u(rng) * 30);
+  for (double t = kT0 + 10; t < kT0 + span; t += 300) add("203.0.113.2", t + (u(rng) - 0.5) * 240, 900 + static_cast<uint64_t>(u(rng) * 900), u(rng) * 5);
+  for (int i = 0; i < 3000; ++i) add("203.0.113.3", kT0 + u(rng) * span, 100 + static_cast<uint64_t>(u(rng) * 5000), u(rng) * 60);
+  std::sort(recs.begin(), recs.end(), [](const Rec& a, const Rec& b) { return a.end < b.end; });
+  std::vector<Observation> obs;
+  for (auto& r : recs) obs.push_back(r.o);
+  AnalyticsConfig exact;
+  exact.beacon_min_score = 0;
+  exact.exact_samples_per_pair = 1u << 30;
+  AnalyticsConfig summary = exact;
+  summary.exact_samples_per_pair = 256;
+  const auto fe = Analyze(exact, obs);
+  const auto fs = Analyze(summary, obs);
+  size_t compared = 0, summarised = 0;
+  for (const auto& e : fe) {
+    if (e.kind != FindingKind::kBeacon) continue;
+    const Finding* s = Find(fs, e.kind, e.key, e.window);
+    ASSERT_NE(s, nullptr) << e.key << " " << e.window;
+    const json de = json::parse(e.detail_json), ds = json::parse(s->detail_json);
+    EXPECT_FALSE(de.contains("summary"));
+    summarised += ds.value("summary", false);
+    EXPECT_NEAR(de["rita_score"].get<double>(), ds["rita_score"].get<double>(), 0.03) << e.key << " " << e.window;
+    EXPECT_EQ(e.count, s->count);
+    EXPECT_EQ(e.first_seen, s->first_seen);
+    ++compared;
+  }
+  EXPECT_EQ(compared, 3u * 5);  // 3 pairs x (4 days + multi-day)
+  EXPECT_EQ(summarised, compared);
+  const Finding* beacon = Find(fs, FindingKind::kBeacon, "10.0.0.5->203.0.113.1", "2021-06-15");
+  ASSERT_NE(beacon, nullptr);
+  EXPECT_GE(beacon->score, 0.9);
+  const Finding* random = Find(fs, FindingKind::kBeacon, "10.0.0.5->203.0.113.3", "2021-06-15");
+  ASSERT_NE(random, nullptr);
+  EXPECT_LT(random->score, 0.8);
+}
+
+// Records far out of order (a whole day delivered after the next): counted as late, no intervals
+// from them, the other days unaffected and the late day still counted.
+TEST(Analyzer, SummaryCountsLateRecordsHonestly) {
+  std::vector<Observation> day1, day2;
+  for (int i = 0; i < 1440; ++i) day1.push_back(Conn("10.0.0.5", "203.0.113.1", kT0 + 60.0 * i + 1));
+  for (int i = 0; i < 1440; ++i) day2.push_back(Conn("10.0.0.5", "203.0.113.1", kT0 + 86400 + 60.0 * i + 1));
+  std::vector<Observation> obs = day2;
+  obs.insert(obs.end(), day1.begin(), day1.end());
+  AnalyticsConfig cfg;
+  Analyzer a(cfg);
+  for (const auto& o : obs) ASSERT_TRUE(a.OnObservation(o).ok());
+  auto f = a.Finish();
+  ASSERT_TRUE(f.ok());
+  EXPECT_GT(a.stats().late_records, 1000u);
+  const Finding* d2 = Find(*f, FindingKind::kBeacon, "10.0.0.5->203.0.113.1", "2021-06-15");
+  ASSERT_NE(d2, nullptr);
+  EXPECT_GE(d2->score, 0.99);
+  EXPECT_EQ(d2->count, 1440u);
+  // The late day has no intervals to score; it is neither invented nor lost from the long-connection
+  // and rare-destination counts.
+  EXPECT_EQ(Find(*f, FindingKind::kBeacon, "10.0.0.5->203.0.113.1", "2021-06-14"), nullptr);
+  for (const auto& x : *f) {
+    if (x.kind == FindingKind::kRareDestination) {
+      EXPECT_EQ(x.count, 2880u);
+    }
+  }
 }
 
 TEST(AnalyticsConfig, ValidateRejectsBadWeightsAndLists) {

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <tuple>
+#include <cmath>
 
 #include "onus/analytics/analyzer.h"
 #include "onus/core/case_context.h"
@@ -104,6 +106,39 @@ TEST(Portgrid, PlantedC2PairsRankAboveEveryBenignPair) {
   for (const auto& [k, s] : benign_best)
     if (s > benign_max) benign_max = s, top_benign = k;
   EXPECT_GT(c2_min, benign_max) << "weakest C2 " << c2_min_key << " vs benign " << top_benign;
+}
+
+// The default run (pairs past 256 connections summarised) against every pair kept exactly: the same
+// findings, scores within the summaries' documented error (README, "Summaries").
+TEST(Portgrid, SummariesKeepFindingsAndScoresWithinDocumentedError) {
+  const auto& r = Portgrid();
+  EXPECT_GT(r.stats.summary_pairs, 50u);
+  AnalyticsConfig cfg;
+  cfg.context = &PortgridContext();
+  cfg.exact_samples_per_pair = 1u << 30;
+  const auto exact = Analyze(PortgridLogs(), cfg);
+  EXPECT_EQ(exact->stats.summary_pairs, 0u);
+  std::map<std::tuple<FindingKind, std::string, std::string>, const Finding*> by_key;
+  for (const auto& f : r.findings) by_key[{f.kind, f.key, f.window}] = &f;
+  ASSERT_EQ(by_key.size(), exact->findings.size());
+  double worst_rita = 0, worst_score = 0;
+  size_t summarised = 0;
+  for (const auto& e : exact->findings) {
+    auto it = by_key.find({e.kind, e.key, e.window});
+    ASSERT_NE(it, by_key.end()) << e.key << " " << e.window;
+    const Finding& s = *it->second;
+    EXPECT_EQ(e.count, s.count) << e.key << " " << e.window;
+    worst_score = std::max(worst_score, std::fabs(e.score - s.score));
+    const json de = json::parse(e.detail_json), ds = json::parse(s.detail_json);
+    if (de.contains("rita_score")) {
+      worst_rita = std::max(worst_rita, std::fabs(de["rita_score"].get<double>() - ds["rita_score"].get<double>()));
+      summarised += ds.value("summary", false);
+    }
+  }
+  EXPECT_GT(summarised, 50u);
+  EXPECT_LE(worst_rita, 0.04);
+  EXPECT_LE(worst_score, 0.02);
+  RecordProperty("worst_rita_difference", std::to_string(worst_rita));
 }
 
 TEST(Portgrid, MonitoringJobBehindCdnIsReportedAsCdnAndLowered) {

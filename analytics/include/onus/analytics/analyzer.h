@@ -20,10 +20,14 @@
 // - CDN/cloud destinations (case-context notes or config) are never dropped: their findings carry
 //   "destination_class" in detail and a lowered score. Never-lists (allow) suppress a destination
 //   and count it in Stats; always-lists raise every finding that touches them to at least "high".
-// Memory: bounded by the number of pairs, not records: per pair ~200 bytes plus 20 bytes per stored
-// connection sample, and samples are stored only up to `strobe_connections_per_day` per pair and
-// day (a pair above it is a strobe: counted, not stored). So memory <= pairs x (200 + 20 x min(records
-// of the pair, days x strobe cap)). See analytics/README.md for measured figures.
+// Memory (default mode): bounded by the number of pairs (and days of data), not records: a pair keeps
+// its connections exactly (20 bytes each) up to `exact_samples_per_pair`, then folds them into a
+// fixed-size summary: a small reorder buffer, quantile sketches of the open day's intervals and
+// sizes and of all days, and per day 24 hourly counts, the day's scores and its earliest records.
+// So memory <= pairs x (~250 + max(20 x exact cap, ~9 KB + ~0.6 KB x days)). Scores of summarised
+// pairs carry the sketch's documented error (analytics/README.md, "Summaries").
+// --rita-compatible keeps every connection (RITA's exact quartiles; its data sets are small): there
+// memory grows with records, up to `strobe_connections_per_day` per pair and day.
 // Thread-safety: an Analyzer belongs to one thread; its config is immutable and shareable.
 #pragma once
 
@@ -96,6 +100,11 @@ struct AnalyticsConfig {
   uint64_t multi_day_min_connections = 20;
 
   uint64_t strobe_connections_per_day = 86400;  // RITA's strobe threshold (per pair and day)
+  // Default mode: connections a pair (IP or SNI/host) keeps exactly before it switches to its
+  // fixed-size summary (see Memory above). Ignored with rita_compatible.
+  uint32_t exact_samples_per_pair = 256;
+  // Summary quantile sketches: k (rank error ~1 % at 128; memory ~3k floats per sketch).
+  uint32_t summary_sketch_k = 128;
   double long_connection_seconds = 3600;        // total duration of a pair's connections
   // DNS C2: distinct subdomains queried under one parent domain (RITA: 100 is its lowest bar).
   uint64_t dns_c2_min_subdomains = 100;
@@ -146,6 +155,9 @@ struct AnalyzerStats {
   uint64_t observations = 0, conns = 0, dns = 0, tls = 0, http = 0;
   uint64_t pairs = 0, sni_pairs = 0;
   uint64_t samples_stored = 0, samples_capped = 0;
+  uint64_t summary_pairs = 0;      // IP and name pairs that switched to their fixed-size summary
+  uint64_t summarised = 0;         // connection / name records folded into summaries
+  uint64_t late_records = 0;       // summarised records older than the pair's reorder buffer (no interval)
   uint64_t allow_listed = 0;     // observations skipped because the destination is allow-listed
   uint64_t unjoined_names = 0;   // tls/http records whose connection was not seen
   uint64_t unnamed_pairs = 0;    // IP pairs that got the unnamed-destination modifier

@@ -1,0 +1,146 @@
+#include "sketch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace onus::analytics {
+
+uint32_t QuantileSketch::Capacity(size_t level) const {
+  const size_t depth = levels_.size() - 1 - level;  // 0 at the top level
+  double c = static_cast<double>(k_);
+  for (size_t i = 0; i < depth && c > 8; ++i) c *= 2.0 / 3.0;
+  return std::max<uint32_t>(8, static_cast<uint32_t>(c));
+}
+
+void QuantileSketch::Add(float v) {
+  if (levels_.empty()) {
+    levels_.emplace_back();
+    levels_[0].reserve(Capacity(0) + 1);
+  }
+  levels_[0].push_back(v);
+  ++n_;
+  if (levels_[0].size() >= Capacity(0)) CompactFrom(0);
+}
+
+void QuantileSketch::Compact(size_t level) {
+  if (level + 1 == levels_.size()) {
+    levels_.emplace_back();
+    // Capacities below shrink with every new level: trim what the levels hold to what they may need.
+    for (size_t h = 0; h < levels_.size(); ++h) {
+      std::vector<float>& l = levels_[h];
+      const size_t want = std::max<size_t>(l.size(), Capacity(h)) + 1;
+      if (l.capacity() != want) {
+        std::vector<float> t;
+        t.reserve(want);
+        t.assign(l.begin(), l.end());
+        l.swap(t);
+      }
+    }
+  }
+  std::vector<float>& v = levels_[level];
+  std::sort(v.begin(), v.end());
+  // An odd item stays (the smallest); the rest is halved.
+  const size_t start = v.size() % 2;
+  const size_t offset = (toggles_ >> level) & 1u;
+  toggles_ ^= 1u << (level & 31);
+  std::vector<float>& up = levels_[level + 1];
+  for (size_t i = start + offset; i < v.size(); i += 2) up.push_back(v[i]);
+  v.resize(start);
+}
+
+void QuantileSketch::CompactFrom(size_t level) {
+  for (size_t h = level; h < levels_.size(); ++h) {
+    if (levels_[h].size() < Capacity(h)) {
+      if (h > level) break;
+      continue;
+    }
+    Compact(h);
+  }
+}
+
+void QuantileSketch::Merge(const QuantileSketch& o) {
+  if (o.n_ == 0) return;
+  while (levels_.size() < o.levels_.size()) levels_.emplace_back();
+  for (size_t h = 0; h < o.levels_.size(); ++h)
+    levels_[h].insert(levels_[h].end(), o.levels_[h].begin(), o.levels_[h].end());
+  n_ += o.n_;
+  // Compact bottom-up until every level is within its capacity (capacities change as levels grow).
+  for (bool again = true; again;) {
+    again = false;
+    for (size_t h = 0; h < levels_.size(); ++h) {
+      if (levels_[h].size() >= Capacity(h)) {
+        Compact(h);
+        again = true;
+      }
+    }
+  }
+  for (auto& l : levels_)
+    if (l.capacity() > 2 * std::max<size_t>(l.size(), 8)) l.shrink_to_fit();
+}
+
+void QuantileSketch::Clear() {
+  n_ = 0;
+  toggles_ = 0;
+  levels_.clear();
+}
+
+size_t QuantileSketch::Bytes() const {
+  size_t b = levels_.capacity() * sizeof(std::vector<float>);
+  for (const auto& l : levels_) b += l.capacity() * sizeof(float);
+  return b;
+}
+
+QuantileSketch::View QuantileSketch::Sorted() const {
+  View v;
+  for (size_t h = 0; h < levels_.size(); ++h)
+    for (float x : levels_[h]) v.items.emplace_back(x, uint64_t{1} << h);
+  std::sort(v.items.begin(), v.items.end());
+  for (const auto& [x, w] : v.items) v.total += w;
+  return v;
+}
+
+double QuantileSketch::View::Quantile(double q) const {
+  if (items.empty()) return std::numeric_limits<double>::quiet_NaN();
+  // Item i covers ranks [c_i, c_i + w_i); interpolate between the centres of neighbouring items.
+  const double target = std::clamp(q, 0.0, 1.0) * static_cast<double>(total);
+  double cum = 0, prev_centre = 0, prev_value = items.front().first;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const double w = static_cast<double>(items[i].second);
+    const double centre = cum + w / 2;
+    if (target <= centre) {
+      if (i == 0) return items[0].first;
+      const double f = (target - prev_centre) / (centre - prev_centre);
+      return prev_value + f * (static_cast<double>(items[i].first) - prev_value);
+    }
+    prev_centre = centre;
+    prev_value = items[i].first;
+    cum += w;
+  }
+  return items.back().first;
+}
+
+SketchStat StatFromSketch(const QuantileSketch& s, double default_mad_score) {
+  SketchStat out;
+  if (s.count() < 3) return out;
+  const QuantileSketch::View v = s.Sorted();
+  out.q1 = v.Quantile(0.25);
+  out.median = v.Quantile(0.5);
+  out.q3 = v.Quantile(0.75);
+  const double den = out.q3 - out.q1;
+  if (den >= 10 && out.median != out.q1 && out.median != out.q3) out.skew = (out.q1 + out.q3 - 2 * out.median) / den;
+  QuantileSketch::View dev;
+  dev.items.reserve(v.items.size());
+  for (const auto& [x, w] : v.items) dev.items.emplace_back(static_cast<float>(std::fabs(x - out.median)), w);
+  std::sort(dev.items.begin(), dev.items.end());
+  dev.total = v.total;
+  out.mad = dev.Quantile(0.5);
+  double mad_score = default_mad_score;
+  if (out.median >= 1) mad_score = (out.median - out.mad) / out.median;
+  if (mad_score < 0 || std::isnan(mad_score)) mad_score = 0;
+  out.score = std::round(((1.0 - std::fabs(out.skew)) + mad_score) / 2.0 * 1000) / 1000;
+  out.ok = true;
+  return out;
+}
+
+}  // namespace onus::analytics
