@@ -115,10 +115,11 @@ struct DayCount {
 };
 
 // Out-of-order tolerance of a summarised pair: its records are folded into the summary in batches
-// (the exact-sample vector, `exact_samples_per_pair` long) sorted by time, holding back the latest
-// kReorder records for the next batch; a record older than the last folded one is "late": counted
-// (day, hour, size) but contributes no interval.
+// (the exact-sample vector: `exact_samples_per_pair` long the first time, kSummaryBatch after)
+// sorted by time, holding back the latest kReorder records for the next batch; a record older than
+// the last folded one is "late": counted (day, hour, size) but contributes no interval.
 constexpr size_t kReorder = 16;
+constexpr size_t kSummaryBatch = 64;
 
 // One UTC day of a summarised pair.
 struct DaySummary {
@@ -186,7 +187,12 @@ struct NamePair {
   uint32_t name = 0;  // interned
   std::vector<NameSample> samples;       // exact, up to the exact cap (default mode)
   std::unique_ptr<PairSummary> summary;  // default mode, after the exact cap: timed by the name records
-  std::array<std::pair<uint32_t, uint32_t>, 4> via{};  // (ip pair index+1, records) of the first 4 addresses
+  struct Via {
+    IpAddress dst;
+    uint32_t ip_pair = 0;  // index+1
+    uint32_t n = 0;        // records
+  };
+  std::array<Via, 4> via{};  // the first 4 addresses the name was seen on
   uint32_t last_uid = 0;  // summary: consecutive records of one connection (HTTP keep-alive) count once
   uint8_t flags = 0;
 };
@@ -335,7 +341,7 @@ struct Analyzer::Impl {
   std::vector<std::string> names;
   std::vector<NameInfo> name_info;
   std::string name_buf;  // reused: normalised names without an allocation per record
-  std::unordered_map<NameKey, uint32_t, NameKeyHash> name_pair_index;
+  std::vector<uint64_t> name_slots;  // open-addressing index of name_pairs (see NamePairIndexOf)
   std::vector<NamePair> name_pairs;
   std::unordered_map<std::string, DnsParent> dns_parents;
   // Direct-mapped cache of DNS query names (by 64-bit hash): whether the name is dynamic, allow-listed,
@@ -369,6 +375,8 @@ struct Analyzer::Impl {
   uint8_t last_service_flags = 0;
 
   bool Summaries() const { return !cfg.rita_compatible; }
+  // Scratch buffers of the scoring path (Finish runs on the analyzer's one thread).
+  mutable std::vector<double> scratch_dev, scratch_iv, scratch_sorted, scratch_edges, scratch_ts, scratch_bytes;
 
   // ---- ingestion ----
 
@@ -416,6 +424,41 @@ struct Analyzer::Impl {
       }
     }
   }
+  // Open-addressing index of name_pairs by (source, name id), as pair_slots.
+  static uint64_t NameHash(const IpAddress& src, uint32_t id) { return Mix(AddrHash(src) ^ (uint64_t{id} * 0x9E3779B97F4A7C15ull)); }
+  uint32_t NamePairIndexOf(const IpAddress& src, uint32_t id) {
+    const uint64_t h = NameHash(src, id);
+    const uint64_t tag = h >> 32;
+    size_t mask = name_slots.size() - 1;
+    if (!name_slots.empty()) {
+      for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const uint64_t slot = name_slots[i];
+        if (!slot) break;
+        if ((slot >> 32) == tag) {
+          const uint32_t idx = static_cast<uint32_t>(slot) - 1;
+          if (name_pairs[idx].name == id && SameAddr(name_pairs[idx].src, src)) return idx;
+        }
+      }
+    }
+    const uint32_t idx = static_cast<uint32_t>(name_pairs.size());
+    name_pairs.emplace_back();
+    name_pairs.back().src = src;
+    name_pairs.back().name = id;
+    auto insert = [&](uint64_t hh, uint32_t k) {
+      size_t i = hh & mask;
+      while (name_slots[i]) i = (i + 1) & mask;
+      name_slots[i] = ((hh >> 32) << 32) | (static_cast<uint64_t>(k) + 1);
+    };
+    if (name_pairs.size() * 2 > name_slots.size()) {
+      name_slots.assign(std::max<size_t>(1024, name_slots.size() * 2), 0);
+      mask = name_slots.size() - 1;
+      for (uint32_t k = 0; k < name_pairs.size(); ++k) insert(NameHash(name_pairs[k].src, name_pairs[k].name), k);
+    } else {
+      insert(h, idx);
+    }
+    return idx;
+  }
+
   void InsertSlot(uint64_t h, uint32_t idx, size_t mask) {
     size_t i = h & mask;
     while (pair_slots[i]) i = (i + 1) & mask;
@@ -670,8 +713,14 @@ struct Analyzer::Impl {
     const std::string& sv = o.service;
     const std::string& pr = o.proto;
     // Zeek's common values without a string search; anything else through the cached general path.
-    if (pr.size() == 3 && (sv.empty() || sv == "-" || sv == "ssl" || sv == "http" || sv == "dns")) {
-      uint8_t f = pr == "tcp" ? kTcp : pr == "udp" ? kUdp : 0;
+    const char* s = sv.data();
+    const bool common = sv.empty() || (sv.size() == 1 && s[0] == '-') ||
+                        (sv.size() == 3 && ((s[0] == 's' && s[1] == 's' && s[2] == 'l') ||
+                                            (s[0] == 'd' && s[1] == 'n' && s[2] == 's'))) ||
+                        (sv.size() == 4 && s[0] == 'h' && s[1] == 't' && s[2] == 't' && s[3] == 'p');
+    if (pr.size() == 3 && common) {
+      const char* q = pr.data();
+      uint8_t f = (q[0] == 't' && q[1] == 'c' && q[2] == 'p') ? kTcp : (q[0] == 'u' && q[1] == 'd' && q[2] == 'p') ? kUdp : 0;
       if (sv.size() == 3) f |= sv[0] == 's' ? kTls : kDns;
       if (sv.size() == 4) f |= kHttp;
       const uint16_t p = o.resp_p;
@@ -701,6 +750,27 @@ struct Analyzer::Impl {
     return f;
   }
 
+  // Connections go through a short software pipeline so that the two cache misses of a record (its
+  // slot in the pair index and the pair itself) are prefetched a few records ahead: a record is
+  // queued, its slot resolved kResolveLag records later (prefetching the pair), and applied
+  // kPipe - 1 records after it arrived. Order within a pair is kept; everything that reads pair
+  // state runs after FlushPending() (Finish, StateBytes). kTouchLag records later the end of its
+  // sample batch is prefetched too.
+  struct PendingConn {
+    IpAddress src, dst;
+    uint64_t h = 0;
+    int64_t ns = 0;
+    uint64_t bytes = 0, orig_bytes = 0, resp_bytes = 0;
+    double dur = 0;
+    uint32_t idx = UINT32_MAX;  // resolved pair index, UINT32_MAX when absent at resolve time
+    uint32_t uid = 0, record = 0;
+    uint16_t input = 0, resp_p = 0;
+    uint8_t flags = 0;
+  };
+  static constexpr size_t kPipe = 16, kResolveLag = 5, kTouchLag = 11;
+  std::array<PendingConn, kPipe> pending{};
+  size_t pend_head = 0, pend_size = 0;
+
   Status OnConn(const ingest::Observation& o) {
     ++stats.conns;
     const int64_t ns = o.ts.nanos();
@@ -714,22 +784,82 @@ struct Analyzer::Impl {
       max_conn_f = static_cast<double>(ns) / 1e9;
     }
     if (!o.has_endpoints) return Status::Ok();
-    // One probe for the common case (a known pair); the checks only when the pair is new.
-    const uint64_t h = PairKeyHash{}(PairKey{o.orig_h, o.resp_h});
-    uint32_t pair_idx = FindPair(o.orig_h, o.resp_h, h);
+    if (!have_base) {
+      have_base = true;
+      base = sec - kBaseShift;
+    }
+    if (pend_size == kPipe) {  // apply the oldest
+      ApplyConn(pending[pend_head]);
+      pend_head = (pend_head + 1) % kPipe;
+      --pend_size;
+    }
+    PendingConn& pc = pending[(pend_head + pend_size) % kPipe];
+    pc.src = o.orig_h;
+    pc.dst = o.resp_h;
+    pc.h = PairKeyHash{}(PairKey{o.orig_h, o.resp_h});
+    pc.ns = ns;
+    pc.bytes = o.orig_ip_bytes ? o.orig_ip_bytes : o.orig_bytes;
+    pc.orig_bytes = o.orig_bytes;
+    pc.resp_bytes = o.resp_bytes;
+    pc.dur = std::isfinite(o.duration) && o.duration > 0 ? o.duration : 0;
+    pc.idx = UINT32_MAX;
+    pc.uid = o.uid.empty() ? 0 : static_cast<uint32_t>(Fnv1a(o.uid) | 1);
+    pc.record = static_cast<uint32_t>(std::min<uint64_t>(o.src.record, UINT32_MAX));
+    pc.input = InputId(o.src);
+    pc.resp_p = o.resp_p;
+    pc.flags = ConnFlags(o);
+    if (!pair_slots.empty()) __builtin_prefetch(&pair_slots[pc.h & (pair_slots.size() - 1)]);
+    ++pend_size;
+    if (pend_size > kResolveLag) {  // resolve a middle entry and prefetch its pair
+      PendingConn& mid = pending[(pend_head + pend_size - 1 - kResolveLag) % kPipe];
+      mid.idx = FindPair(mid.src, mid.dst, mid.h);
+      if (mid.idx != UINT32_MAX) {
+        const char* pp = reinterpret_cast<const char*>(&pairs[mid.idx]);
+        __builtin_prefetch(pp, 1);
+        __builtin_prefetch(pp + 64, 1);
+      }
+    }
+    if (pend_size > kTouchLag) {  // and, later, where its sample will be written
+      const PendingConn& late = pending[(pend_head + pend_size - 1 - kTouchLag) % kPipe];
+      if (late.idx != UINT32_MAX) {
+        const IpPair& p = pairs[late.idx];
+        if (p.samples.capacity()) __builtin_prefetch(p.samples.data() + p.samples.size(), 1);
+        if (p.summary) __builtin_prefetch(p.summary.get(), 1);
+      }
+    }
+    return Status::Ok();
+  }
+
+  void FlushPending() {
+    while (pend_size) {
+      ApplyConn(pending[pend_head]);
+      pend_head = (pend_head + 1) % kPipe;
+      --pend_size;
+    }
+  }
+
+  void ApplyConn(const PendingConn& pc) {
+    // The pair may have been created since the entry was resolved (by an earlier entry or a name).
+    uint32_t pair_idx = pc.idx != UINT32_MAX ? pc.idx : FindPair(pc.src, pc.dst, pc.h);
     if (pair_idx == UINT32_MAX) {
-      if (!IsInternal(o.orig_h) || IsMulticastOrBroadcast(o.resp_h)) return Status::Ok();
-      pair_idx = PairIndexOf(o.orig_h, o.resp_h, o.resp_p);
+      if (!IsInternal(pc.src) || IsMulticastOrBroadcast(pc.dst)) return;
+      pair_idx = PairIndexOf(pc.src, pc.dst, pc.resp_p);
     }
     IpPair& p = pairs[pair_idx];
     if (p.ignored) {
       ++stats.allow_listed;
-      return Status::Ok();
+      return;
     }
-    const uint64_t bytes = o.orig_ip_bytes ? o.orig_ip_bytes : o.orig_bytes;
-    Sample s = MakeSample(o, bytes);
+    const int64_t sec = FloorDiv(pc.ns, kNanosPerSecond);
+    Sample s;
+    s.sec = static_cast<uint32_t>(std::clamp<int64_t>(sec - base, 0, UINT32_MAX));
+    s.ms = static_cast<uint16_t>((pc.ns - sec * kNanosPerSecond) / 1000000);
+    s.input = pc.input;
+    s.record = pc.record;
+    s.bytes = static_cast<uint32_t>(std::min<uint64_t>(pc.bytes, UINT32_MAX));
+    s.uid = pc.uid;
     ++p.count;
-    const double dur = std::isfinite(o.duration) && o.duration > 0 ? o.duration : 0;
+    const double dur = pc.dur;
     p.total_duration += dur;
     if (p.count == 1) {
       p.top = p.longest = s;
@@ -747,19 +877,26 @@ struct Analyzer::Impl {
     }
     if (s.sec < p.first_sec || (s.sec == p.first_sec && s.ms < p.first_ms)) p.first_sec = s.sec, p.first_ms = s.ms;
     if (s.sec > p.last_sec || (s.sec == p.last_sec && s.ms > p.last_ms)) p.last_sec = s.sec, p.last_ms = s.ms;
-    p.total_orig += o.orig_bytes;
-    p.total_resp += o.resp_bytes;
-    p.flags |= ConnFlags(o);
+    p.total_orig += pc.orig_bytes;
+    p.total_resp += pc.resp_bytes;
+    p.flags |= pc.flags;
     if (Summaries()) {
+      if (p.samples.capacity() == 0) p.samples.reserve(8);
       p.samples.push_back(s);
-      if (p.samples.size() >= cfg.exact_samples_per_pair) {  // fold a batch into the pair's summary
+      if (p.samples.size() >= (p.summary ? kSummaryBatch : cfg.exact_samples_per_pair)) {  // fold a batch
         if (!p.summary) {
           ++stats.summary_pairs;
           p.summary = std::make_unique<PairSummary>(cfg.summary_sketch_k);
+          Fold(*p.summary, p.samples, true, false);
+          std::vector<Sample> batch;  // the exact vector becomes a small batch buffer
+          batch.reserve(kSummaryBatch);
+          batch.assign(p.samples.begin(), p.samples.end());
+          p.samples.swap(batch);
+        } else {
+          Fold(*p.summary, p.samples, true, false);
         }
-        Fold(*p.summary, p.samples, true, false);
       }
-      return Status::Ok();
+      return;
     }
     // rita-compatible: every connection up to the strobe threshold per pair and day.
     const int32_t day = static_cast<int32_t>(FloorDiv(sec, kDay));
@@ -781,7 +918,6 @@ struct Analyzer::Impl {
     } else {
       ++stats.samples_capped;
     }
-    return Status::Ok();
   }
 
   void OnName(const ingest::Observation& o, const std::string& raw, uint8_t flag) {
@@ -801,13 +937,7 @@ struct Analyzer::Impl {
       ++stats.allow_listed;
       return;
     }
-    auto [it, inserted] = name_pair_index.emplace(NameKey{o.orig_h, id}, static_cast<uint32_t>(name_pairs.size()));
-    if (inserted) {
-      name_pairs.emplace_back();
-      name_pairs.back().src = o.orig_h;
-      name_pairs.back().name = id;
-    }
-    NamePair& np = name_pairs[it->second];
+    NamePair& np = name_pairs[NamePairIndexOf(o.orig_h, id)];
     np.flags |= flag;
     Sample s = MakeSample(o, 0);
     NameSample ns;
@@ -819,27 +949,30 @@ struct Analyzer::Impl {
     // The conn record may come later (ssl.log before conn.log): the pair is created now, with no
     // samples, to remember the destination.
     ns.ip_pair = 0;
-    for (auto& [ip, n] : np.via) {  // the name's known addresses first: no hash probe
-      if (ip && SameAddr(pairs[ip - 1].dst, o.resp_h)) {
-        ns.ip_pair = ip;
-        ++n;
+    for (auto& v : np.via) {  // the name's known addresses first: no hash probe
+      if (v.ip_pair && SameAddr(v.dst, o.resp_h)) {
+        ns.ip_pair = v.ip_pair;
+        ++v.n;
         break;
       }
     }
     if (!ns.ip_pair) {
       ns.ip_pair = PairIndexOf(o.orig_h, o.resp_h, o.resp_p) + 1;
       pairs[ns.ip_pair - 1].flags |= kNamed;
-      for (auto& [ip, n] : np.via) {
-        if (ip == 0) {
-          ip = ns.ip_pair;
-          n = 1;
+      for (auto& v : np.via) {
+        if (v.ip_pair == 0) {
+          v = {o.resp_h, ns.ip_pair, 1};
           break;
         }
       }
     }
     if (Summaries()) {
       np.samples.push_back(ns);
-      if (np.samples.size() >= cfg.exact_samples_per_pair) FoldNames(np, false);
+      if (np.samples.size() >= (np.summary ? kSummaryBatch : cfg.exact_samples_per_pair)) {
+        const bool first = !np.summary;
+        FoldNames(np, false);
+        if (first) np.samples.shrink_to_fit();
+      }
     } else if (np.samples.size() < cfg.strobe_connections_per_day * 64) {
       np.samples.push_back(ns);
     }
@@ -935,7 +1068,7 @@ struct Analyzer::Impl {
   }
   // rita::CalculateStatisticalScore over an already sorted series, bit-identical to it: Tukey hinges,
   // and the MAD from merging the two monotone halves of |x - median| instead of sorting them.
-  static Result<rita::StatScore> SortedStat(const std::vector<double>& v, double default_mad_score) {
+  Result<rita::StatScore> SortedStat(const std::vector<double>& v, double default_mad_score) const {
     const size_t n = v.size();
     if (n < 3) return Status::InvalidArgument("at least 3 values are needed for Bowley skewness");
     const size_t c1 = n % 2 == 0 ? n / 2 : (n - 1) / 2, c2 = n % 2 == 0 ? n / 2 : c1 + 1;
@@ -944,8 +1077,8 @@ struct Analyzer::Impl {
     double skew = 0;
     if (q3 - q1 >= 10 && q2 != q1 && q2 != q3) skew = (q1 + q3 - 2 * q2) / (q3 - q1);
     const size_t k = static_cast<size_t>(std::lower_bound(v.begin(), v.end(), q2) - v.begin());
-    std::vector<double> dev;
-    dev.reserve(n);
+    std::vector<double>& dev = scratch_dev;
+    dev.clear();
     size_t l = k, r = k;  // left: indices k-1 .. 0 (deviation grows), right: k .. n-1
     while (l > 0 || r < n) {
       const double dl = l > 0 ? std::fabs(v[l - 1] - q2) : std::numeric_limits<double>::infinity();
@@ -968,10 +1101,10 @@ struct Analyzer::Impl {
     out.mad = mad;
     return out;
   }
-  static Result<rita::SeriesScore> FastTimestampScore(const std::vector<double>& sorted_ts) {
+  Result<rita::SeriesScore> FastTimestampScore(const std::vector<double>& sorted_ts) const {
     if (sorted_ts.size() < 4) return Status::InvalidArgument("at least 4 timestamps are needed");
-    std::vector<double> d;
-    d.reserve(sorted_ts.size());
+    std::vector<double>& d = scratch_iv;
+    d.clear();
     for (size_t i = 0; i + 1 < sorted_ts.size(); ++i) {
       const double x = sorted_ts[i + 1] - sorted_ts[i];
       if (x > 0) d.push_back(x);
@@ -985,8 +1118,10 @@ struct Analyzer::Impl {
     out.mad = st.mad;
     return out;
   }
-  static Result<rita::SeriesScore> FastDataSizeScore(std::vector<double> bytes) {
-    if (bytes.size() < 3) return Status::InvalidArgument("at least 3 data sizes are needed");
+  Result<rita::SeriesScore> FastDataSizeScore(const std::vector<double>& in) const {
+    if (in.size() < 3) return Status::InvalidArgument("at least 3 data sizes are needed");
+    std::vector<double>& bytes = scratch_sorted;
+    bytes.assign(in.begin(), in.end());
     std::sort(bytes.begin(), bytes.end());
     ONUS_ASSIGN_OR_RETURN(rita::StatScore st, SortedStat(bytes, 0.0));
     rita::SeriesScore out;
@@ -996,9 +1131,48 @@ struct Analyzer::Impl {
     return out;
   }
 
+  // rita::GetHistogramScoreF for sorted timestamps without its copies and sorts: the same edges
+  // (ComputeHistogramBinsF), the same bin walk (CreateHistogram), the same scores.
+  Result<rita::HistogramScore> FastHistogramScore(double lo, double hi, const std::vector<double>& ts,
+                                                  int32_t bimodal_min, int32_t bins) const {
+    if (ts.empty()) return Status::InvalidArgument("input slice must not be empty");
+    if (!(hi > lo)) return Status::InvalidArgument("invalid dataset time range");
+    if (bins <= 0) return Status::InvalidArgument("number of bins must be positive");
+    std::vector<double>& edges = scratch_edges;
+    edges.resize(static_cast<size_t>(bins) + 1);
+    const double step = (hi - lo) / static_cast<double>(bins);
+    edges[0] = lo;
+    for (int32_t i = 1; i < bins; ++i) edges[static_cast<size_t>(i)] = lo + static_cast<double>(i) * step;
+    edges[static_cast<size_t>(bins)] = hi;
+    if (!std::is_sorted(edges.begin(), edges.end())) std::sort(edges.begin(), edges.end());
+    rita::HistogramScore out;
+    std::vector<int>& freq = out.histogram.freq;
+    freq.assign(static_cast<size_t>(bins), 0);
+    size_t current = 0;
+    double next_edge = edges[1];
+    for (double t : ts) {
+      if (!(t < next_edge)) {
+        for (size_t j = current + 1; j < edges.size() - 1; ++j) {
+          current = j;
+          next_edge = edges[j + 1];
+          if (t < next_edge) break;
+        }
+      }
+      ++freq[current];
+    }
+    ONUS_ASSIGN_OR_RETURN(out.histogram.counts, rita::GetFrequencyCounts(freq, cfg.histogram_mode_sensitivity));
+    ONUS_ASSIGN_OR_RETURN(double cv, rita::CalculateCoefficientOfVariationScore(freq));
+    ONUS_ASSIGN_OR_RETURN(double bimodal,
+                          rita::CalculateBimodalFitScore(out.histogram.counts.freq_count, out.histogram.counts.total_bars,
+                                                         cfg.histogram_bimodal_outlier_removal, bimodal_min));
+    out.score = std::max(cv, bimodal);
+    return out;
+  }
+
   // bins: histogram bins over [lo, hi]; bimodal_min and the duration thresholds default to RITA's.
   BeaconEval Evaluate(const std::vector<double>& ts, const std::vector<double>& bytes, double lo, double hi,
-                      int32_t bins, int32_t bimodal_min = -1, int32_t dur_min = -1, int32_t dur_ideal = -1) const {
+                      int32_t bins, bool may_skip, int32_t bimodal_min = -1, int32_t dur_min = -1,
+                      int32_t dur_ideal = -1) const {
     if (bimodal_min < 0) bimodal_min = cfg.histogram_bimodal_min_hours_seen;
     if (dur_min < 0) dur_min = cfg.duration_min_hours_seen;
     if (dur_ideal < 0) dur_ideal = cfg.duration_ideal_hours_seen;
@@ -1012,6 +1186,32 @@ struct Analyzer::Impl {
       e.why_not = "too few distinct timestamps";
       return e;
     }
+    Result<rita::HistogramScore> hr =
+        cfg.rita_compatible
+            ? rita::GetHistogramScore(static_cast<int64_t>(lo), static_cast<int64_t>(hi), ts,
+                                      cfg.histogram_mode_sensitivity, cfg.histogram_bimodal_outlier_removal,
+                                      bimodal_min, bins)
+            : FastHistogramScore(lo, hi, ts, bimodal_min, bins);
+    if (!hr.ok()) {
+      e.why_not = hr.status().message();
+      return e;
+    }
+    auto dr = rita::GetDurationScore(lo, hi, ts.front(), ts.back(), hr->histogram.counts.total_bars,
+                                     hr->histogram.counts.longest_run, dur_min, dur_ideal);
+    if (!dr.ok()) {
+      e.why_not = dr.status().message();
+      return e;
+    }
+    // A window that cannot reach the reporting bar even with perfect timing and sizes (RITA's score
+    // is monotone in each part) is not scored further, unless the caller needs its exact score.
+    if (may_skip) {
+      auto bound = rita::GetBeaconScore(1, cfg.weights.timestamp, 1, cfg.weights.data_size, dr->score,
+                                        cfg.weights.duration, hr->score, cfg.weights.histogram);
+      if (bound.ok() && *bound < cfg.beacon_min_score) {
+        e.why_not = "below the reporting bar";
+        return e;
+      }
+    }
     // Default mode: one sort per series (bit-identical scores, modes only for reported windows);
     // rita-compatible: RITA's kernels as they are.
     auto tsr = cfg.rita_compatible ? rita::TimestampScoreSeconds(ts) : FastTimestampScore(ts);
@@ -1022,23 +1222,6 @@ struct Analyzer::Impl {
     auto dsr = cfg.rita_compatible ? rita::GetDataSizeScore(bytes) : FastDataSizeScore(bytes);
     if (!dsr.ok()) {
       e.why_not = dsr.status().message();
-      return e;
-    }
-    Result<rita::HistogramScore> hr =
-        cfg.rita_compatible
-            ? rita::GetHistogramScore(static_cast<int64_t>(lo), static_cast<int64_t>(hi), ts,
-                                      cfg.histogram_mode_sensitivity, cfg.histogram_bimodal_outlier_removal,
-                                      bimodal_min, bins)
-            : rita::GetHistogramScoreF(lo, hi, ts, cfg.histogram_mode_sensitivity,
-                                       cfg.histogram_bimodal_outlier_removal, bimodal_min, bins);
-    if (!hr.ok()) {
-      e.why_not = hr.status().message();
-      return e;
-    }
-    auto dr = rita::GetDurationScore(lo, hi, ts.front(), ts.back(), hr->histogram.counts.total_bars,
-                                     hr->histogram.counts.longest_run, dur_min, dur_ideal);
-    if (!dr.ok()) {
-      e.why_not = dr.status().message();
       return e;
     }
     auto sr = rita::GetBeaconScore(tsr->score, cfg.weights.timestamp, dsr->score, cfg.weights.data_size, dr->score,
@@ -1132,6 +1315,8 @@ struct Analyzer::Impl {
     uint8_t flags = 0;
     std::string cls, note;
     bool dynamic = false, watched = false, unnamed = false;
+    // The pair's best score appears in a rare-destination or exfil-upload detail: score every window.
+    bool exact_best = true;
   };
 
   Finding NewFinding(FindingKind kind, const PairCtx& c, std::string window, double first, double last,
@@ -1244,9 +1429,10 @@ struct Analyzer::Impl {
       // Fewer connections than RITA's distinct-timestamp minimum cannot score: skip before copying.
       if (to - from < static_cast<size_t>(cfg.unique_connection_threshold)) return;
       if (!(hi > lo)) return;
-      std::vector<double> ts, bytes;
-      ts.reserve(to - from);
-      bytes.reserve(to - from);
+      std::vector<double>& ts = scratch_ts;
+      std::vector<double>& bytes = scratch_bytes;
+      ts.clear();
+      bytes.clear();
       for (size_t i = from; i < to; ++i) {
         ts.push_back(SampleTime(sorted[i]));
         bytes.push_back(static_cast<double>(sorted[i].bytes));
@@ -1264,9 +1450,10 @@ struct Analyzer::Impl {
         bins = MultiDayBins(rita::Median(deltas), lo, hi);
         if (bins < 2) return;
       }
-      BeaconEval e = multi_day ? Evaluate(ts, bytes, lo, hi, bins, std::numeric_limits<int32_t>::max(),
+      const bool may_skip = !cfg.rita_compatible && !c.watched && !c.exact_best;
+      BeaconEval e = multi_day ? Evaluate(ts, bytes, lo, hi, bins, may_skip, std::numeric_limits<int32_t>::max(),
                                           std::max(2, bins / 2), bins)
-                               : Evaluate(ts, bytes, lo, hi, bins);
+                               : Evaluate(ts, bytes, lo, hi, bins, may_skip);
       if (!e.ok) return;
       if (best) *best = std::max(*best, e.score);
       if (e.score < cfg.beacon_min_score && !c.watched) return;
@@ -1504,6 +1691,7 @@ struct Analyzer::Impl {
   }
 
   Result<std::vector<Finding>> Finish() {
+    FlushPending();
     std::vector<Finding> out;
     if (pairs.empty() && dns_parents.empty() && dyn_names.empty()) return out;
     stats.pairs = pairs.size();
@@ -1545,15 +1733,26 @@ struct Analyzer::Impl {
     for (const auto& d : dyn_names)
       for (uint32_t ip : d.ip_pairs) pair_dyn_name[ip - 1] = d.name;
 
-    // Beacons per IP pair (internal source, external destination).
-    std::unordered_map<IpAddress, uint32_t> dst_sources;  // rare destinations
+    // Rare destinations: internal sources per external destination.
+    std::unordered_map<IpAddress, uint32_t> dst_sources;
     std::unordered_set<IpAddress> internal_sources;
+    for (const IpPair& p : pairs) {
+      if (p.count == 0 || p.ignored || IsInternal(p.dst)) continue;
+      internal_sources.insert(p.src);
+      ++dst_sources[p.dst];
+    }
+    const double n_internal = static_cast<double>(std::max<size_t>(internal_sources.size(), 1));
+    auto rare = [&](const IpPair& p) {
+      if (p.count < cfg.rare_min_connections) return false;
+      const uint32_t srcs = dst_sources[p.dst];
+      return srcs <= cfg.rare_max_sources && srcs / n_internal <= cfg.rare_max_share;
+    };
+
+    // Beacons per IP pair (internal source, external destination).
     std::vector<double> pair_best(pairs.size(), 0.0);
     for (size_t pi = 0; pi < pairs.size(); ++pi) {
       const IpPair& p = pairs[pi];
       if (p.count == 0 || p.ignored || IsInternal(p.dst)) continue;
-      internal_sources.insert(p.src);
-      ++dst_sources[p.dst];
       // Too few connections for any window (and below the strobe threshold): nothing to score.
       if (p.count < static_cast<uint64_t>(cfg.unique_connection_threshold) &&
           p.count < cfg.strobe_connections_per_day)
@@ -1576,6 +1775,7 @@ struct Analyzer::Impl {
       }
       c.dynamic = pair_dyn_name[pi] != UINT32_MAX;
       c.watched = always.MatchesAddress(p.dst) || (c.dynamic && always.MatchesName(names[pair_dyn_name[pi]]));
+      c.exact_best = rare(p) || p.top_bytes >= cfg.exfil_min_bytes;
       // Unnamed: TCP sessions to an address that no DNS answer in the data pointed at and no SNI/Host
       // named, from a source whose own lookups are visible (so the absence means something). DNS and
       // NTP servers are configured by address by design and are excluded.
@@ -1597,15 +1797,16 @@ struct Analyzer::Impl {
       c.dst = name;
       c.dst_type = "sni";
       c.flags = np.flags;
+      c.exact_best = false;  // a name pair's best score is used nowhere else
       c.dynamic = name_info[np.name].dynamic;
       c.watched = always.MatchesName(name);
       bool via_summary = false;
       const IpPair* main_via = nullptr;
       uint32_t main_n = 0;
-      for (const auto& [ip, n] : np.via) {
-        if (!ip) continue;
-        const IpPair& p = pairs[ip - 1];
-        if (n > main_n) main_via = &p, main_n = n;
+      for (const auto& v : np.via) {
+        if (!v.ip_pair) continue;
+        const IpPair& p = pairs[v.ip_pair - 1];
+        if (v.n > main_n) main_via = &p, main_n = v.n;
       }
       for (const auto& ns : np.samples)
         if (ns.ip_pair && pairs[ns.ip_pair - 1].summary) via_summary = true;
@@ -1613,10 +1814,10 @@ struct Analyzer::Impl {
         // Summary: timed by the name records (Zeek's ssl/http ts), sized by the address pair.
         FoldNames(np, true);
         CloseSummary(*np.summary);
-        for (const auto& [ip, n] : np.via) {
-          if (!ip) continue;
-          c.flags |= pairs[ip - 1].flags;
-          if (c.cls.empty()) c.cls = AddressClass(pairs[ip - 1].dst, &c.note);
+        for (const auto& v : np.via) {
+          if (!v.ip_pair) continue;
+          c.flags |= pairs[v.ip_pair - 1].flags;
+          if (c.cls.empty()) c.cls = AddressClass(pairs[v.ip_pair - 1].dst, &c.note);
         }
         if (c.cls.empty()) c.cls = NameClass(name, &c.note);
         if (main_via) ScoreSummary(*np.summary, c, main_via, out, nullptr);
@@ -1760,7 +1961,6 @@ struct Analyzer::Impl {
     }
 
     // Rare destinations: contacted by few of the internal sources seen talking out.
-    const double n_internal = static_cast<double>(std::max<size_t>(internal_sources.size(), 1));
     for (size_t pi = 0; pi < pairs.size(); ++pi) {
       const IpPair& p = pairs[pi];
       if (p.count == 0 || p.ignored || IsInternal(p.dst) || p.count < cfg.rare_min_connections) continue;
@@ -1881,13 +2081,14 @@ struct Analyzer::Impl {
     return out;
   }
 
-  size_t StateBytes() const {
+  size_t StateBytes() {
+    FlushPending();
     size_t n = pairs.capacity() * sizeof(IpPair) + pair_slots.capacity() * sizeof(uint64_t);
     for (const auto& p : pairs) {
       n += p.samples.capacity() * sizeof(Sample) + p.days.capacity() * sizeof(DayCount);
       if (p.summary) n += p.summary->Bytes();
     }
-    n += name_pairs.capacity() * sizeof(NamePair) + name_pair_index.size() * 40;
+    n += name_pairs.capacity() * sizeof(NamePair) + name_slots.capacity() * sizeof(uint64_t);
     for (const auto& np : name_pairs) {
       n += np.samples.capacity() * sizeof(NameSample);
       if (np.summary) n += np.summary->Bytes();
@@ -1946,7 +2147,7 @@ Status Analyzer::OnObservation(const ingest::Observation& obs) {
 
 Result<std::vector<Finding>> Analyzer::Finish() { return impl_->Finish(); }
 const AnalyzerStats& Analyzer::stats() const { return impl_->stats; }
-size_t Analyzer::StateBytes() const { return impl_->StateBytes(); }
+size_t Analyzer::StateBytes() const { return impl_->StateBytes(); }  // flushes queued connections first
 
 store::FindingRow ToFindingRow(const Finding& f, const InputIdLookup& input_id) {
   store::FindingRow r;

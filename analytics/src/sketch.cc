@@ -16,11 +16,15 @@ uint32_t QuantileSketch::Capacity(size_t level) const {
 void QuantileSketch::Add(float v) {
   if (levels_.empty()) {
     levels_.emplace_back();
-    levels_[0].reserve(Capacity(0) + 1);
+    cap0_ = Capacity(0);
+    levels_[0].reserve(cap0_ + 1);
   }
   levels_[0].push_back(v);
   ++n_;
-  if (levels_[0].size() >= Capacity(0)) CompactFrom(0);
+  if (levels_[0].size() >= cap0_) {
+    CompactFrom(0);
+    cap0_ = Capacity(0);
+  }
 }
 
 void QuantileSketch::Compact(size_t level) {
@@ -77,12 +81,14 @@ void QuantileSketch::Merge(const QuantileSketch& o) {
   }
   for (auto& l : levels_)
     if (l.capacity() > 2 * std::max<size_t>(l.size(), 8)) l.shrink_to_fit();
+  cap0_ = Capacity(0);
 }
 
 void QuantileSketch::Clear() {
   n_ = 0;
   toggles_ = 0;
   levels_.clear();
+  cap0_ = 0;
 }
 
 size_t QuantileSketch::Bytes() const {

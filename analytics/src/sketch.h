@@ -42,6 +42,7 @@ class QuantileSketch {
   void Compact(size_t level);
 
   uint32_t k_;
+  uint32_t cap0_ = 0;  // Capacity(0) for the current number of levels
   uint64_t n_ = 0;
   uint32_t toggles_ = 0;  // per-level offset bit for the next compaction
   std::vector<std::vector<float>> levels_;
