@@ -38,10 +38,11 @@ InputRow ReadInput(const Statement& q) {
   r.ingested_at = q.ColumnText(5);
   r.state = q.ColumnText(6);
   r.records = q.ColumnInt(7);
+  r.scope = q.ColumnText(8);
   return r;
 }
 
-constexpr const char* kInputCols = "id, path, sha256, size, kind, ingested_at, state, records";
+constexpr const char* kInputCols = "id, path, sha256, size, kind, ingested_at, state, records, scope";
 
 Status PutProvenance(Database& db, const char* table, const char* key_col, const std::string& key,
                      int64_t key_int, bool int_key, const std::vector<ProvenanceRef>& refs) {
@@ -111,7 +112,17 @@ Result<InputRow> CaseStore::BeginInput(const std::string& path, const std::strin
 }
 
 Status CaseStore::CompleteInput(int64_t input_id, int64_t records) {
-  ONUS_ASSIGN_OR_RETURN(Statement * qp, Cached(kCompleteInput, "UPDATE inputs SET state='complete', records=? WHERE id=?"));
+  ONUS_ASSIGN_OR_RETURN(Statement * qp, Cached(kCompleteInput, "UPDATE inputs SET state='complete', scope='all', records=? WHERE id=?"));
+  Statement& q = *qp;
+  q.Bind(1, records).Bind(2, input_id);
+  return q.Run();
+}
+
+Status CaseStore::CompleteInputSightedOnly(int64_t input_id, int64_t records) {
+  ONUS_ASSIGN_OR_RETURN(Statement * qp,
+                        Cached(kCompleteInputSightedOnly,
+                               "UPDATE inputs SET state='complete', scope='sighted', records=? "
+                               "WHERE id=? AND NOT (state='complete' AND scope='all')"));
   Statement& q = *qp;
   q.Bind(1, records).Bind(2, input_id);
   return q.Run();

@@ -78,6 +78,11 @@ CREATE TABLE assessments(
     R"sql(
 ALTER TABLE sightings ADD COLUMN annotations_json TEXT NOT NULL DEFAULT '[]';
 )sql",
+    // 3: how much of an input is stored: "all", or "sighted" (an intel file read by onus hunt --intel,
+    // whose indicators are stored only where sighted).
+    R"sql(
+ALTER TABLE inputs ADD COLUMN scope TEXT NOT NULL DEFAULT 'all' CHECK(scope IN ('all','sighted'));
+)sql",
 };
 
 }  // namespace

@@ -37,14 +37,24 @@ TEST_F(CaseStoreTest, MigratesToCurrentVersionAndReopens) {
 }
 
 TEST_F(CaseStoreTest, UpgradesAVersionOneCaseInPlace) {
-  // Make the fresh case look like a version-1 case (no annotations column), keep a row, reopen.
+  // Make the fresh case look like a version-1 case (no annotations or scope column), keep rows, reopen.
   ASSERT_TRUE(store_->db().Exec("ALTER TABLE sightings DROP COLUMN annotations_json").ok());
+  Status dropped = store_->db().Exec("ALTER TABLE inputs DROP COLUMN scope");
+  ASSERT_TRUE(dropped.ok()) << dropped.message();
+  ASSERT_TRUE(store_->db()
+                  .Exec("INSERT INTO inputs(path, sha256, size, kind, ingested_at, state) "
+                        "VALUES('old.log', '0ld', 1, 'zeek-tsv', 't', 'complete')")
+                  .ok());
   ASSERT_TRUE(store_->db().Exec("DELETE FROM schema_version WHERE version >= 2").ok());
   ASSERT_TRUE(store_->db().Exec("INSERT INTO assessments(created_at, format, content) VALUES('t', 'json', '{}')").ok());
   store_.reset();
   auto s = CaseStore::Open(path_);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
-  EXPECT_EQ((*s)->SchemaVersion(), 2);
+  EXPECT_EQ((*s)->SchemaVersion(), kSchemaVersion);
+  auto inputs = (*s)->ListInputs();
+  ASSERT_TRUE(inputs.ok());
+  ASSERT_EQ(inputs->size(), 1u);
+  EXPECT_EQ((*inputs)[0].scope, "all");
   auto has = (*s)->db().Prepare("SELECT COUNT(*) FROM pragma_table_info('sightings') WHERE name = 'annotations_json'");
   ASSERT_TRUE(has.ok());
   ASSERT_TRUE(has->Step());
@@ -83,6 +93,26 @@ TEST_F(CaseStoreTest, SameInputIsIdempotent) {
   EXPECT_EQ(b->state, "complete");
   EXPECT_EQ(b->path, "a.log");
   EXPECT_EQ(*store_->Count("inputs"), 1);
+}
+
+TEST_F(CaseStoreTest, SightedOnlyInputCanBeCompletedButNeverDowngraded) {
+  auto a = store_->BeginInput("feed.txt", "f00d", 10, "list", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->scope, "all");
+  Status marked = store_->CompleteInputSightedOnly(a->id, 7);
+  ASSERT_TRUE(marked.ok()) << marked.message();
+  auto b = store_->BeginInput("feed.txt", "f00d", 10, "list", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->state, "complete");
+  EXPECT_EQ(b->scope, "sighted");
+  EXPECT_EQ(b->records, 7);
+  ASSERT_TRUE(store_->CompleteInput(a->id, 7).ok());
+  ASSERT_TRUE(store_->CompleteInputSightedOnly(a->id, 7).ok());
+  auto c = store_->BeginInput("feed.txt", "f00d", 10, "list", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->state, "complete");
+  EXPECT_EQ(c->scope, "all");
+  EXPECT_FALSE(store_->db().Exec("UPDATE inputs SET scope='some'").ok());  // CHECK constraint
 }
 
 TEST_F(CaseStoreTest, SightingsDeduplicateByRecord) {

@@ -27,7 +27,7 @@
 
 namespace onus::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 struct InputRow {
   int64_t id = 0;
@@ -35,6 +35,10 @@ struct InputRow {
   int64_t size = 0;
   std::string ingested_at;
   std::string state;  // "ingesting" | "complete"
+  // "all": everything the file holds is stored. "sighted": an intel file read by `onus hunt
+  // --intel`: its sources and STIX objects are stored, its indicators only where sighted (`onus
+  // intel import` of the same file stores the rest and makes it "all").
+  std::string scope = "all";
   int64_t records = 0;
 };
 
@@ -142,6 +146,8 @@ class CaseStore {
   Result<InputRow> BeginInput(const std::string& path, const std::string& sha256, int64_t size,
                               const std::string& kind, const std::string& now_rfc3339);
   Status CompleteInput(int64_t input_id, int64_t records);
+  // Marks an input complete with scope "sighted", unless it is already complete with scope "all".
+  Status CompleteInputSightedOnly(int64_t input_id, int64_t records);
   Result<std::vector<InputRow>> ListInputs();
   Result<std::optional<InputRow>> FindInput(int64_t id);
 
@@ -176,7 +182,7 @@ class CaseStore {
   explicit CaseStore(std::unique_ptr<Database> db);
   Status Migrate();
   // The cached statement for `slot`, prepared on first use, reset and unbound.
-  enum Slot { kFindInputBySha, kInsertInput, kCompleteInput, kUpsertSource, kUpsertIndicator, kUpsertStixObject,
+  enum Slot { kFindInputBySha, kInsertInput, kCompleteInput, kCompleteInputSightedOnly, kUpsertSource, kUpsertIndicator, kUpsertStixObject,
               kAddSighting, kAddObservation, kDeleteFinding, kInsertFinding, kSlotCount };
   Result<Statement*> Cached(Slot slot, const char* sql);
   std::unique_ptr<Database> db_;  // declared before the statements: they are finalised first
