@@ -47,6 +47,19 @@ std::string Sha1Hex(std::string_view b) { return HexEncode(DigestRaw(Sha1Md(), b
 std::string Md5Hex(std::string_view b) { return HexEncode(DigestRaw(Md5Md(), b)); }
 std::string Sha1Raw(std::string_view b) { return DigestRaw(Sha1Md(), b); }
 
+void Sha1RawInto(std::string_view a, std::string_view b, unsigned char (&out)[20]) {
+  struct Ctx {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Ctx c;
+  unsigned int len = 0;
+  EVP_DigestInit_ex(c.ctx, Sha1Md(), nullptr);
+  EVP_DigestUpdate(c.ctx, a.data(), a.size());
+  EVP_DigestUpdate(c.ctx, b.data(), b.size());
+  EVP_DigestFinal_ex(c.ctx, out, &len);
+}
+
 struct Sha256Stream::Impl {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   ~Impl() { EVP_MD_CTX_free(ctx); }

@@ -16,6 +16,9 @@ std::string Sha1Hex(std::string_view bytes);
 std::string Md5Hex(std::string_view bytes);
 // Raw 20-byte SHA-1 (for Community ID, which base64-encodes the binary digest).
 std::string Sha1Raw(std::string_view bytes);
+// Raw SHA-1 of the concatenation a + b, written to out, without allocating (e.g. UUIDv5 ids:
+// namespace bytes + name, for a million indicators). Thread-safe (a context per thread).
+void Sha1RawInto(std::string_view a, std::string_view b, unsigned char (&out)[20]);
 // SHA-256 of a whole file as stored on disk (compressed files are hashed compressed).
 Result<std::string> Sha256File(const std::string& path);
 
