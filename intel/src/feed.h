@@ -32,6 +32,9 @@ class FeedSink {
 struct FeedInput {
   std::string path;    // file path (for a MISP feed directory: the event file)
   std::string format;  // detected or forced format
+  // Optional, sorted: only these lines hold records of interest. Line-oriented loaders (Zeek
+  // intel) skip other data lines without parsing them; the rest may ignore it (callers filter too).
+  const std::vector<int64_t>* wanted_lines = nullptr;
 };
 
 // Collects everything (used by LoadIntel).

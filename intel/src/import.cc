@@ -31,10 +31,19 @@ std::string TypeKey(const Indicator& ind) {
   return "multi";
 }
 
+// What a StoreSink writes.
+enum class StoreMode {
+  kAll,            // onus intel import: sources, indicators, objects
+  kContext,        // onus hunt --intel, first read: sources and objects; indicators only to on_indicator
+  kNothing,        // the same for a file already complete in the case: nothing is written
+  kKeptIndicators  // onus hunt --intel, after the hunt: only the indicators `keep` selects
+};
+
 class StoreSink : public detail::FeedSink {
  public:
-  StoreSink(store::CaseStore& st, int64_t input_id, const ImportOptions& options, ImportSummary* sum)
-      : store_(st), input_id_(input_id), options_(options), sum_(sum) {}
+  StoreSink(store::CaseStore& st, int64_t input_id, const ImportOptions& options, ImportSummary* sum,
+            StoreMode mode = StoreMode::kAll, const std::function<bool(std::string_view)>* keep = nullptr)
+      : store_(st), input_id_(input_id), options_(options), sum_(sum), mode_(mode), keep_(keep) {}
 
   Status Begin() {
     ONUS_ASSIGN_OR_RETURN(auto t, store::Transaction::Begin(store_.db()));
@@ -55,19 +64,26 @@ class StoreSink : public detail::FeedSink {
     r.grade = s.grade;
     r.detail_json = s.detail_json;
     ++sum_->sources;
+    if (mode_ != StoreMode::kAll && mode_ != StoreMode::kContext) return Status::Ok();
     ONUS_RETURN_IF_ERROR(store_.UpsertSource(r));
     return Tick();
   }
   Status OnIndicator(Indicator ind) override {
     ++sum_->indicators;
-    ++sum_->indicators_by_type[TypeKey(ind)];
-    if (options_.on_indicator) ONUS_RETURN_IF_ERROR(options_.on_indicator(ind));
+    if (mode_ == StoreMode::kKeptIndicators) {
+      if (!(*keep_)(ind.id)) return Status::Ok();
+    } else {
+      ++sum_->indicators_by_type[TypeKey(ind)];
+      if (options_.on_indicator) ONUS_RETURN_IF_ERROR(options_.on_indicator(ind));
+      if (mode_ != StoreMode::kAll) return Status::Ok();
+    }
     ONUS_RETURN_IF_ERROR(store_.UpsertIndicator(ToIndicatorRow(ind, input_id_)));
     return Tick();
   }
   Status OnObject(StixObject o) override {
     ++sum_->objects;
     ++sum_->objects_by_type[o.type];
+    if (mode_ != StoreMode::kAll && mode_ != StoreMode::kContext) return Status::Ok();
     store::StixObjectRow r;
     r.id = std::move(o.id);
     r.type = std::move(o.type);
@@ -100,6 +116,8 @@ class StoreSink : public detail::FeedSink {
   int64_t input_id_;
   const ImportOptions& options_;
   ImportSummary* sum_;
+  StoreMode mode_;
+  const std::function<bool(std::string_view)>* keep_;
   std::optional<store::Transaction> txn_;
   int64_t rows_ = 0;
 };
@@ -140,9 +158,25 @@ store::IndicatorRow ToIndicatorRow(const Indicator& ind, int64_t input_id) {
   return r;
 }
 
-Status ImportIntel(const std::vector<std::string>& paths, store::CaseStore& store, const ImportOptions& options,
-                   std::vector<ImportSummary>* summaries) {
-  // Check everything first: a missing or unrecognised file changes nothing.
+namespace {
+
+Result<ImportSummary> BeginJob(const ImportJob& job, store::CaseStore& store, const ImportOptions& options,
+                              store::InputRow& in) {
+  ImportSummary sum;
+  sum.path = job.path;
+  sum.format = job.format;
+  ONUS_ASSIGN_OR_RETURN(sum.sha256, Sha256File(job.path));
+  ONUS_ASSIGN_OR_RETURN(uint64_t size, FileSize(job.path));
+  if (size > options.intel.max_bytes)
+    return Status::ResourceExhausted(job.path + ": " + std::to_string(size) + " bytes is over the cap");
+  ONUS_ASSIGN_OR_RETURN(in, store.BeginInput(job.path, sum.sha256, static_cast<int64_t>(size), KindFor(job.format),
+                                             Now(options)));
+  sum.input_id = in.id;
+  return sum;
+}
+
+// Checks every path (exists, recognised format) and expands MISP feed directories.
+Result<std::vector<ImportJob>> PlanJobs(const std::vector<std::string>& paths, const ImportOptions& options) {
   std::vector<ImportJob> jobs;
   for (const auto& p : paths) {
     std::string format = options.intel.format;
@@ -164,6 +198,15 @@ Status ImportIntel(const std::vector<std::string>& paths, store::CaseStore& stor
     if (!detail::FindLoader(format)) return Status::InvalidArgument("unknown intel format '" + format + "'");
     jobs.push_back({p, format});
   }
+  return jobs;
+}
+
+}  // namespace
+
+Status ImportIntel(const std::vector<std::string>& paths, store::CaseStore& store, const ImportOptions& options,
+                   std::vector<ImportSummary>* summaries) {
+  // Check everything first: a missing or unrecognised file changes nothing.
+  ONUS_ASSIGN_OR_RETURN(std::vector<ImportJob> jobs, PlanJobs(paths, options));
   // A page cache large enough for the indicator indexes while importing (see batch_rows).
   int64_t old_cache = 0;
   if (options.cache_mib > 0) {
@@ -185,17 +228,9 @@ namespace {
 Status ImportJobs(const std::vector<ImportJob>& jobs, store::CaseStore& store, const ImportOptions& options,
                   std::vector<ImportSummary>* summaries) {
   for (const auto& job : jobs) {
-    ImportSummary sum;
-    sum.path = job.path;
-    sum.format = job.format;
-    ONUS_ASSIGN_OR_RETURN(sum.sha256, Sha256File(job.path));
-    ONUS_ASSIGN_OR_RETURN(uint64_t size, FileSize(job.path));
-    if (size > options.intel.max_bytes)
-      return Status::ResourceExhausted(job.path + ": " + std::to_string(size) + " bytes is over the cap");
-    ONUS_ASSIGN_OR_RETURN(store::InputRow in, store.BeginInput(job.path, sum.sha256, static_cast<int64_t>(size),
-                                                                KindFor(job.format), Now(options)));
-    sum.input_id = in.id;
-    if (in.state == "complete") {
+    store::InputRow in;
+    ONUS_ASSIGN_OR_RETURN(ImportSummary sum, BeginJob(job, store, options, in));
+    if (in.state == "complete" && in.scope == "all") {
       sum.already_imported = true;
       sum.records = in.records;
       if (summaries) summaries->push_back(std::move(sum));
@@ -252,6 +287,39 @@ Status ForEachStoredIndicator(store::CaseStore& store, const std::vector<int64_t
         return fn(s);
       },
       /*pattern_only_for_multi=*/true);
+}
+
+Status StreamIntel(const std::vector<std::string>& paths, store::CaseStore& store, const ImportOptions& options,
+                   std::vector<ImportSummary>* summaries) {
+  if (!options.on_indicator) return Status::InvalidArgument("StreamIntel needs ImportOptions::on_indicator");
+  ONUS_ASSIGN_OR_RETURN(std::vector<ImportJob> jobs, PlanJobs(paths, options));
+  for (const auto& job : jobs) {
+    store::InputRow in;
+    ONUS_ASSIGN_OR_RETURN(ImportSummary sum, BeginJob(job, store, options, in));
+    sum.already_imported = in.state == "complete" && in.scope == "all";
+    StoreSink sink(store, in.id, options, &sum, sum.already_imported ? StoreMode::kNothing : StoreMode::kContext);
+    ONUS_RETURN_IF_ERROR(sink.Begin());
+    ONUS_RETURN_IF_ERROR(detail::FindLoader(job.format)({job.path, job.format}, options.intel, sink));
+    ONUS_RETURN_IF_ERROR(sink.Finish());
+    if (!sum.already_imported) ONUS_RETURN_IF_ERROR(store.CompleteInputSightedOnly(in.id, sum.records));
+    if (summaries) summaries->push_back(std::move(sum));
+  }
+  return Status::Ok();
+}
+
+Status StoreStreamedIndicators(const ImportSummary& streamed, store::CaseStore& store, const ImportOptions& options,
+                               const std::vector<int64_t>& lines,
+                               const std::function<bool(std::string_view id)>& keep) {
+  if (streamed.already_imported) return Status::Ok();
+  ImportOptions quiet = options;
+  quiet.on_indicator = nullptr;
+  quiet.progress = nullptr;
+  ImportSummary again;
+  StoreSink sink(store, streamed.input_id, quiet, &again, StoreMode::kKeptIndicators, &keep);
+  ONUS_RETURN_IF_ERROR(sink.Begin());
+  detail::FeedInput in{streamed.path, streamed.format, &lines};
+  ONUS_RETURN_IF_ERROR(detail::FindLoader(streamed.format)(in, quiet.intel, sink));
+  return sink.Finish();
 }
 
 }  // namespace onus::intel

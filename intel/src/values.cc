@@ -411,27 +411,74 @@ std::string StixPatternFor(const std::vector<IndicatorValue>& values) {
 
 // --- ids ---
 
+namespace {
+
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// 32 hex digits, dashes anywhere ignored.
+bool ParseUuidBytes(std::string_view text, unsigned char (&out)[16]) {
+  size_t n = 0;
+  int high = -1;
+  for (char c : text) {
+    if (c == '-') continue;
+    int v = HexDigitValue(c);
+    if (v < 0 || n == 16) return false;
+    if (high < 0) {
+      high = v;
+    } else {
+      out[n++] = static_cast<unsigned char>(high << 4 | v);
+      high = -1;
+    }
+  }
+  return n == 16 && high < 0;
+}
+
+// Appends the RFC 4122 version-5 UUID of (namespace, name) in its 8-4-4-4-12 lowercase form.
+void AppendUuid5(const unsigned char (&ns)[16], std::string_view name, std::string& out) {
+  unsigned char d[20];
+  Sha1RawInto(std::string_view(reinterpret_cast<const char*>(ns), 16), name, d);
+  d[6] = static_cast<unsigned char>((d[6] & 0x0F) | 0x50);
+  d[8] = static_cast<unsigned char>((d[8] & 0x3F) | 0x80);
+  static const char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[d[i] >> 4]);
+    out.push_back(kHex[d[i] & 15]);
+  }
+}
+
+}  // namespace
+
 Result<std::string> Uuid5(std::string_view namespace_uuid, std::string_view name) {
-  std::string ns;
-  for (char c : namespace_uuid)
-    if (c != '-') ns.push_back(c);
-  if (ns.size() != 32 || !IsHex(ns)) return Status::InvalidArgument("not a UUID: " + std::string(namespace_uuid));
-  std::string bytes;
-  for (size_t i = 0; i < 32; i += 2) bytes.push_back(static_cast<char>(std::stoi(ns.substr(i, 2), nullptr, 16)));
-  std::string digest = Sha1Raw(bytes + std::string(name));
-  digest[6] = static_cast<char>((digest[6] & 0x0F) | 0x50);
-  digest[8] = static_cast<char>((digest[8] & 0x3F) | 0x80);
-  std::string hex = HexEncode(std::string_view(digest).substr(0, 16));
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" + hex.substr(20, 12);
+  unsigned char ns[16];
+  if (!ParseUuidBytes(namespace_uuid, ns)) return Status::InvalidArgument("not a UUID: " + std::string(namespace_uuid));
+  std::string out;
+  out.reserve(36);
+  AppendUuid5(ns, name, out);
+  return out;
 }
 
 std::string DeterministicId(std::string_view prefix, std::string_view key) {
-  auto u = Uuid5(kIntelNamespace, key);
-  return std::string(prefix) + "--" + (u.ok() ? *u : std::string());
+  static const struct Namespace {
+    unsigned char bytes[16];
+    Namespace() { ParseUuidBytes(kIntelNamespace, bytes); }
+  } kNs;
+  std::string out;
+  out.reserve(prefix.size() + 2 + 36);
+  out.append(prefix);
+  out.append("--");
+  AppendUuid5(kNs.bytes, key, out);
+  return out;
 }
 
 std::string DeterministicIndicatorId(std::string_view source_id, const std::vector<IndicatorValue>& values) {
-  std::string key(source_id);
+  thread_local std::string key;
+  key.assign(source_id);
   for (const auto& v : values) {
     key += "|";
     key += v.type;

@@ -3,6 +3,7 @@
 // assumed), EMAIL, FILE_HASH (by length), CERT_HASH (SHA-1, or SHA-256 by length), JA3/JA3S/JA4
 // (common extensions). USER_NAME, SOFTWARE, FILE_NAME, PUBKEY_HASH are not indexable: skipped with
 // a reason. meta.source names the source of each line.
+#include <algorithm>
 #include <map>
 
 #include "feed.h"
@@ -46,6 +47,7 @@ class ZeekIntelReader {
         Header(line);
         continue;
       }
+      if (in_.wanted_lines && !std::binary_search(in_.wanted_lines->begin(), in_.wanted_lines->end(), ln)) continue;
       sink_.OnRecord();
       ONUS_RETURN_IF_ERROR(Data(line, ln));
     }

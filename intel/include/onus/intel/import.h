@@ -52,6 +52,25 @@ struct ImportOptions {
 Status ImportIntel(const std::vector<std::string>& paths, store::CaseStore& store, const ImportOptions& options,
                    std::vector<ImportSummary>* summaries);
 
+// Intel for a hunt without importing every indicator (`onus hunt --intel`; Zeek's intel framework
+// likewise keeps its feeds in memory and logs only the hits). Each file is checked like
+// ImportIntel, recorded as an input by SHA-256 and read once: every indicator goes to
+// options.on_indicator (required) and is not stored; the file's sources and STIX objects
+// (intrusion sets, malware, relationships, reports...) are stored. A new input ends complete with
+// scope "sighted" (`onus intel import` of the same file later stores the rest: scope "all"); a
+// file already stored whole is read without writing (already_imported = true).
+// ImportSummary::indicators counts the indicators passed to on_indicator, in file order.
+Status StreamIntel(const std::vector<std::string>& paths, store::CaseStore& store, const ImportOptions& options,
+                   std::vector<ImportSummary>* summaries);
+
+// After the hunt: reads one StreamIntel file again (nothing when it was already stored whole) and
+// stores the indicators for which keep(id) is true, with the rows ImportIntel writes (input id,
+// line). `lines` (sorted) are the lines those indicators came from (Indicator::line): line-oriented
+// feeds skip every other data line unparsed; other formats are parsed whole and filtered by keep.
+Status StoreStreamedIndicators(const ImportSummary& streamed, store::CaseStore& store, const ImportOptions& options,
+                               const std::vector<int64_t>& lines,
+                               const std::function<bool(std::string_view id)>& keep);
+
 // The store row for an indicator (value_type/value set only for single-value indicators; labels_json
 // holds labels then indicator types; report_id the first report).
 store::IndicatorRow ToIndicatorRow(const Indicator& ind, int64_t input_id);
