@@ -224,7 +224,12 @@ bool NormalizeJa4Into(std::string_view in, std::string& out) {
 }
 
 std::string Refang(std::string_view in) {
-  std::string s(Trim(in));
+  std::string_view t = Trim(in);
+  // Every defanging below uses a bracket or a scheme spelling: most values have neither.
+  if (t.find_first_of("[({") == std::string_view::npos &&
+      !(t.size() >= 4 && (IEquals(t.substr(0, 4), "hxxp") || IEquals(t.substr(0, 4), "fxp:"))))
+    return std::string(t);
+  std::string s(t);
   auto replace_all = [&s](std::string_view from, std::string_view to, bool ci) {
     size_t pos = 0;
     while (pos + from.size() <= s.size()) {
