@@ -1,12 +1,14 @@
-// onus hunt: import intel into the case, stream telemetry through the compiled indicator index,
-// the pattern evaluator and (unless --no-analytics) the behaviour analyzer; store sightings, notable
-// observations and findings; print intel.log-style JSON lines (--jsonl) and a one-line summary.
+// onus hunt: read intel straight into the compiled index (the case keeps sighted indicators), stream
+// telemetry through it, the pattern evaluator and (unless --no-analytics) the behaviour analyzer; store
+// sightings, notable observations and findings; print intel.log-style JSON lines (--jsonl) and a summary.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -38,6 +40,47 @@ class TeeSink : public ingest::ObservationSink {
   std::vector<ingest::ObservationSink*> sinks_;  // not owned
 };
 
+// Notes which indicators (ordinals below `limit`: the streamed ones) were sighted, then passes the
+// sighting on.
+class SightedMarks : public match::SightingSink {
+ public:
+  SightedMarks(match::SightingSink& next, size_t limit) : next_(next), sighted_(limit, false) {}
+  Status OnSighting(const match::Sighting& s) override {
+    if (s.indicator < sighted_.size()) sighted_[s.indicator] = true;
+    return next_.OnSighting(s);
+  }
+  const std::vector<bool>& sighted() const { return sighted_; }
+
+ private:
+  match::SightingSink& next_;
+  std::vector<bool> sighted_;
+};
+
+// Stores the sighted indicators of the streamed intel files (ordinals are assigned in stream
+// order, so file i holds [sum of the earlier files' counts, + its count)). Only files with a
+// sighting are read again.
+Status StoreSightedIntel(const std::vector<intel::ImportSummary>& streamed, const std::vector<bool>& sighted,
+                         const std::vector<int64_t>& lines, const match::IndicatorIndex& index,
+                         store::CaseStore& store, const intel::ImportOptions& options) {
+  size_t first = 0;
+  for (const auto& s : streamed) {
+    size_t end = first + static_cast<size_t>(s.indicators);
+    std::unordered_set<std::string_view> ids;
+    std::vector<int64_t> wanted;
+    for (size_t i = first; i < end && i < sighted.size(); ++i)
+      if (sighted[i]) {
+        ids.insert(index.indicator_id(static_cast<uint32_t>(i)));
+        wanted.push_back(lines[i]);
+      }
+    first = end;
+    if (ids.empty() || s.already_imported) continue;
+    std::sort(wanted.begin(), wanted.end());
+    ONUS_RETURN_IF_ERROR(intel::StoreStreamedIndicators(s, store, options, wanted,
+                                                        [&](std::string_view id) { return ids.count(id) != 0; }));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 int RunHunt(int argc, char** argv) {
@@ -48,7 +91,7 @@ int RunHunt(int argc, char** argv) {
   std::vector<std::string> intel_files, inputs;
   std::string context_path, case_path, jsonl_path, grade, warninglists_path;
   bool no_analytics = false, quiet = false, exact_domains = false;
-  app.add_option("--intel", intel_files, "intel files to import first (STIX, MISP, CSV, lists, Zeek intel)");
+  app.add_option("--intel", intel_files, "intel files (STIX, MISP, CSV, lists, Zeek intel), read straight into the index; the case keeps each file's identity, sources and STIX objects, and the indicators that were sighted (`onus intel import` stores a whole feed)");
   app.add_option("--context", context_path, "case context (sites, segments, infrastructure notes)");
   app.add_option("--case", case_path, "the case database (created when absent)")->required();
   app.add_option("--jsonl", jsonl_path, "write sightings as intel.log-style JSON lines to PATH ('-' = stdout)");
@@ -95,10 +138,13 @@ int RunHunt(int argc, char** argv) {
 
   auto store = store::CaseStore::Open(case_path);
   if (!store.ok()) return Fail("hunt", store.status());
+  // Sightings are keyed by (indicator, input, record, where, value): a page cache that holds those
+  // index pages makes large hunts write each page once per batch (this process only).
+  if (Status st = (*store)->db().Exec("PRAGMA cache_size=-65536"); !st.ok()) return Fail("hunt", st);
 
-  // The index is built in the same pass that imports the --intel files (no read-back); indicators
-  // the case already holds from other inputs (or from these files, imported before) are read back
-  // lean (single values straight from their rows). Stream and case share ids: the stream wins.
+  // The --intel files are read straight into the index (StreamIntel: their sources and STIX objects
+  // are stored, their indicators only when sighted, after the hunt). Indicators the case already
+  // holds from other inputs are read back lean. Stream and case share ids: the stream wins.
   auto intel_started = std::chrono::steady_clock::now();
   match::CompileOptions copt;
   copt.domain_scope = exact_domains ? match::DomainScope::kExact : match::DomainScope::kZone;
@@ -106,31 +152,38 @@ int RunHunt(int argc, char** argv) {
   auto stored_before = (*store)->Count("indicators");
   if (!stored_before.ok()) return Fail("hunt", stored_before.status());
   const bool track_ids = *stored_before > 0;
-  std::unordered_set<std::string> streamed_ids;
-  std::vector<int64_t> streamed_inputs;
+  std::vector<uint64_t> streamed_id_hashes;  // sorted after the stream; only when the case has rows
+  auto id_hash = [](std::string_view id) { return std::hash<std::string_view>{}(id); };
+  std::vector<intel::ImportSummary> streamed;
+  std::vector<int64_t> streamed_lines;  // by ordinal: the line each streamed indicator came from
+  intel::ImportOptions io;
+  io.intel.grade = grade;
   if (!intel_files.empty()) {
-    intel::ImportOptions io;
-    io.intel.grade = grade;
     io.on_indicator = [&](const intel::Indicator& ind) {
-      if (track_ids) streamed_ids.insert(ind.id);
+      if (track_ids) streamed_id_hashes.push_back(id_hash(ind.id));
+      streamed_lines.push_back(ind.line);
       compiler.Add(ind);
       return Status::Ok();
     };
-    std::vector<intel::ImportSummary> sums;
-    Status st = intel::ImportIntel(intel_files, **store, io, &sums);
+    Status st = intel::StreamIntel(intel_files, **store, io, &streamed);
     if (!st.ok()) return Fail("hunt", st);
-    for (const auto& s : sums)
-      if (!s.already_imported) streamed_inputs.push_back(s.input_id);
-    std::sort(streamed_inputs.begin(), streamed_inputs.end());
+    io.on_indicator = nullptr;
   }
+  const size_t streamed_count = compiler.added();
   if (track_ids) {
+    std::vector<int64_t> streamed_inputs;
+    for (const auto& s : streamed) streamed_inputs.push_back(s.input_id);
+    std::sort(streamed_inputs.begin(), streamed_inputs.end());
+    std::sort(streamed_id_hashes.begin(), streamed_id_hashes.end());
     Status st = intel::ForEachStoredIndicator(**store, streamed_inputs, [&](const intel::StoredIndicator& s) {
-      if (!streamed_ids.count(s.row.id)) compiler.Add(s);
+      // A hash collision would only hide a stored duplicate of a streamed id (p ~ 2^-64 per pair).
+      if (!std::binary_search(streamed_id_hashes.begin(), streamed_id_hashes.end(), id_hash(s.row.id)))
+        compiler.Add(s);
       return Status::Ok();
     });
     if (!st.ok()) return Fail("hunt", st);
   }
-  streamed_ids = {};
+  streamed_id_hashes = {};
   auto compiled = compiler.Finish();
   if (!compiled.ok()) return Fail("hunt", compiled.status());
   double intel_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - intel_started).count();
@@ -145,6 +198,7 @@ int RunHunt(int argc, char** argv) {
 
   match::RecorderOptions ro;
   ro.context = ctx;
+  ro.batch_rows = 100000;
   if (!warninglists_path.empty()) ro.warninglists = &warninglists;
   if (jsonl)
     ro.emit = [jsonl](std::string_view line) {
@@ -152,9 +206,10 @@ int RunHunt(int argc, char** argv) {
       std::fputc('\n', jsonl);
     };
   match::HuntRecorder recorder(**store, *compiled->index, ro);
+  SightedMarks marks(recorder, streamed_count);
   match::HuntOptions ho;
   ho.context = ctx;
-  match::Hunter hunter(*compiled, ho, recorder);
+  match::Hunter hunter(*compiled, ho, marks);
 
   std::unique_ptr<analytics::Analyzer> analyzer;
   if (!no_analytics) {
@@ -186,6 +241,8 @@ int RunHunt(int argc, char** argv) {
   std::vector<const ingest::InputInfo*> infos;
   for (const auto& i : run.inputs) infos.push_back(&i);
   st = recorder.Finish(infos);
+  if (!st.ok()) return Fail("hunt", st);
+  st = StoreSightedIntel(streamed, marks.sighted(), streamed_lines, *compiled->index, **store, io);
   if (!st.ok()) return Fail("hunt", st);
 
   size_t findings = 0;

@@ -9,8 +9,11 @@ Checks:
   sightings carry the context annotation (cdn / scanner / dynamic-dns) instead of being dropped;
   the blocklist is valid only from 2021-07-20, after the June telemetry, so they are stale;
 - every JSON line has provenance (path, sha256, record) that points at a line holding the value;
-- hunting the same telemetry again adds no rows, and finds the same sightings with the index read back
-  from the case (the intel files are already imported);
+- the intel files are read straight into the index: the case records each file (scope "sighted"),
+  its STIX objects, and exactly the indicators that were sighted;
+- hunting the same telemetry again adds no rows; after `onus intel import` of the same files (scope
+  "all", every indicator), a hunt without --intel reads the index back from the case's rows and
+  finds the same sightings;
 - with --warninglists, the CDN and scanner trap sightings carry the MISP warning-list kind, and the
   stored rows' annotations equal the JSON lines'.
 Usage: portgrid_test.py ONUS SHARED_DIR
@@ -119,8 +122,19 @@ with tempfile.TemporaryDirectory() as tmp:
     check(grid == 10, "all 10 SCADA events kept as observations (%d)" % grid)
     ot = db.execute("select count(*) from observations where kind='conn' and segment='ot'").fetchone()[0]
     check(ot >= 0, "conns into OT from outside kept: %d" % ot)
+    sighted = {r[0] for r in db.execute("select distinct indicator_id from sightings")}
+    stored = {r[0] for r in db.execute("select id from indicators")}
+    check(stored == sighted and len(stored) > 0,
+          "the case keeps exactly the %d sighted indicators (%d stored)" % (len(sighted), len(stored)))
+    scopes = db.execute("select count(*), sum(state='complete' and scope='sighted') from inputs "
+                        "where kind in ('stix','misp','csv','list','zeek-intel')").fetchone()
+    check(scopes[0] == len(intel) and scopes[1] == len(intel), "each intel file recorded, scope sighted (%s)" % (scopes,))
+    sets = db.execute("select count(*) from stix_objects where type='intrusion-set'").fetchone()[0]
+    check(sets >= 1, "the feeds' intrusion sets are stored (%d)" % sets)
+    feed_indicators = sum(1 for f in intel if f.endswith(".json")
+                          for o in json.load(open(f)).get("objects", []) if o.get("type") == "indicator")
     db.close()
-    # Second run: the intel files are already in the case, so the index comes from the case's rows.
+    # Second run: the same command; the intel files are read again, nothing is duplicated.
     out2 = os.path.join(tmp, "sightings2.jsonl")
     cmd2 = [out2 if x == out else x for x in cmd]
     p2 = subprocess.run(cmd2, capture_output=True, text=True)
@@ -137,8 +151,27 @@ with tempfile.TemporaryDirectory() as tmp:
         return sorted((l["indicator_id"], l["seen.where"], l["seen.indicator"], l["src"]["path"], l["src"]["record"],
                        l["stale"]) for l in ls)
     lines2 = [json.loads(l) for l in open(out2)] if os.path.exists(out2) else []
-    check(keys(lines2) == keys(lines), "index read back from the case finds the same sightings (%d vs %d lines)"
+    check(keys(lines2) == keys(lines), "the second run finds the same sightings (%d vs %d lines)"
           % (len(lines2), len(lines)))
+
+    # Import the files whole, then hunt without --intel: the index is read back from the case's rows.
+    p4 = subprocess.run([onus, "intel", "import", *intel, "--case", case], capture_output=True, text=True)
+    check(p4.returncode == 0, "onus intel import of the same files exits 0 (%s)" % p4.stderr.strip()[-200:])
+    db = sqlite3.connect(case)
+    scopes = db.execute("select count(*), sum(scope='all') from inputs "
+                        "where kind in ('stix','misp','csv','list','zeek-intel')").fetchone()
+    n_ind = db.execute("select count(*) from indicators").fetchone()[0]
+    db.close()
+    check(scopes[0] == scopes[1] == len(intel), "intel import completes the files: scope all (%s)" % (scopes,))
+    check(n_ind >= feed_indicators > len(stored), "every indicator stored now (%d; the STIX feeds alone hold %d)"
+          % (n_ind, feed_indicators))
+    out4 = os.path.join(tmp, "sightings4.jsonl")
+    cmd4 = [x for x in cmd2 if x not in intel and x != "--intel"]
+    cmd4 = [out4 if x == out2 else x for x in cmd4]
+    p5 = subprocess.run(cmd4, capture_output=True, text=True)
+    lines4 = [json.loads(l) for l in open(out4)] if os.path.exists(out4) else []
+    check(p5.returncode == 0 and keys(lines4) == keys(lines),
+          "index read back from the case finds the same sightings (%d vs %d lines)" % (len(lines4), len(lines)))
 
     # Warning lists: the CDN / scanner / dynamic-DNS trap sightings carry the MISP warning-list kind,
     # in the JSON line and in the stored row alike.
