@@ -20,13 +20,20 @@ namespace onus::analytics {
 
 std::string_view FindingKindName(FindingKind k) {
   switch (k) {
-    case FindingKind::kBeacon: return "beacon";
-    case FindingKind::kStrobe: return "strobe";
-    case FindingKind::kLongConnection: return "long-connection";
-    case FindingKind::kDnsC2: return "dns-c2";
-    case FindingKind::kDynamicDns: return "dynamic-dns";
-    case FindingKind::kRareDestination: return "rare-destination";
-    case FindingKind::kExfilUpload: return "exfil-upload";
+    case FindingKind::kBeacon:
+      return "beacon";
+    case FindingKind::kStrobe:
+      return "strobe";
+    case FindingKind::kLongConnection:
+      return "long-connection";
+    case FindingKind::kDnsC2:
+      return "dns-c2";
+    case FindingKind::kDynamicDns:
+      return "dynamic-dns";
+    case FindingKind::kRareDestination:
+      return "rare-destination";
+    case FindingKind::kExfilUpload:
+      return "exfil-upload";
   }
   return "beacon";
 }
@@ -50,8 +57,8 @@ std::string SeverityForScore(double score) {
 }
 
 Status AnalyticsConfig::Validate() const {
-  auto rita = rita::GetBeaconScore(1, weights.timestamp, 1, weights.data_size, 1, weights.duration, 1,
-                                   weights.histogram);
+  auto rita =
+      rita::GetBeaconScore(1, weights.timestamp, 1, weights.data_size, 1, weights.duration, 1, weights.histogram);
   if (!rita.ok()) return Status::InvalidArgument("analytics weights: " + rita.status().message());
   if (unique_connection_threshold < 4)
     return Status::InvalidArgument("unique_connection_threshold must be at least 4 (RITA's timestamp score needs 4)");
@@ -124,12 +131,12 @@ constexpr size_t kSummaryBatch = 64;
 // One UTC day of a summarised pair.
 struct DaySummary {
   int32_t day = 0;
-  uint32_t count = 0;    // records
-  uint32_t nonzero = 0;  // intervals > 0 between consecutive records of the day (distinct timestamps - 1)
+  uint32_t count = 0;          // records
+  uint32_t nonzero = 0;        // intervals > 0 between consecutive records of the day (distinct timestamps - 1)
   double first = 0, last = 0;  // epoch seconds
   std::array<uint32_t, 24> hours{};
-  SketchStat ts, ds;              // set when the day is closed
-  std::vector<Sample> earliest;   // provenance: the day's earliest records
+  SketchStat ts, ds;             // set when the day is closed
+  std::vector<Sample> earliest;  // provenance: the day's earliest records
 };
 
 // The fixed-size summary a pair switches to after `exact_samples_per_pair` records.
@@ -167,9 +174,9 @@ struct alignas(64) IpPair {
   uint32_t top_bytes = 0;
   uint16_t resp_p = 0;
   uint8_t flags = 0;
-  bool ignored = false;  // allow-listed destination
-  Sample longest;  // the connection with the longest duration (provenance for long connections)
-  Sample top;      // the largest upload
+  bool ignored = false;        // allow-listed destination
+  Sample longest;              // the connection with the longest duration (provenance for long connections)
+  Sample top;                  // the largest upload
   std::vector<DayCount> days;  // rita-compatible only: records per day
 };
 
@@ -184,7 +191,7 @@ struct NameSample {
 
 struct NamePair {
   IpAddress src;
-  uint32_t name = 0;  // interned
+  uint32_t name = 0;                     // interned
   std::vector<NameSample> samples;       // exact, up to the exact cap (default mode)
   std::unique_ptr<PairSummary> summary;  // default mode, after the exact cap: timed by the name records
   struct Via {
@@ -193,7 +200,7 @@ struct NamePair {
     uint32_t n = 0;        // records
   };
   std::array<Via, 4> via{};  // the first 4 addresses the name was seen on
-  uint32_t last_uid = 0;  // summary: consecutive records of one connection (HTTP keep-alive) count once
+  uint32_t last_uid = 0;     // summary: consecutive records of one connection (HTTP keep-alive) count once
   uint8_t flags = 0;
 };
 
@@ -276,15 +283,17 @@ void KeepEarliest(std::vector<Sample>& v, const Sample& s, size_t cap) {
   }
 }
 
-std::string DayLabel(int64_t day_start_sec) { return FormatRfc3339(Timestamp::FromSeconds(day_start_sec), 0).substr(0, 10); }
+std::string DayLabel(int64_t day_start_sec) {
+  return FormatRfc3339(Timestamp::FromSeconds(day_start_sec), 0).substr(0, 10);
+}
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 bool DefaultInternal(const IpAddress& a) {
   static const std::vector<Cidr> kPrivate = [] {
     std::vector<Cidr> v;
-    for (const char* s : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16",
-                          "fc00::/7", "fe80::/10", "::1/128"}) {
+    for (const char* s : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7",
+                          "fe80::/10", "::1/128"}) {
       v.push_back(*Cidr::Parse(s));
     }
     return v;
@@ -340,7 +349,7 @@ struct Analyzer::Impl {
   std::unordered_map<std::string, uint32_t> name_index;
   std::vector<std::string> names;
   std::vector<NameInfo> name_info;
-  std::string name_buf;  // reused: normalised names without an allocation per record
+  std::string name_buf;              // reused: normalised names without an allocation per record
   std::vector<uint64_t> name_slots;  // open-addressing index of name_pairs (see NamePairIndexOf)
   std::vector<NamePair> name_pairs;
   std::unordered_map<std::string, DnsParent> dns_parents;
@@ -404,7 +413,8 @@ struct Analyzer::Impl {
     if ((pairs.size()) * 2 > pair_slots.size()) {  // grow and re-insert every pair
       pair_slots.assign(std::max<size_t>(1024, pair_slots.size() * 2), 0);
       mask = pair_slots.size() - 1;
-      for (uint32_t k = 0; k < pairs.size(); ++k) InsertSlot(PairKeyHash{}(PairKey{pairs[k].src, pairs[k].dst}), k, mask);
+      for (uint32_t k = 0; k < pairs.size(); ++k)
+        InsertSlot(PairKeyHash{}(PairKey{pairs[k].src, pairs[k].dst}), k, mask);
     } else {
       InsertSlot(h, idx, mask);
     }
@@ -425,7 +435,9 @@ struct Analyzer::Impl {
     }
   }
   // Open-addressing index of name_pairs by (source, name id), as pair_slots.
-  static uint64_t NameHash(const IpAddress& src, uint32_t id) { return Mix(AddrHash(src) ^ (uint64_t{id} * 0x9E3779B97F4A7C15ull)); }
+  static uint64_t NameHash(const IpAddress& src, uint32_t id) {
+    return Mix(AddrHash(src) ^ (uint64_t{id} * 0x9E3779B97F4A7C15ull));
+  }
   uint32_t NamePairIndexOf(const IpAddress& src, uint32_t id) {
     const uint64_t h = NameHash(src, id);
     const uint64_t tag = h >> 32;
@@ -526,7 +538,9 @@ struct Analyzer::Impl {
   }
 
   int64_t EpochSec(const Sample& s) const { return base + static_cast<int64_t>(s.sec); }
-  double FirstF(const IpPair& p) const { return static_cast<double>(base + int64_t{p.first_sec}) + p.first_ms / 1000.0; }
+  double FirstF(const IpPair& p) const {
+    return static_cast<double>(base + int64_t{p.first_sec}) + p.first_ms / 1000.0;
+  }
   double LastF(const IpPair& p) const { return static_cast<double>(base + int64_t{p.last_sec}) + p.last_ms / 1000.0; }
   double EpochF(const Sample& s) const { return static_cast<double>(EpochSec(s)) + s.ms / 1000.0; }
   template <typename S>
@@ -647,8 +661,8 @@ struct Analyzer::Impl {
     const double t = EpochF(s);
     const int64_t sec = EpochSec(s);
     const int32_t day = static_cast<int32_t>(FloorDiv(sec, kDay));
-    auto it = std::lower_bound(ps.days.begin(), ps.days.end(), day,
-                               [](const DaySummary& d, int32_t v) { return d.day < v; });
+    auto it =
+        std::lower_bound(ps.days.begin(), ps.days.end(), day, [](const DaySummary& d, int32_t v) { return d.day < v; });
     const bool open = it != ps.days.end() && it + 1 == ps.days.end() && it->day == day;
     if (it == ps.days.end() || it->day != day) {
       it = ps.days.insert(it, DaySummary{});
@@ -693,9 +707,8 @@ struct Analyzer::Impl {
       ++stats.summary_pairs;
       np.summary = std::make_unique<PairSummary>(cfg.summary_sketch_k);
     }
-    std::sort(np.samples.begin(), np.samples.end(), [&](const NameSample& a, const NameSample& b) {
-      return SampleLess(FromName(a), FromName(b));
-    });
+    std::sort(np.samples.begin(), np.samples.end(),
+              [&](const NameSample& a, const NameSample& b) { return SampleLess(FromName(a), FromName(b)); });
     const size_t n = all ? np.samples.size() : np.samples.size() - std::min(np.samples.size(), kReorder);
     std::vector<Sample> batch;
     batch.reserve(n);
@@ -720,7 +733,9 @@ struct Analyzer::Impl {
                         (sv.size() == 4 && s[0] == 'h' && s[1] == 't' && s[2] == 't' && s[3] == 'p');
     if (pr.size() == 3 && common) {
       const char* q = pr.data();
-      uint8_t f = (q[0] == 't' && q[1] == 'c' && q[2] == 'p') ? kTcp : (q[0] == 'u' && q[1] == 'd' && q[2] == 'p') ? kUdp : 0;
+      uint8_t f = (q[0] == 't' && q[1] == 'c' && q[2] == 'p')   ? kTcp
+                  : (q[0] == 'u' && q[1] == 'd' && q[2] == 'p') ? kUdp
+                                                                : 0;
       if (sv.size() == 3) f |= sv[0] == 's' ? kTls : kDns;
       if (sv.size() == 4) f |= kHttp;
       const uint16_t p = o.resp_p;
@@ -881,7 +896,6 @@ struct Analyzer::Impl {
     p.total_resp += pc.resp_bytes;
     p.flags |= pc.flags;
     if (Summaries()) {
-      if (p.samples.capacity() == 0) p.samples.reserve(8);
       p.samples.push_back(s);
       if (p.samples.size() >= (p.summary ? kSummaryBatch : cfg.exact_samples_per_pair)) {  // fold a batch
         if (!p.summary) {
@@ -1162,9 +1176,9 @@ struct Analyzer::Impl {
     }
     ONUS_ASSIGN_OR_RETURN(out.histogram.counts, rita::GetFrequencyCounts(freq, cfg.histogram_mode_sensitivity));
     ONUS_ASSIGN_OR_RETURN(double cv, rita::CalculateCoefficientOfVariationScore(freq));
-    ONUS_ASSIGN_OR_RETURN(double bimodal,
-                          rita::CalculateBimodalFitScore(out.histogram.counts.freq_count, out.histogram.counts.total_bars,
-                                                         cfg.histogram_bimodal_outlier_removal, bimodal_min));
+    ONUS_ASSIGN_OR_RETURN(
+        double bimodal, rita::CalculateBimodalFitScore(out.histogram.counts.freq_count, out.histogram.counts.total_bars,
+                                                       cfg.histogram_bimodal_outlier_removal, bimodal_min));
     out.score = std::max(cv, bimodal);
     return out;
   }
@@ -1187,11 +1201,10 @@ struct Analyzer::Impl {
       return e;
     }
     Result<rita::HistogramScore> hr =
-        cfg.rita_compatible
-            ? rita::GetHistogramScore(static_cast<int64_t>(lo), static_cast<int64_t>(hi), ts,
-                                      cfg.histogram_mode_sensitivity, cfg.histogram_bimodal_outlier_removal,
-                                      bimodal_min, bins)
-            : FastHistogramScore(lo, hi, ts, bimodal_min, bins);
+        cfg.rita_compatible ? rita::GetHistogramScore(static_cast<int64_t>(lo), static_cast<int64_t>(hi), ts,
+                                                      cfg.histogram_mode_sensitivity,
+                                                      cfg.histogram_bimodal_outlier_removal, bimodal_min, bins)
+                            : FastHistogramScore(lo, hi, ts, bimodal_min, bins);
     if (!hr.ok()) {
       e.why_not = hr.status().message();
       return e;
@@ -1337,7 +1350,7 @@ struct Analyzer::Impl {
                   size_t stored, std::vector<ingest::SourceRef> prov, std::vector<Finding>& out) const {
     Finding f = NewFinding(FindingKind::kStrobe, c, window, first, last, window_count);
     f.score = std::min(1.0, 0.6 + 0.1 * std::log10(static_cast<double>(window_count) /
-                                                    static_cast<double>(cfg.strobe_connections_per_day)));
+                                                   static_cast<double>(cfg.strobe_connections_per_day)));
     if (!c.cls.empty()) f.score *= cfg.cdn_score_factor;
     if (c.watched) f.score = std::max(f.score, 0.8);
     f.severity = SeverityForScore(f.score);
@@ -1354,8 +1367,8 @@ struct Analyzer::Impl {
   }
 
   // A scored window: reported when RITA's score clears the bar (or the destination is watched).
-  void EmitBeacon(const PairCtx& c, const BeaconEval& e, const std::string& window, double lo, double hi,
-                  double first, double last, uint64_t count, std::vector<ingest::SourceRef> prov, const json* extra,
+  void EmitBeacon(const PairCtx& c, const BeaconEval& e, const std::string& window, double lo, double hi, double first,
+                  double last, uint64_t count, std::vector<ingest::SourceRef> prov, const json* extra,
                   std::vector<Finding>& out) const {
     if (e.score < cfg.beacon_min_score && !c.watched) return;
     Finding f = NewFinding(c.dynamic ? FindingKind::kDynamicDns : FindingKind::kBeacon, c, window, first, last, count);
@@ -1420,7 +1433,9 @@ struct Analyzer::Impl {
                  std::vector<Finding>& out, double* best) const {
     auto emit = [&](int64_t day, size_t from, size_t to, double lo, double hi, int32_t bins, uint64_t window_count,
                     bool multi_day) {
-      auto label = [&] { return multi_day ? std::string("multi-day") : day < 0 ? std::string() : DayLabel(day * kDay); };
+      auto label = [&] {
+        return multi_day ? std::string("multi-day") : day < 0 ? std::string() : DayLabel(day * kDay);
+      };
       if (window_count >= cfg.strobe_connections_per_day) {
         EmitStrobe(c, label(), window_count, EpochF(sorted[from]), EpochF(sorted[to - 1]), to - from,
                    Provenance(sorted, from, to), out);
@@ -1548,7 +1563,8 @@ struct Analyzer::Impl {
     std::vector<int> freq(acc.size());
     int64_t total = 0;
     for (size_t i = 0; i < acc.size(); ++i) total += freq[i] = static_cast<int>(std::llround(acc[i]));
-    if (total == 0 && !acc.empty()) freq[static_cast<size_t>(std::max_element(acc.begin(), acc.end()) - acc.begin())] = 1;
+    if (total == 0 && !acc.empty())
+      freq[static_cast<size_t>(std::max_element(acc.begin(), acc.end()) - acc.begin())] = 1;
     return freq;
   }
 
@@ -1564,8 +1580,8 @@ struct Analyzer::Impl {
     if (!fc.ok()) return e;
     auto cv = rita::CalculateCoefficientOfVariationScore(freq);
     if (!cv.ok()) return e;
-    auto bimodal = rita::CalculateBimodalFitScore(fc->freq_count, fc->total_bars,
-                                                  cfg.histogram_bimodal_outlier_removal, bimodal_min);
+    auto bimodal = rita::CalculateBimodalFitScore(fc->freq_count, fc->total_bars, cfg.histogram_bimodal_outlier_removal,
+                                                  bimodal_min);
     if (!bimodal.ok()) return e;
     const double hist = std::max(*cv, *bimodal);
     auto dr = rita::GetDurationScore(lo, hi, first, last, fc->total_bars, fc->longest_run, dur_min, dur_ideal);
@@ -1652,8 +1668,8 @@ struct Analyzer::Impl {
       json x = extra;
       x["ts_median"] = d.ts.median;
       x["ds_median"] = ds.median;
-      EmitBeacon(c, e, DayLabel(int64_t{d.day} * kDay), lo, hi, d.first, d.last, d.count, SummaryProvenance(&d, 1),
-                 &x, out);
+      EmitBeacon(c, e, DayLabel(int64_t{d.day} * kDay), lo, hi, d.first, d.last, d.count, SummaryProvenance(&d, 1), &x,
+                 out);
     }
     if (ps.days.empty() || !MultiDayEligible(days, total) || nonzero < 3) return;
     SketchStat ts = StatFromSketch(ps.all_iv, 1.0);
@@ -1754,8 +1770,7 @@ struct Analyzer::Impl {
       const IpPair& p = pairs[pi];
       if (p.count == 0 || p.ignored || IsInternal(p.dst)) continue;
       // Too few connections for any window (and below the strobe threshold): nothing to score.
-      if (p.count < static_cast<uint64_t>(cfg.unique_connection_threshold) &&
-          p.count < cfg.strobe_connections_per_day)
+      if (p.count < static_cast<uint64_t>(cfg.unique_connection_threshold) && p.count < cfg.strobe_connections_per_day)
         continue;
       PairCtx c;
       c.src = p.src;
@@ -2026,12 +2041,10 @@ struct Analyzer::Impl {
       f.techniques = {"T1071.004"};
       json srcs = json::array();
       for (const auto& [src, c] : d.sources) srcs.push_back({{"src", src.ToString()}, {"queries", c}});
-      json dj = {{"distinct_subdomains", n},
-                 {"subdomains_capped", d.capped},
-                 {"queries", d.queries},
-                 {"threshold", cfg.dns_c2_min_subdomains},
-                 {"sources", srcs},
-                 {"parent_rule", "last two labels, three under a public second level of a ccTLD"}};
+      json dj = {
+          {"distinct_subdomains", n}, {"subdomains_capped", d.capped},
+          {"queries", d.queries},     {"threshold", cfg.dns_c2_min_subdomains},
+          {"sources", srcs},          {"parent_rule", "last two labels, three under a public second level of a ccTLD"}};
       if (!cls.empty()) dj["destination_class"] = cls, dj["destination_note"] = note;
       f.detail_json = dj.dump();
       for (const auto& s : d.first) f.provenance.push_back(Ref(s));
@@ -2112,8 +2125,7 @@ Analyzer::Analyzer(AnalyticsConfig config) : impl_(std::make_unique<Impl>()) {
   }
   if (impl_->cfg.context) {
     for (const auto& note : impl_->cfg.context->infrastructure()) {
-      if (note.kind == "dynamic-dns" && !IpAddress::Parse(note.value).ok() &&
-          note.value.find('/') == std::string::npos)
+      if (note.kind == "dynamic-dns" && !IpAddress::Parse(note.value).ok() && note.value.find('/') == std::string::npos)
         impl_->dyn_zones.push_back(NormalizeName(note.value));
     }
   }

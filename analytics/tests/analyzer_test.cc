@@ -1,14 +1,16 @@
 // Unit tests of the Analyzer on hand-built observations: every finding kind, windows, lists,
 // order independence, provenance, the memory bound, config validation and the store row.
+#include "onus/analytics/analyzer.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
-#include <random>
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "names.h"
-#include "onus/analytics/analyzer.h"
 
 namespace onus::analytics {
 namespace {
@@ -93,7 +95,8 @@ TEST(Analyzer, RandomTrafficIsNotABeacon) {
     obs.push_back(Conn("10.0.0.5", "203.0.113.9", t, 100 + (x >> 50)));
   }
   auto fs = Analyze(AnalyticsConfig{}, obs);
-  for (const auto& f : fs) EXPECT_NE(f.kind, FindingKind::kBeacon) << f.window << " " << f.score << " " << f.detail_json;
+  for (const auto& f : fs)
+    EXPECT_NE(f.kind, FindingKind::kBeacon) << f.window << " " << f.score << " " << f.detail_json;
 }
 
 TEST(Analyzer, InternalToInternalAndInboundAreNotScored) {
@@ -141,8 +144,10 @@ TEST(Analyzer, MultiDayViewFindsEightHourBeaconPerDayMisses) {
   const Finding* multi = nullptr;
   for (const auto& f : fs) {
     if (f.kind != FindingKind::kBeacon) continue;
-    if (f.window == "multi-day") multi = &f;
-    else ++per_day;
+    if (f.window == "multi-day")
+      multi = &f;
+    else
+      ++per_day;
   }
   EXPECT_EQ(per_day, 0);
   ASSERT_NE(multi, nullptr);
@@ -194,7 +199,8 @@ Observation Dns(const char* src, const std::string& q, double ts, const std::str
 
 TEST(Analyzer, DnsTunnellingAndDynamicDns) {
   std::vector<Observation> obs;
-  for (int i = 0; i < 250; ++i) obs.push_back(Dns("10.0.0.5", "x" + std::to_string(i * 7919) + ".t.evil.co.uk", kT0 + i));
+  for (int i = 0; i < 250; ++i)
+    obs.push_back(Dns("10.0.0.5", "x" + std::to_string(i * 7919) + ".t.evil.co.uk", kT0 + i));
   for (int i = 0; i < 50; ++i) obs.push_back(Dns("10.0.0.5", "www" + std::to_string(i) + ".example.com", kT0 + i));
   obs.push_back(Dns("10.0.0.6", "cam.ddns.example.net", kT0 + 5, "198.51.100.77"));
   for (int i = 0; i < 40; ++i) obs.push_back(Conn("10.0.0.6", "198.51.100.77", kT0 + 10 + 300.0 * i, 200, 1, 80));
@@ -235,9 +241,9 @@ void JitteredBeacon(std::vector<Observation>& obs, const char* src, const char* 
 TEST(Analyzer, UnnamedDestinationModifier) {
   std::vector<Observation> obs;
   obs.push_back(Dns("10.0.0.5", "www.example.com", kT0 + 1, "203.0.113.10"));  // 10.0.0.5's DNS is visible
-  JitteredBeacon(obs, "10.0.0.5", "203.0.113.9");   // dialled by address
-  JitteredBeacon(obs, "10.0.0.5", "203.0.113.10");  // resolved by DNS first
-  JitteredBeacon(obs, "10.0.0.7", "203.0.113.9");   // a source whose lookups are not in the data
+  JitteredBeacon(obs, "10.0.0.5", "203.0.113.9");                              // dialled by address
+  JitteredBeacon(obs, "10.0.0.5", "203.0.113.10");                             // resolved by DNS first
+  JitteredBeacon(obs, "10.0.0.7", "203.0.113.9");  // a source whose lookups are not in the data
   AnalyticsConfig cfg;
   auto fs = Analyze(cfg, obs);
   const Finding* unnamed = Find(fs, FindingKind::kBeacon, "10.0.0.5->203.0.113.9", "2021-06-14");
@@ -248,7 +254,7 @@ TEST(Analyzer, UnnamedDestinationModifier) {
   ASSERT_NE(blind, nullptr);
   json du = json::parse(unnamed->detail_json), dn = json::parse(named->detail_json);
   const double rita = du["rita_score"].get<double>();
-  ASSERT_LT(rita, 0.95);  // jittered: the modifier is visible
+  ASSERT_LT(rita, 0.95);                            // jittered: the modifier is visible
   EXPECT_EQ(dn["rita_score"].get<double>(), rita);  // same shape
   EXPECT_DOUBLE_EQ(unnamed->score, std::round(std::min(1.0, rita + 0.1) * 1000) / 1000);
   EXPECT_EQ(du["modifiers"]["unnamed_destination"].get<double>(), 0.1);
@@ -405,6 +411,8 @@ TEST(Analyzer, MemoryBoundedByPairsNotRecords) {
   // Per pair (10 more pairs, same records each): a summary of a few KB, not 20 B per record.
   auto [big20, s_big20] = run(false, 20000, 20);
   EXPECT_LT((big20 - big) / 10, 16u * 1024);
+  RecordProperty("summary_pair_bytes_3_days", std::to_string((big20 - big) / 10));
+  std::printf("summary pair, 3 days: %zu bytes\n", (big20 - big) / 10);
   // --rita-compatible keeps every connection (documented): its state follows the records.
   auto [rsmall, r_small] = run(true, 2000);
   auto [rbig, r_big] = run(true, 20000);
@@ -427,9 +435,12 @@ TEST(Analyzer, SummaryScoresMatchExactWithinDocumentedError) {
     recs.push_back({ts + dur, Conn("10.0.0.5", dst, ts, bytes, dur)});
   };
   const double span = 3.5 * 86400;  // three full days and half of a fourth
-  for (double t = kT0 + 30; t < kT0 + span; t += 60) add("203.0.113.1", t + (u(rng) - 0.5) * 10, 400 + static_cast<uint64_t>(u(rng) * 50), u(rng) * 30);
-  for (double t = kT0 + 10; t < kT0 + span; t += 300) add("203.0.113.2", t + (u(rng) - 0.5) * 240, 900 + static_cast<uint64_t>(u(rng) * 900), u(rng) * 5);
-  for (int i = 0; i < 3000; ++i) add("203.0.113.3", kT0 + u(rng) * span, 100 + static_cast<uint64_t>(u(rng) * 5000), u(rng) * 60);
+  for (double t = kT0 + 30; t < kT0 + span; t += 60)
+    add("203.0.113.1", t + (u(rng) - 0.5) * 10, 400 + static_cast<uint64_t>(u(rng) * 50), u(rng) * 30);
+  for (double t = kT0 + 10; t < kT0 + span; t += 300)
+    add("203.0.113.2", t + (u(rng) - 0.5) * 240, 900 + static_cast<uint64_t>(u(rng) * 900), u(rng) * 5);
+  for (int i = 0; i < 3000; ++i)
+    add("203.0.113.3", kT0 + u(rng) * span, 100 + static_cast<uint64_t>(u(rng) * 5000), u(rng) * 60);
   std::sort(recs.begin(), recs.end(), [](const Rec& a, const Rec& b) { return a.end < b.end; });
   std::vector<Observation> obs;
   for (auto& r : recs) obs.push_back(r.o);

@@ -4,12 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <tuple>
-#include <cmath>
 
 #include "onus/analytics/analyzer.h"
 #include "onus/core/case_context.h"
@@ -65,14 +65,13 @@ const Run& Portgrid() {
 }
 
 // The planted C2 infrastructure (README "What happens in the telemetry") and the hosts that use it.
-const std::set<std::string> kC2Dst = {"139.180.135.175",    "45.77.107.26",      "207.148.99.56",
-                                      "116.203.104.216",    "95.111.245.74",     "dntc.livehost.live",
-                                      "snoc.hostingupdate.club", "c2.windowshostnamehost.club"};
-const std::set<std::string> kC2Src = {"10.20.10.32", "10.20.1.101", "10.40.10.51", "10.40.1.102", "10.60.10.27",
-                                      "10.60.10.64"};
+const std::set<std::string> kC2Dst = {
+    "139.180.135.175", "45.77.107.26",       "207.148.99.56",           "116.203.104.216",
+    "95.111.245.74",   "dntc.livehost.live", "snoc.hostingupdate.club", "c2.windowshostnamehost.club"};
+const std::set<std::string> kC2Src = {"10.20.10.32", "10.20.1.101", "10.40.10.51",
+                                      "10.40.1.102", "10.60.10.27", "10.60.10.64"};
 // The commodity miner (malicious, not the cluster): excluded from "benign".
-const std::set<std::string> kMinerDst = {"198.51.100.23", "198.51.100.24", "pool.minexmr.com",
-                                         "xmr-eu1.nanopool.org"};
+const std::set<std::string> kMinerDst = {"198.51.100.23", "198.51.100.24", "pool.minexmr.com", "xmr-eu1.nanopool.org"};
 
 bool IsC2(const Finding& f) { return kC2Src.count(f.src.ToString()) && kC2Dst.count(f.dst); }
 
@@ -90,12 +89,11 @@ TEST(Portgrid, PlantedC2PairsRankAboveEveryBenignPair) {
   // Every planted (source, C2) pair that carries beacons is found as a beacon: 6 hosts, by address
   // and by name (PORT-HQ uses two servers, VAXCO two relays by address only).
   EXPECT_GE(c2_best.size(), 17u);
-  for (const char* key : {"10.20.10.32->139.180.135.175", "10.20.10.32->dntc.livehost.live",
-                          "10.20.10.32->snoc.hostingupdate.club", "10.20.10.32->116.203.104.216",
-                          "10.20.1.101->45.77.107.26", "10.40.10.51->c2.windowshostnamehost.club",
-                          "10.40.1.102->139.180.135.175", "10.60.10.27->95.111.245.74",
-                          "10.60.10.27->116.203.104.216", "10.60.10.64->116.203.104.216",
-                          "10.60.10.64->95.111.245.74"}) {
+  for (const char* key :
+       {"10.20.10.32->139.180.135.175", "10.20.10.32->dntc.livehost.live", "10.20.10.32->snoc.hostingupdate.club",
+        "10.20.10.32->116.203.104.216", "10.20.1.101->45.77.107.26", "10.40.10.51->c2.windowshostnamehost.club",
+        "10.40.1.102->139.180.135.175", "10.60.10.27->95.111.245.74", "10.60.10.27->116.203.104.216",
+        "10.60.10.64->116.203.104.216", "10.60.10.64->95.111.245.74"}) {
     EXPECT_TRUE(c2_best.count(key)) << key;
   }
   double c2_min = 1.0;
@@ -161,7 +159,8 @@ TEST(Portgrid, MonitoringJobBehindCdnIsReportedAsCdnAndLowered) {
   int named = 0;
   for (const auto& f : r.findings) {
     json d = json::parse(f.detail_json);
-    if (f.kind != FindingKind::kBeacon || d.value("dst_type", "") != "sni" || f.src.ToString() != "10.80.1.30") continue;
+    if (f.kind != FindingKind::kBeacon || d.value("dst_type", "") != "sni" || f.src.ToString() != "10.80.1.30")
+      continue;
     if (d.value("destination_class", "") != "cdn") continue;
     ++named;
     EXPECT_GE(d["rita_score"].get<double>(), 0.9);
@@ -247,7 +246,8 @@ TEST(Portgrid, EveryFindingHasProvenanceSiteAndTechniquesWhereApplicable) {
     if (f.kind == FindingKind::kBeacon) {
       EXPECT_FALSE(f.techniques.empty());
       json d = json::parse(f.detail_json);
-      for (const char* k : {"ts_score", "ds_score", "dur_score", "hist_score", "rita_score"}) EXPECT_TRUE(d.contains(k));
+      for (const char* k : {"ts_score", "ds_score", "dur_score", "hist_score", "rita_score"})
+        EXPECT_TRUE(d.contains(k));
     }
     for (const auto& p : f.provenance) ASSERT_NE(p.input, nullptr);
   }

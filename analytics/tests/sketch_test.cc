@@ -58,7 +58,7 @@ TEST(QuantileSketch, RankErrorAndMemoryBoundedOnAMillionItems) {
     }
     EXPECT_EQ(s.count(), d.size());
     EXPECT_LT(MaxRankError(s, d), 0.015);
-    EXPECT_LT(s.Bytes(), 4096u);                   // ~3k floats plus small levels
+    EXPECT_LT(s.Bytes(), 4096u);                 // ~3k floats plus small levels
     EXPECT_LT(s.Bytes(), bytes_at_10k + 1024u);  // 100x the items: ~7 more levels of the minimum 8 items
   }
 }

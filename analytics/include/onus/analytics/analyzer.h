@@ -105,7 +105,7 @@ struct AnalyticsConfig {
   uint32_t exact_samples_per_pair = 256;
   // Summary quantile sketches: k (rank error ~1 % at 128; memory ~3k floats per sketch).
   uint32_t summary_sketch_k = 128;
-  double long_connection_seconds = 3600;        // total duration of a pair's connections
+  double long_connection_seconds = 3600;  // total duration of a pair's connections
   // DNS C2: distinct subdomains queried under one parent domain (RITA: 100 is its lowest bar).
   uint64_t dns_c2_min_subdomains = 100;
   // Rare destination: an external destination contacted by at most this share of the internal
@@ -136,17 +136,17 @@ struct AnalyticsConfig {
 
 struct Finding {
   FindingKind kind = FindingKind::kBeacon;
-  std::string key;     // "src->dst" (dst is an address, a host name or a parent domain)
-  std::string window;  // "" whole run (rita-compatible), "YYYY-MM-DD" for a day, "multi-day"
-  double score = 0;    // 0..1
+  std::string key;       // "src->dst" (dst is an address, a host name or a parent domain)
+  std::string window;    // "" whole run (rita-compatible), "YYYY-MM-DD" for a day, "multi-day"
+  double score = 0;      // 0..1
   std::string severity;  // low | medium | high | critical
   IpAddress src;
   std::string dst;
   std::string site, segment;  // of the source, when a case context is given
   Timestamp first_seen, last_seen;
-  uint64_t count = 0;  // connections (or queries) the finding rests on
-  std::vector<std::string> techniques;  // ATT&CK ids, e.g. "T1071.001"
-  std::string detail_json = "{}";       // component scores and the facts behind them
+  uint64_t count = 0;                         // connections (or queries) the finding rests on
+  std::vector<std::string> techniques;        // ATT&CK ids, e.g. "T1071.001"
+  std::string detail_json = "{}";             // component scores and the facts behind them
   std::vector<ingest::SourceRef> provenance;  // capped, deterministic sample
   uint64_t provenance_total = 0;              // records the finding rests on
 };
@@ -154,13 +154,13 @@ struct Finding {
 struct AnalyzerStats {
   uint64_t observations = 0, conns = 0, dns = 0, tls = 0, http = 0;
   uint64_t pairs = 0, sni_pairs = 0;
-  uint64_t samples_stored = 0, samples_capped = 0;
-  uint64_t summary_pairs = 0;      // IP and name pairs that switched to their fixed-size summary
-  uint64_t summarised = 0;         // connection / name records folded into summaries
-  uint64_t late_records = 0;       // summarised records older than the pair's reorder buffer (no interval)
-  uint64_t allow_listed = 0;     // observations skipped because the destination is allow-listed
-  uint64_t unjoined_names = 0;   // tls/http records whose connection was not seen
-  uint64_t unnamed_pairs = 0;    // IP pairs that got the unnamed-destination modifier
+  uint64_t samples_stored = 0, samples_capped = 0;  // rita-compatible: stored / beyond the strobe cap
+  uint64_t summary_pairs = 0;                       // IP and name pairs that switched to their fixed-size summary
+  uint64_t summarised = 0;                          // connection / name records folded into summaries
+  uint64_t late_records = 0;                        // summarised records older than the last one folded (no interval)
+  uint64_t allow_listed = 0;                        // observations skipped because the destination is allow-listed
+  uint64_t unjoined_names = 0;                      // tls/http records whose connection was not seen
+  uint64_t unnamed_pairs = 0;                       // IP pairs that got the unnamed-destination modifier
 };
 
 class Analyzer : public ingest::ObservationSink {
