@@ -412,7 +412,8 @@ TEST(Analyzer, MemoryBoundedByPairsNotRecords) {
   auto [big20, s_big20] = run(false, 20000, 20);
   EXPECT_LT((big20 - big) / 10, 16u * 1024);
   RecordProperty("summary_pair_bytes_3_days", std::to_string((big20 - big) / 10));
-  std::printf("summary pair, 3 days: %zu bytes\n", (big20 - big) / 10);
+  std::printf("state 2,000/day: %zu bytes, 20,000/day: %zu bytes; summary pair, 3 days: %zu bytes\n", small, big,
+              (big20 - big) / 10);
   // --rita-compatible keeps every connection (documented): its state follows the records.
   auto [rsmall, r_small] = run(true, 2000);
   auto [rbig, r_big] = run(true, 20000);
