@@ -79,9 +79,12 @@ CREATE TABLE assessments(
 ALTER TABLE sightings ADD COLUMN annotations_json TEXT NOT NULL DEFAULT '[]';
 )sql",
     // 3: how much of an input is stored: "all", or "sighted" (an intel file read by onus hunt --intel,
-    // whose indicators are stored only where sighted).
+    // whose indicators are stored only where sighted). sightings_indicator goes: the UNIQUE key
+    // (indicator_id, input_id, ...) already serves lookups by indicator, and every sighting paid
+    // for a second index.
     R"sql(
 ALTER TABLE inputs ADD COLUMN scope TEXT NOT NULL DEFAULT 'all' CHECK(scope IN ('all','sighted'));
+DROP INDEX IF EXISTS sightings_indicator;
 )sql",
 };
 
@@ -89,9 +92,12 @@ ALTER TABLE inputs ADD COLUMN scope TEXT NOT NULL DEFAULT 'all' CHECK(scope IN (
 
 Status CaseStore::Migrate() {
   ONUS_RETURN_IF_ERROR(db_->Exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)"));
-  ONUS_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
-  version_ = q.Step() ? static_cast<int>(q.ColumnInt(0)) : 0;
-  ONUS_RETURN_IF_ERROR(q.status());
+  {
+    // Scoped: an open statement would block the DROPs a migration may run ("table is locked").
+    ONUS_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+    version_ = q.Step() ? static_cast<int>(q.ColumnInt(0)) : 0;
+    ONUS_RETURN_IF_ERROR(q.status());
+  }
   constexpr int kKnown = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
   static_assert(kKnown == kSchemaVersion, "one migration per schema version");
   if (version_ > kKnown)
