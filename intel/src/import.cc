@@ -3,7 +3,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "feed.h"
 #include "onus/core/file.h"
@@ -41,9 +45,12 @@ enum class StoreMode {
 
 class StoreSink : public detail::FeedSink {
  public:
+  using TakeFn = std::function<Status(Indicator&&)>;
+  // `take` (streaming modes): receives each indicator by move instead of options.on_indicator.
   StoreSink(store::CaseStore& st, int64_t input_id, const ImportOptions& options, ImportSummary* sum,
-            StoreMode mode = StoreMode::kAll, const std::function<bool(std::string_view)>* keep = nullptr)
-      : store_(st), input_id_(input_id), options_(options), sum_(sum), mode_(mode), keep_(keep) {}
+            StoreMode mode = StoreMode::kAll, const std::function<bool(std::string_view)>* keep = nullptr,
+            const TakeFn* take = nullptr)
+      : store_(st), input_id_(input_id), options_(options), sum_(sum), mode_(mode), keep_(keep), take_(take) {}
 
   Status Begin() {
     ONUS_ASSIGN_OR_RETURN(auto t, store::Transaction::Begin(store_.db()));
@@ -74,6 +81,7 @@ class StoreSink : public detail::FeedSink {
       if (!(*keep_)(ind.id)) return Status::Ok();
     } else {
       ++sum_->indicators_by_type[TypeKey(ind)];
+      if (take_) return (*take_)(std::move(ind));
       if (options_.on_indicator) ONUS_RETURN_IF_ERROR(options_.on_indicator(ind));
       if (mode_ != StoreMode::kAll) return Status::Ok();
     }
@@ -118,6 +126,7 @@ class StoreSink : public detail::FeedSink {
   ImportSummary* sum_;
   StoreMode mode_;
   const std::function<bool(std::string_view)>* keep_;
+  const TakeFn* take_;
   std::optional<store::Transaction> txn_;
   int64_t rows_ = 0;
 };
@@ -289,21 +298,113 @@ Status ForEachStoredIndicator(store::CaseStore& store, const std::vector<int64_t
       /*pattern_only_for_multi=*/true);
 }
 
-Status StreamIntel(const std::vector<std::string>& paths, store::CaseStore& store, const ImportOptions& options,
-                   std::vector<ImportSummary>* summaries) {
-  if (!options.on_indicator) return Status::InvalidArgument("StreamIntel needs ImportOptions::on_indicator");
-  ONUS_ASSIGN_OR_RETURN(std::vector<ImportJob> jobs, PlanJobs(paths, options));
+namespace {
+
+// Batches of indicators from the loader thread to the caller's thread, in order, with a bounded
+// number in flight (memory stays ~kMaxQueued × kBatch indicators whatever the feed size).
+class IndicatorBatches {
+ public:
+  static constexpr size_t kBatch = 1024, kMaxQueued = 8;
+
+  // Loader side. Cancelled when the consumer gave up.
+  Status Push(Indicator&& ind) {
+    current_.push_back(std::move(ind));
+    if (current_.size() >= kBatch) return Flush();
+    return Status::Ok();
+  }
+  Status Flush() {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return queue_.size() < kMaxQueued || cancelled_; });
+    if (cancelled_) return Status::Internal("cancelled: the consumer of the indicators stopped");
+    if (!current_.empty()) {
+      queue_.push_back(std::move(current_));
+      current_ = {};
+      current_.reserve(kBatch);
+      not_empty_.notify_one();
+    }
+    return Status::Ok();
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    done_ = true;
+    not_empty_.notify_all();
+  }
+  // Consumer side: the next batch; false once the loader is done and the queue is empty.
+  bool Pop(std::vector<Indicator>& out) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) return false;
+    out = std::move(queue_.front());
+    queue_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void Cancel() {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+    not_full_.notify_all();
+  }
+
+ private:
+  std::vector<Indicator> current_;  // loader thread only
+  std::mutex mu_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<std::vector<Indicator>> queue_;
+  bool done_ = false, cancelled_ = false;
+};
+
+// The loader thread's part of StreamIntel: every job read, its context stored, its indicators
+// pushed to `batches`.
+Status StreamJobs(const std::vector<ImportJob>& jobs, store::CaseStore& store, const ImportOptions& options,
+                  IndicatorBatches& batches, std::vector<ImportSummary>& summaries) {
+  const StoreSink::TakeFn take = [&batches](Indicator&& ind) { return batches.Push(std::move(ind)); };
   for (const auto& job : jobs) {
     store::InputRow in;
     ONUS_ASSIGN_OR_RETURN(ImportSummary sum, BeginJob(job, store, options, in));
     sum.already_imported = in.state == "complete" && in.scope == "all";
-    StoreSink sink(store, in.id, options, &sum, sum.already_imported ? StoreMode::kNothing : StoreMode::kContext);
+    StoreSink sink(store, in.id, options, &sum, sum.already_imported ? StoreMode::kNothing : StoreMode::kContext,
+                   nullptr, &take);
     ONUS_RETURN_IF_ERROR(sink.Begin());
     ONUS_RETURN_IF_ERROR(detail::FindLoader(job.format)({job.path, job.format}, options.intel, sink));
     ONUS_RETURN_IF_ERROR(sink.Finish());
+    ONUS_RETURN_IF_ERROR(batches.Flush());
     if (!sum.already_imported) ONUS_RETURN_IF_ERROR(store.CompleteInputSightedOnly(in.id, sum.records));
-    if (summaries) summaries->push_back(std::move(sum));
+    summaries.push_back(std::move(sum));
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status StreamIntel(const std::vector<std::string>& paths, store::CaseStore& store, const ImportOptions& options,
+                   std::vector<ImportSummary>* summaries) {
+  if (!options.on_indicator) return Status::InvalidArgument("StreamIntel needs ImportOptions::on_indicator");
+  ONUS_ASSIGN_OR_RETURN(std::vector<ImportJob> jobs, PlanJobs(paths, options));
+  // Parsing (and the store's writes) on a loader thread; on_indicator on this one.
+  IndicatorBatches batches;
+  std::vector<ImportSummary> done;
+  Status loaded;
+  std::thread loader([&] {
+    loaded = StreamJobs(jobs, store, options, batches, done);
+    batches.Close();
+  });
+  Status consumed;
+  std::vector<Indicator> batch;
+  while (batches.Pop(batch)) {
+    if (!consumed.ok()) continue;  // drain until the loader sees the cancel
+    for (const auto& ind : batch) {
+      consumed = options.on_indicator(ind);
+      if (!consumed.ok()) {
+        batches.Cancel();
+        break;
+      }
+    }
+  }
+  loader.join();
+  ONUS_RETURN_IF_ERROR(consumed);
+  ONUS_RETURN_IF_ERROR(loaded);
+  if (summaries)
+    for (auto& s : done) summaries->push_back(std::move(s));
   return Status::Ok();
 }
 

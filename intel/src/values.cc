@@ -164,6 +164,13 @@ std::string Refang(std::string_view text) {
   std::string out;
   out.reserve(t.size());
   for (size_t i = 0; i < t.size();) {
+    size_t next = t.find_first_of("[({\\", i);  // copy the plain run in one go
+    if (next == std::string_view::npos) next = t.size();
+    if (next > i) {
+      out.append(t.substr(i, next - i));
+      i = next;
+      continue;
+    }
     bool hit = false;
     if (t[i] == '[' || t[i] == '(' || t[i] == '{' || t[i] == '\\') {
       for (const auto& r : kReps) {
@@ -181,8 +188,9 @@ std::string Refang(std::string_view text) {
   static constexpr Rep kSchemes[] = {{"hxxps://", "https://"}, {"hxxp://", "http://"}, {"hxxps:", "https:"},
                                      {"hxxp:", "http:"},       {"fxp://", "ftp://"},   {"hXXps://", "https://"},
                                      {"meow://", "http://"}};
+  const char first = out.empty() ? '\0' : static_cast<char>(out[0] | 0x20);
   for (const auto& r : kSchemes) {
-    if (StartsWithNoCase(out, r.from)) {
+    if ((first == 'h' || first == 'f' || first == 'm') && StartsWithNoCase(out, r.from)) {
       out = std::string(r.to) + out.substr(r.from.size());
       break;
     }

@@ -60,6 +60,9 @@ Status ImportIntel(const std::vector<std::string>& paths, store::CaseStore& stor
 // scope "sighted" (`onus intel import` of the same file later stores the rest: scope "all"); a
 // file already stored whole is read without writing (already_imported = true).
 // ImportSummary::indicators counts the indicators passed to on_indicator, in file order.
+// Threads: the files are parsed, and the store written, on a loader thread of its own while
+// on_indicator runs on the calling thread (in file order, never concurrently with itself), so
+// on_indicator must not use the store. At most ~8,000 parsed indicators are in flight.
 Status StreamIntel(const std::vector<std::string>& paths, store::CaseStore& store, const ImportOptions& options,
                    std::vector<ImportSummary>* summaries);
 
