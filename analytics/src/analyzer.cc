@@ -1161,19 +1161,7 @@ struct Analyzer::Impl {
     if (!std::is_sorted(edges.begin(), edges.end())) std::sort(edges.begin(), edges.end());
     rita::HistogramScore out;
     std::vector<int>& freq = out.histogram.freq;
-    freq.assign(static_cast<size_t>(bins), 0);
-    size_t current = 0;
-    double next_edge = edges[1];
-    for (double t : ts) {
-      if (!(t < next_edge)) {
-        for (size_t j = current + 1; j < edges.size() - 1; ++j) {
-          current = j;
-          next_edge = edges[j + 1];
-          if (t < next_edge) break;
-        }
-      }
-      ++freq[current];
-    }
+    rita::BinSortedTimestamps(edges, ts, freq);
     ONUS_ASSIGN_OR_RETURN(out.histogram.counts, rita::GetFrequencyCounts(freq, cfg.histogram_mode_sensitivity));
     ONUS_ASSIGN_OR_RETURN(double cv, rita::CalculateCoefficientOfVariationScore(freq));
     ONUS_ASSIGN_OR_RETURN(

@@ -220,6 +220,22 @@ Result<FrequencyCounts> GetFrequencyCounts(const std::vector<int>& histogram, do
   return out;
 }
 
+void BinSortedTimestamps(const std::vector<double>& edges, const std::vector<double>& ts, std::vector<int>& freq) {
+  freq.assign(edges.size() - 1, 0);
+  size_t current = 0;
+  double next_edge = edges[1];
+  for (double t : ts) {
+    if (!(t < next_edge)) {
+      for (size_t j = current + 1; j < edges.size() - 1; ++j) {
+        current = j;
+        next_edge = edges[j + 1];
+        if (t < next_edge) break;
+      }
+    }
+    ++freq[current];
+  }
+}
+
 Result<Histogram> CreateHistogram(std::vector<double> bin_edges, std::vector<double> timestamps,
                                   double mode_sensitivity) {
   if (bin_edges.size() < 2) return Status::InvalidArgument("at least 2 bin edges are needed");
@@ -227,19 +243,7 @@ Result<Histogram> CreateHistogram(std::vector<double> bin_edges, std::vector<dou
   std::sort(bin_edges.begin(), bin_edges.end());
   std::sort(timestamps.begin(), timestamps.end());
   Histogram out;
-  out.freq.assign(bin_edges.size() - 1, 0);
-  size_t current = 0;
-  double next_edge = bin_edges[1];
-  for (double ts : timestamps) {
-    if (!(ts < next_edge)) {
-      for (size_t j = current + 1; j < bin_edges.size() - 1; ++j) {
-        current = j;
-        next_edge = bin_edges[j + 1];
-        if (ts < next_edge) break;
-      }
-    }
-    ++out.freq[current];
-  }
+  BinSortedTimestamps(bin_edges, timestamps, out.freq);
   ONUS_ASSIGN_OR_RETURN(out.counts, GetFrequencyCounts(out.freq, mode_sensitivity));
   return out;
 }
