@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
 #include <map>
 
 #include "onus/intel/import.h"
@@ -176,6 +179,130 @@ TEST_F(ImportTest, MissingOrUnrecognisedFileChangesNothing) {
   if (std::filesystem::exists(std::string(ONUS_SHARED_DIR) + "/data/warninglists/cloudflare")) {
     EXPECT_EQ(st.code(), StatusCode::kUnsupported);
   }
+}
+
+// StreamIntel: every indicator reaches on_indicator (same count as ImportIntel, in file order, on
+// the calling thread), none is stored, the context objects are, and the inputs end with scope
+// "sighted"; StoreStreamedIndicators then stores exactly the kept ones; intel import completes them.
+TEST_F(ImportTest, StreamIntelStoresContextAndOnlyKeptIndicators) {
+  std::vector<std::string> files = {kData + "bundle-2.1.json", kData + "intel.zeek.dat", kData + "misp-feed"};
+  ImportOptions o;
+  std::vector<std::string> ids;
+  std::vector<int64_t> lines;
+  const auto caller = std::this_thread::get_id();
+  bool same_thread = true;
+  o.on_indicator = [&](const Indicator& ind) {
+    same_thread = same_thread && std::this_thread::get_id() == caller;
+    ids.push_back(ind.id);
+    lines.push_back(ind.line);
+    return Status::Ok();
+  };
+  std::vector<ImportSummary> sums;
+  Status st = StreamIntel(files, *store_, o, &sums);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(same_thread);
+  ASSERT_EQ(sums.size(), 4u);  // the feed directory is two inputs
+  int64_t total = 0;
+  for (const auto& s : sums) total += s.indicators;
+  EXPECT_EQ(total, 4 + 8 + 1 + 2);
+  EXPECT_EQ(static_cast<int64_t>(ids.size()), total);
+  EXPECT_EQ(*store_->Count("indicators"), 0);
+  auto actors = store_->ListStixObjects("intrusion-set");
+  ASSERT_TRUE(actors.ok());
+  EXPECT_EQ(actors->size(), 1u);  // the bundle's
+  auto inputs = store_->ListInputs();
+  ASSERT_TRUE(inputs.ok());
+  for (const auto& in : *inputs) {
+    EXPECT_EQ(in.state, "complete");
+    EXPECT_EQ(in.scope, "sighted");
+  }
+
+  // Keep the second Zeek intel indicator (ordinals: the bundle's 4 come first).
+  const ImportSummary& zeek = sums[1];
+  const std::string kept = ids[4 + 1];
+  const std::vector<int64_t> wanted = {lines[4 + 1]};
+  st = StoreStreamedIndicators(zeek, *store_, o, wanted, [&](std::string_view id) { return id == kept; });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto rows = store_->ListIndicators();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].id, kept);
+  EXPECT_EQ((*rows)[0].line, wanted[0]);
+  EXPECT_EQ((*rows)[0].input_id, zeek.input_id);
+
+  // A second stream of the same files writes no indicator; a whole import completes them.
+  ids.clear();
+  std::vector<ImportSummary> again;
+  ASSERT_TRUE(StreamIntel(files, *store_, o, &again).ok());
+  EXPECT_EQ(static_cast<int64_t>(ids.size()), total);
+  EXPECT_EQ(*store_->Count("indicators"), 1);
+  ImportOptions whole;
+  std::vector<ImportSummary> imported;
+  ASSERT_TRUE(ImportIntel(files, *store_, whole, &imported).ok());
+  for (const auto& s : imported) EXPECT_FALSE(s.already_imported);
+  EXPECT_EQ(*store_->Count("indicators"), total);
+  inputs = store_->ListInputs();
+  ASSERT_TRUE(inputs.ok());
+  for (const auto& in : *inputs) EXPECT_EQ(in.scope, "all");
+  // Streaming a file stored whole reads it but writes nothing.
+  again.clear();
+  ASSERT_TRUE(StreamIntel({kData + "intel.zeek.dat"}, *store_, o, &again).ok());
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(again[0].already_imported);
+  EXPECT_TRUE(StoreStreamedIndicators(again[0], *store_, o, {}, [](std::string_view) { return true; }).ok());
+  EXPECT_EQ(*store_->Count("indicators"), total);
+}
+
+// The consumer stopping early (its error) ends the loader thread and is returned, whatever the
+// feed's size (many more indicators than the batches in flight), without hanging.
+TEST_F(ImportTest, StreamIntelStopsWhenTheConsumerFails) {
+  const std::string feed = path_ + ".list.txt";
+  {
+    std::ofstream f(feed);
+    for (int i = 0; i < 40000; ++i) f << "10." << (i >> 16) << '.' << ((i >> 8) & 255) << '.' << (i & 255) << '\n';
+  }
+  ImportOptions o;
+  int seen = 0;
+  o.on_indicator = [&](const Indicator&) {
+    return ++seen == 1500 ? Status::Internal("consumer full") : Status::Ok();
+  };
+  Status st = StreamIntel({feed}, *store_, o, nullptr);
+  std::filesystem::remove(feed);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.ToString().find("consumer full"), std::string::npos) << st.ToString();
+  EXPECT_EQ(seen, 1500);
+  EXPECT_EQ(*store_->Count("indicators"), 0);
+}
+
+// A truncated STIX bundle fails with the file named, after its objects were parsed on the loader
+// thread; the input is left unfinished (a rerun of a fixed file completes it), nothing half-stored.
+TEST_F(ImportTest, StreamIntelReportsATruncatedFeed) {
+  std::string text;
+  {
+    std::ifstream f(kData + "bundle-2.1.json");
+    text.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  const std::string feed = path_ + ".truncated.json";
+  {
+    std::ofstream f(feed);
+    f << text.substr(0, text.size() * 2 / 3);
+  }
+  ImportOptions o;
+  int seen = 0;
+  o.on_indicator = [&](const Indicator&) {
+    ++seen;
+    return Status::Ok();
+  };
+  o.intel.format = "stix-2.1";
+  Status st = StreamIntel({feed}, *store_, o, nullptr);
+  std::filesystem::remove(feed);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.ToString().find("truncated.json"), std::string::npos) << st.ToString();
+  EXPECT_EQ(*store_->Count("indicators"), 0);
+  auto inputs = store_->ListInputs();
+  ASSERT_TRUE(inputs.ok());
+  ASSERT_EQ(inputs->size(), 1u);
+  EXPECT_EQ((*inputs)[0].state, "ingesting");
 }
 
 }  // namespace
