@@ -1069,25 +1069,14 @@ struct Analyzer::Impl {
   }
   // ---- scoring ----
 
-  // RITA's median of a sorted range (montanaflynn/stats: even length = mean of the middle two, summed
-  // as Go does).
-  static double SortedMedianOf(const double* b, size_t n) {
-    if (n % 2 == 0) {
-      double sum = 0;
-      sum += b[n / 2 - 1];
-      sum += b[n / 2];
-      return sum / 2.0;
-    }
-    return b[n / 2];
-  }
   // rita::CalculateStatisticalScore over an already sorted series, bit-identical to it: Tukey hinges,
   // and the MAD from merging the two monotone halves of |x - median| instead of sorting them.
   Result<rita::StatScore> SortedStat(const std::vector<double>& v, double default_mad_score) const {
     const size_t n = v.size();
     if (n < 3) return Status::InvalidArgument("at least 3 values are needed for Bowley skewness");
     const size_t c1 = n % 2 == 0 ? n / 2 : (n - 1) / 2, c2 = n % 2 == 0 ? n / 2 : c1 + 1;
-    const double q1 = SortedMedianOf(v.data(), c1), q2 = SortedMedianOf(v.data(), n),
-                 q3 = SortedMedianOf(v.data() + c2, n - c2);
+    const double q1 = rita::SortedMedian(v.data(), c1), q2 = rita::SortedMedian(v.data(), n),
+                 q3 = rita::SortedMedian(v.data() + c2, n - c2);
     double skew = 0;
     if (q3 - q1 >= 10 && q2 != q1 && q2 != q3) skew = (q1 + q3 - 2 * q2) / (q3 - q1);
     const size_t k = static_cast<size_t>(std::lower_bound(v.begin(), v.end(), q2) - v.begin());
@@ -1105,7 +1094,7 @@ struct Analyzer::Impl {
         ++r;
       }
     }
-    const double mad = SortedMedianOf(dev.data(), n);
+    const double mad = rita::SortedMedian(dev.data(), n);
     double mad_score = default_mad_score;
     if (q2 >= 1) mad_score = (q2 - mad) / q2;
     if (mad_score < 0 || std::isnan(mad_score)) mad_score = 0;

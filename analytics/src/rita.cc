@@ -11,18 +11,6 @@ namespace {
 
 Status Empty() { return Status::InvalidArgument("input slice must not be empty"); }
 
-// montanaflynn/stats Median of an already sorted slice [b, e).
-double SortedMedian(const double* b, size_t n) {
-  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
-  if (n % 2 == 0) {
-    double sum = 0;
-    sum += b[n / 2 - 1];
-    sum += b[n / 2];
-    return sum / 2.0;
-  }
-  return b[n / 2];
-}
-
 // Go's float64 -> int32 conversion as amd64 performs it (via int64; NaN/overflow -> 0x8000...).
 int32_t GoInt32(double x) {
   int64_t v;
@@ -49,6 +37,17 @@ Result<SeriesScore> ScoreSortedDeltas(std::vector<double> deltas) {
 }
 
 }  // namespace
+
+double SortedMedian(const double* b, size_t n) {
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  if (n % 2 == 0) {
+    double sum = 0;
+    sum += b[n / 2 - 1];
+    sum += b[n / 2];
+    return sum / 2.0;
+  }
+  return b[n / 2];
+}
 
 double Round3(double x) { return std::round(x * 1000) / 1000; }
 

@@ -394,7 +394,7 @@ std::optional<uint32_t> Catalogue::ParentTechnique(uint32_t target) const {
   return static_cast<uint32_t>(parent_[target]);
 }
 
-Catalogue Catalogue::WithoutRelationsCiting(uint32_t group, std::string_view citation) const {
+Catalogue Catalogue::CopyWithoutUses() const {
   Catalogue out;
   out.groups_ = groups_;
   out.targets_ = targets_;
@@ -402,6 +402,11 @@ Catalogue Catalogue::WithoutRelationsCiting(uint32_t group, std::string_view cit
   out.sources_ = sources_;
   out.stats_ = stats_;
   out.redirects_ = redirects_;
+  return out;
+}
+
+Catalogue Catalogue::WithoutRelationsCiting(uint32_t group, std::string_view citation) const {
+  Catalogue out = CopyWithoutUses();
   out.uses_.reserve(uses_.size());
   for (const UsesRelation& u : uses_) {
     if (u.group == group && std::binary_search(u.citations.begin(), u.citations.end(), citation)) continue;
@@ -412,13 +417,7 @@ Catalogue Catalogue::WithoutRelationsCiting(uint32_t group, std::string_view cit
 }
 
 Catalogue Catalogue::WithoutCitation(uint32_t group, std::string_view citation) const {
-  Catalogue out;
-  out.groups_ = groups_;
-  out.targets_ = targets_;
-  out.software_techniques_ = software_techniques_;
-  out.sources_ = sources_;
-  out.stats_ = stats_;
-  out.redirects_ = redirects_;
+  Catalogue out = CopyWithoutUses();
   out.uses_.reserve(uses_.size());
   for (const UsesRelation& u : uses_) {
     if (u.group != group) {

@@ -70,6 +70,9 @@ Result<std::vector<double>> ComputeHistogramBins(int64_t start_time, int64_t end
 // The same with fractional bounds (per-day windows in sub-second mode).
 Result<std::vector<double>> ComputeHistogramBinsF(double start_time, double end_time, int32_t num_bins);
 Result<FrequencyCounts> GetFrequencyCounts(const std::vector<int>& histogram, double mode_sensitivity);
+// montanaflynn/stats Median of n sorted values at b (even n: the middle two summed, then halved,
+// as Go does); NaN for n == 0.
+double SortedMedian(const double* b, size_t n);
 // CreateHistogram's bin walk: counts sorted timestamps into the edges.size() - 1 bins of sorted
 // edges (at least 2), writing freq. A timestamp at or past the last edge falls in the last bin.
 void BinSortedTimestamps(const std::vector<double>& edges, const std::vector<double>& ts, std::vector<int>& freq);

@@ -118,6 +118,7 @@ class Catalogue {
  private:
   friend class CatalogueBuilder;
   void Index();  // builds the lookup maps from the vectors
+  Catalogue CopyWithoutUses() const;  // everything but uses_ (not yet indexed): the Without* variants
 
   std::vector<CatalogueEntry> groups_;
   std::vector<CatalogueEntry> targets_;
