@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "feed.h"
@@ -358,9 +359,15 @@ class IndicatorBatches {
 Status StreamJobs(const std::vector<ImportJob>& jobs, store::CaseStore& store, const ImportOptions& options,
                   IndicatorBatches& batches, std::vector<ImportSummary>& summaries) {
   const StoreSink::TakeFn take = [&batches](Indicator&& ind) { return batches.Push(std::move(ind)); };
+  std::set<std::string> streamed;  // by SHA-256: the same bytes given twice are read once
   for (const auto& job : jobs) {
     store::InputRow in;
     ONUS_ASSIGN_OR_RETURN(ImportSummary sum, BeginJob(job, store, options, in));
+    if (!streamed.insert(sum.sha256).second) {
+      sum.already_imported = true;  // nothing passed on, nothing to store later
+      summaries.push_back(std::move(sum));
+      continue;
+    }
     sum.already_imported = in.state == "complete" && in.scope == "all";
     StoreSink sink(store, in.id, options, &sum, sum.already_imported ? StoreMode::kNothing : StoreMode::kContext,
                    nullptr, &take);

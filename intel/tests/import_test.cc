@@ -244,6 +244,13 @@ TEST_F(ImportTest, StreamIntelStoresContextAndOnlyKeptIndicators) {
   inputs = store_->ListInputs();
   ASSERT_TRUE(inputs.ok());
   for (const auto& in : *inputs) EXPECT_EQ(in.scope, "all");
+  // The same bytes given twice in one call are read once.
+  ids.clear();
+  again.clear();
+  ASSERT_TRUE(StreamIntel({kData + "intel.zeek.dat", kData + "intel.zeek.dat"}, *store_, o, &again).ok());
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[1].indicators, 0);
+  EXPECT_EQ(ids.size(), 8u);
   // Streaming a file stored whole reads it but writes nothing.
   again.clear();
   ASSERT_TRUE(StreamIntel({kData + "intel.zeek.dat"}, *store_, o, &again).ok());

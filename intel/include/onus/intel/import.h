@@ -58,7 +58,8 @@ Status ImportIntel(const std::vector<std::string>& paths, store::CaseStore& stor
 // options.on_indicator (required) and is not stored; the file's sources and STIX objects
 // (intrusion sets, malware, relationships, reports...) are stored. A new input ends complete with
 // scope "sighted" (`onus intel import` of the same file later stores the rest: scope "all"); a
-// file already stored whole is read without writing (already_imported = true).
+// file already stored whole is read without writing (already_imported = true); the same bytes
+// given twice are read once (the repeat has indicators = 0).
 // ImportSummary::indicators counts the indicators passed to on_indicator, in file order.
 // Threads: the files are parsed, and the store written, on a loader thread of its own while
 // on_indicator runs on the calling thread (in file order, never concurrently with itself), so
