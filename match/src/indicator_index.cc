@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "onus/core/hash.h"
+#include "index_file_io.h"
 
 namespace onus::match {
 namespace {
@@ -86,6 +87,17 @@ class Arena {
     size_t n = 0;
     for (size_t c : caps_) n += c;
     return n;
+  }
+  // Index files (index_file.cc): chunks are saved by their used bytes and loaded at exactly that
+  // size (a loaded arena is never appended to).
+  size_t chunk_count() const { return chunks_.size(); }
+  const char* chunk(size_t c) const { return chunks_[c].get(); }
+  size_t used(size_t c) const { return used_[c]; }
+  char* AddLoadedChunk(size_t n) {
+    chunks_.emplace_back(new char[n ? n : 1]);
+    caps_.push_back(n);
+    used_.push_back(n);
+    return chunks_.back().get();
   }
 
  private:
@@ -641,5 +653,277 @@ size_t IndicatorIndex::MemoryBytes() const {
   for (const auto& s : t_->strings) n += s.slots.capacity() * sizeof(StringTable::Slot);
   return n;
 }
+
+// ---- index files (index_file.cc owns the format; this is the index's part of it) ----------------
+
+namespace detail {
+namespace {
+
+constexpr uint64_t kMaxChunks = 256;
+constexpr uint64_t kMaxSamples = 64, kMaxSampleBytes = 4096;
+
+constexpr uint32_t StringTableTag(int s) { return Tag("ST__") + (static_cast<uint32_t>(s) << 16); }
+
+// Which entries a table's postings may name.
+enum class Want : uint8_t { kAddrHost, kAddrSubnet, kDomainExact, kDomainZone, kType };
+
+bool Fits(const IndexEntry& e, Want want, ValueType type) {
+  switch (want) {
+    case Want::kAddrHost: return e.type == ValueType::kAddr && !e.is_subnet;
+    case Want::kAddrSubnet: return e.type == ValueType::kAddr && e.is_subnet;
+    case Want::kDomainExact: return e.type == ValueType::kDomain && e.scope == DomainScope::kExact;
+    case Want::kDomainZone: return e.type == ValueType::kDomain && e.scope != DomainScope::kExact;
+    case Want::kType: return e.type == type;
+  }
+  return false;
+}
+
+// Checks postings: the array is a sequence of [count][ids...] blocks, and a posting names an entry
+// or the start of a block, whose entries all fit the table that points at it.
+class PostingChecker {
+ public:
+  PostingChecker(const std::vector<uint32_t>& postings, const std::vector<IndexEntry>& entries,
+                 const SectionReader& r)
+      : postings_(postings), entries_(entries), r_(r), block_(postings.size(), kUnset) {}
+
+  Status Blocks() {
+    const uint32_t tag = Tag("POST");
+    size_t i = 0;
+    while (i < postings_.size()) {
+      uint64_t n = postings_[i];
+      if (n == 0 || n > postings_.size() - i - 1)
+        return r_.Error(r_.ElementOffset(tag, i), "postings block of " + std::to_string(n) + " entries overruns the array");
+      for (size_t k = i + 1; k <= i + n; ++k)
+        if (postings_[k] >= entries_.size())
+          return r_.Error(r_.ElementOffset(tag, k), "posting names entry " + std::to_string(postings_[k]) + " of " +
+                                                        std::to_string(entries_.size()));
+      block_[i] = kBlock;
+      i += 1 + n;
+    }
+    return Status::Ok();
+  }
+
+  // A posting read from section `tag`, element `at`. `allow_empty`: ranges may cover nothing.
+  Status Check(uint32_t posting, bool allow_empty, Want want, ValueType type, uint32_t tag, uint64_t at) {
+    if (posting == kEmpty) {
+      if (allow_empty) return Status::Ok();
+      return r_.Error(r_.ElementOffset(tag, at), "empty posting in an occupied slot");
+    }
+    if (!(posting & kListBit)) {
+      if (posting >= entries_.size())
+        return r_.Error(r_.ElementOffset(tag, at), "posting names entry " + std::to_string(posting) + " of " +
+                                                       std::to_string(entries_.size()));
+      if (!Fits(entries_[posting], want, type))
+        return r_.Error(r_.ElementOffset(tag, at), "posting names an entry of another kind");
+      return Status::Ok();
+    }
+    uint32_t b = posting & ~kListBit;
+    if (b >= block_.size() || block_[b] == kUnset)
+      return r_.Error(r_.ElementOffset(tag, at), "posting list " + std::to_string(b) + " is not a block start");
+    uint8_t want_code = static_cast<uint8_t>(static_cast<uint8_t>(want) * kValueTypeCount + static_cast<uint8_t>(type));
+    if (block_[b] == kBlock) {  // first reference: check its entries once
+      for (uint32_t k = 1; k <= postings_[b]; ++k)
+        if (!Fits(entries_[postings_[b + k]], want, type))
+          return r_.Error(r_.ElementOffset(Tag("POST"), b + k), "posting list names an entry of another kind");
+      block_[b] = want_code;
+    } else if (block_[b] != want_code) {
+      return r_.Error(r_.ElementOffset(tag, at), "posting list shared by tables of different kinds");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static constexpr uint8_t kUnset = 0xFF, kBlock = 0xFE;
+  const std::vector<uint32_t>& postings_;
+  const std::vector<IndexEntry>& entries_;
+  const SectionReader& r_;
+  std::vector<uint8_t> block_;  // kUnset, kBlock (start, unchecked) or the Want code that checked it
+};
+
+Status CheckTableShape(size_t slots, uint32_t tag, const SectionReader& r) {
+  if (slots != 0 && (slots < 16 || (slots & (slots - 1)) != 0))
+    return r.Error(r.PayloadOffset(tag) - 8, "hash table of " + std::to_string(slots) + " slots: not a power of two >= 16");
+  return Status::Ok();
+}
+
+}  // namespace
+
+void IndexFileAccess::Write(const IndicatorIndex& index, SectionWriter& w) {
+  const auto& t = *index.t_;
+  std::vector<uint64_t> used(t.arena.chunk_count());
+  for (size_t c = 0; c < used.size(); ++c) used[c] = t.arena.used(c);
+  w.Vector(Tag("ARNA"), used);
+  for (size_t c = 0; c < used.size(); ++c) w.Section(Tag("ACHK"), 1, t.arena.chunk(c), used[c]);
+  w.Vector(Tag("POST"), t.postings);
+  w.Vector(Tag("V4TB"), t.v4.slots);
+  w.Vector(Tag("V6TB"), t.v6.slots);
+  w.Vector(Tag("V4RS"), t.v4_ranges.starts);
+  w.Vector(Tag("V4RP"), t.v4_ranges.postings);
+  w.Vector(Tag("V6RS"), t.v6_ranges.starts);
+  w.Vector(Tag("V6RP"), t.v6_ranges.postings);
+  for (int s = 0; s < kStringTables; ++s) w.Vector(StringTableTag(s), t.strings[s].slots);
+  w.Vector(Tag("ENTR"), index.entries_);
+  w.Vector(Tag("INDI"), index.indicators_);
+  w.Vector(Tag("FLAG"), index.flags_);
+  w.Section(Tag("SRCS"), 8, index.sources_.data(), index.sources_.size());
+  std::vector<uint64_t> misc = {index.rejected_, index.has_subnets_ ? 1u : 0u, index.has_zones_ ? 1u : 0u};
+  w.Vector(Tag("MISC"), misc);
+  std::vector<uint64_t> samples = {index.rejected_samples_.size()};
+  w.Vector(Tag("RCNT"), samples);
+  for (const auto& sample : index.rejected_samples_) w.Section(Tag("RSMP"), 1, sample.data(), sample.size());
+}
+
+Status IndexFileAccess::Read(SectionReader& r, std::unique_ptr<IndicatorIndex>& out) {
+  std::unique_ptr<IndicatorIndex> index(new IndicatorIndex());
+  auto& t = *index->t_;
+  std::vector<uint64_t> used;
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("ARNA"), used, kMaxChunks));
+  for (size_t c = 0; c < used.size(); ++c) {
+    if (used[c] == 0 || used[c] > Arena::kMaxChunk)
+      return r.Error(r.ElementOffset(Tag("ARNA"), c), "arena chunk of " + std::to_string(used[c]) + " bytes");
+    uint64_t n = 0;
+    ONUS_RETURN_IF_ERROR(r.Begin(Tag("ACHK"), 1, Arena::kMaxChunk, n));
+    if (n != used[c]) return r.Error(r.offset() - 8, "arena chunk size differs from the arena table");
+    ONUS_RETURN_IF_ERROR(r.Payload(t.arena.AddLoadedChunk(n), n));
+  }
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("POST"), t.postings));
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("V4TB"), t.v4.slots));
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("V6TB"), t.v6.slots));
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("V4RS"), t.v4_ranges.starts));
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("V4RP"), t.v4_ranges.postings));
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("V6RS"), t.v6_ranges.starts));
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("V6RP"), t.v6_ranges.postings));
+  for (int s = 0; s < kStringTables; ++s) ONUS_RETURN_IF_ERROR(r.Vector(StringTableTag(s), t.strings[s].slots));
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("ENTR"), index->entries_, kMaxEntries));
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("INDI"), index->indicators_, 0xFFFFFFFFu));
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("FLAG"), index->flags_, 0xFFFFFFFFu));
+  std::vector<uint32_t> sources;
+  uint64_t n = 0;
+  ONUS_RETURN_IF_ERROR(r.Begin(Tag("SRCS"), 8, 0xFFFFFFFFu, n));
+  sources.resize(static_cast<size_t>(n) * 2);
+  ONUS_RETURN_IF_ERROR(r.Payload(sources.data(), n * 8));
+  index->sources_.resize(static_cast<size_t>(n));
+  for (size_t i = 0; i < n; ++i) index->sources_[i] = {sources[2 * i], sources[2 * i + 1]};
+  std::vector<uint64_t> misc;
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("MISC"), misc, 3));
+  if (misc.size() != 3 || misc[1] > 1 || misc[2] > 1)
+    return r.Error(r.PayloadOffset(Tag("MISC")), "malformed counters section");
+  index->rejected_ = static_cast<size_t>(misc[0]);
+  index->has_subnets_ = misc[1] != 0;
+  index->has_zones_ = misc[2] != 0;
+  std::vector<uint64_t> samples;
+  ONUS_RETURN_IF_ERROR(r.Vector(Tag("RCNT"), samples, 1));
+  if (samples.size() != 1 || samples[0] > kMaxSamples)
+    return r.Error(r.PayloadOffset(Tag("RCNT")), "malformed rejected-sample count");
+  index->rejected_samples_.resize(static_cast<size_t>(samples[0]));
+  for (auto& sample : index->rejected_samples_) ONUS_RETURN_IF_ERROR(r.String(Tag("RSMP"), sample, kMaxSampleBytes));
+  // The slot masks are derived, not stored.
+  t.v4.mask = t.v4.slots.empty() ? 0 : t.v4.slots.size() - 1;
+  t.v6.mask = t.v6.slots.empty() ? 0 : t.v6.slots.size() - 1;
+  for (auto& st : t.strings) st.mask = st.slots.empty() ? 0 : st.slots.size() - 1;
+  out = std::move(index);
+  return Status::Ok();
+}
+
+Status IndexFileAccess::Validate(const IndicatorIndex& index, const SectionReader& r) {
+  const auto& t = *index.t_;
+  const Arena& arena = t.arena;
+  // Arena: every chunk ends with a NUL, so text() (strlen) stops inside its chunk.
+  for (size_t c = 0; c < arena.chunk_count(); ++c)
+    if (arena.chunk(c)[arena.used(c) - 1] != '\0')
+      return r.Error(r.PayloadOffset(Tag("ARNA")) + 8 * c, "arena chunk " + std::to_string(c) + " does not end with NUL");
+  auto text_ok = [&](uint32_t off) { return arena.Valid(off); };
+
+  const auto& entries = index.entries_;
+  const size_t indicators = index.indicators_.size();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const IndexEntry& e = entries[i];
+    if (e.indicator >= indicators || !text_ok(e.value) || static_cast<int>(e.type) >= kValueTypeCount ||
+        static_cast<int>(e.scope) > 2 || static_cast<int>(e.role) > 2 || e.is_subnet > 1)
+      return r.Error(r.ElementOffset(Tag("ENTR"), i), "entry " + std::to_string(i) + " is out of range");
+  }
+  if (index.flags_.size() != indicators) return r.Error(r.PayloadOffset(Tag("FLAG")), "flags and indicators differ in count");
+  for (size_t i = 0; i < indicators; ++i) {
+    const auto& ind = index.indicators_[i];
+    if (!text_ok(ind.id) || ind.source >= index.sources_.size())
+      return r.Error(r.ElementOffset(Tag("INDI"), i), "indicator " + std::to_string(i) + " is out of range");
+    if ((index.flags_[i] & 0x7f) > 101)
+      return r.Error(r.ElementOffset(Tag("FLAG"), i), "confidence out of range");
+  }
+  for (size_t i = 0; i < index.sources_.size(); ++i)
+    if (!text_ok(index.sources_[i].first) || !text_ok(index.sources_[i].second))
+      return r.Error(r.ElementOffset(Tag("SRCS"), i), "source text outside the arena");
+
+  PostingChecker postings(t.postings, entries, r);
+  ONUS_RETURN_IF_ERROR(postings.Blocks());
+
+  // Hash tables: power-of-two sizes with at least one empty slot (a probe always ends).
+  auto fixed = [&](const auto& table, uint32_t tag) -> Status {
+    ONUS_RETURN_IF_ERROR(CheckTableShape(table.slots.size(), tag, r));
+    bool has_empty = table.slots.empty();
+    for (size_t i = 0; i < table.slots.size(); ++i) {
+      uint32_t p = table.slots[i].posting;
+      if (p == kEmpty) {
+        has_empty = true;
+        continue;
+      }
+      ONUS_RETURN_IF_ERROR(postings.Check(p, false, Want::kAddrHost, ValueType::kAddr, tag, i));
+    }
+    if (!has_empty) return r.Error(r.PayloadOffset(tag), "hash table has no empty slot");
+    return Status::Ok();
+  };
+  ONUS_RETURN_IF_ERROR(fixed(t.v4, Tag("V4TB")));
+  ONUS_RETURN_IF_ERROR(fixed(t.v6, Tag("V6TB")));
+
+  auto ranges = [&](const auto& table, uint32_t starts_tag, uint32_t postings_tag) -> Status {
+    if (table.starts.size() != table.postings.size())
+      return r.Error(r.PayloadOffset(postings_tag), "range starts and postings differ in count");
+    for (size_t i = 0; i < table.starts.size(); ++i) {
+      if (i > 0 && !(table.starts[i - 1] < table.starts[i]))
+        return r.Error(r.ElementOffset(starts_tag, i), "range starts are not strictly ascending");
+      ONUS_RETURN_IF_ERROR(postings.Check(table.postings[i], true, Want::kAddrSubnet, ValueType::kAddr, postings_tag, i));
+    }
+    return Status::Ok();
+  };
+  ONUS_RETURN_IF_ERROR(ranges(t.v4_ranges, Tag("V4RS"), Tag("V4RP")));
+  ONUS_RETURN_IF_ERROR(ranges(t.v6_ranges, Tag("V6RS"), Tag("V6RP")));
+
+  for (int s = 0; s < kStringTables; ++s) {
+    const StringTable& table = t.strings[s];
+    const uint32_t tag = StringTableTag(s);
+    ONUS_RETURN_IF_ERROR(CheckTableShape(table.slots.size(), tag, r));
+    if (!table.slots.empty() && s == static_cast<int>(ValueType::kAddr))
+      return r.Error(r.PayloadOffset(tag), "address values in a string table");
+    Want want = s == kZoneTable ? Want::kDomainZone : s == static_cast<int>(ValueType::kDomain) ? Want::kDomainExact : Want::kType;
+    ValueType type = s == kZoneTable ? ValueType::kDomain : static_cast<ValueType>(s);
+    bool has_empty = table.slots.empty();
+    for (size_t i = 0; i < table.slots.size(); ++i) {
+      const StringTable::Slot& slot = table.slots[i];
+      if (slot.posting == kEmpty) {
+        has_empty = true;
+        continue;
+      }
+      // Key: [u16 length][bytes][NUL] inside one chunk.
+      size_t c = slot.key >> Arena::kPosBits, pos = slot.key & (Arena::kMaxChunk - 1);
+      bool ok = c < arena.chunk_count() && pos + 2 <= arena.used(c);
+      if (ok) {
+        uint16_t len;
+        std::memcpy(&len, arena.chunk(c) + pos, 2);
+        ok = pos + 2 + len + 1 <= arena.used(c) && arena.chunk(c)[pos + 2 + len] == '\0';
+      }
+      if (!ok) return r.Error(r.ElementOffset(tag, i), "string key outside the arena");
+      ONUS_RETURN_IF_ERROR(postings.Check(slot.posting, false, want, type, tag, i));
+    }
+    if (!has_empty) return r.Error(r.PayloadOffset(tag), "hash table has no empty slot");
+  }
+  return Status::Ok();
+}
+
+void IndexFileAccess::Finish(IndicatorIndex& index) {
+  std::fill(std::begin(index.per_type_), std::end(index.per_type_), 0);
+  for (const IndexEntry& e : index.entries_) ++index.per_type_[static_cast<int>(e.type)];
+}
+
+}  // namespace detail
 
 }  // namespace onus::match

@@ -39,6 +39,10 @@
 
 namespace onus::match {
 
+namespace detail {
+struct IndexFileAccess;  // index files (index_file.h): saves and loads the private tables
+}
+
 // One (indicator, value) pair as compiled. 16 bytes.
 struct IndexEntry {
   uint32_t indicator = 0;  // ordinal into IndicatorIndex::indicator()
@@ -142,6 +146,7 @@ class IndicatorIndex {
   struct Tables;
 
  private:
+  friend struct detail::IndexFileAccess;
   IndicatorIndex();
   bool ZoneLookup(std::string_view name, std::span<const uint32_t>& out) const;
   std::span<const uint32_t> DomainExact(std::string_view name) const;
