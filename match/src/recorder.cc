@@ -223,33 +223,43 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   if (o.src.input) {
     ONUS_ASSIGN_OR_RETURN(input_id, EnsureInput(*o.src.input));
   }
-  store::SightingRow r;
-  r.indicator_id = std::string(index_.indicator_id(s.indicator));
-  r.value = std::string(s.seen);
-  r.value_type = s.entry == kNoEntry ? "pattern" : std::string(ValueTypeName(s.type));
-  r.seen_where = std::string(s.where);
+  // The row is filled in place (strings keep their capacity between batches) and inserted with the
+  // rest of its chunk, in key order, by FlushSightings.
+  if (pending_n_ == pending_.size()) pending_.emplace_back();
+  store::SightingRow& r = pending_[pending_n_++];
+  r.indicator_id.assign(index_.indicator_id(s.indicator));
+  r.value.assign(s.seen);
+  r.value_type.assign(s.entry == kNoEntry ? std::string_view("pattern") : ValueTypeName(s.type));
+  r.seen_where.assign(s.where);
   r.ts = FormatRfc3339(o.ts, 6);
-  r.site = s.location.site;
-  r.segment = s.location.segment;
+  r.site.assign(s.location.site);
+  r.segment.assign(s.location.segment);
   if (o.has_endpoints) {
     r.orig_h = o.orig_h.ToString();
     r.resp_h = o.resp_h.ToString();
+  } else {
+    r.orig_h.clear();
+    r.resp_h.clear();
   }
-  r.uid = o.uid;
-  r.community_id = o.community_id;
+  r.uid.assign(o.uid);
+  r.community_id.assign(o.community_id);
   r.stale = s.stale;
   r.input_id = input_id;
   r.record = static_cast<int64_t>(o.src.record);
-  r.record_type = o.src.is_packet ? "packet" : "line";
-  r.annotations_json = SightingAnnotationsJson(s, options_.context, options_.warninglists);
-  ONUS_RETURN_IF_ERROR(EnsureTx());
-  ONUS_RETURN_IF_ERROR(store_.AddSighting(r));
-  ONUS_RETURN_IF_ERROR(Row());
+  r.record_type.assign(o.src.is_packet ? "packet" : "line");
+  if (options_.context || options_.warninglists)
+    r.annotations_json = SightingAnnotationsJson(s, options_.context, options_.warninglists);
+  else
+    r.annotations_json.assign("[]");
   ++stats_.sightings;
   if (s.stale) ++stats_.stale;
 
-  std::string key = r.indicator_id + '\x1f' + r.value + '\x1f' + r.seen_where + '\x1f' + r.site + (s.stale ? "\x1fS" : "");
-  auto it = summary_index_.find(key);
+  // Summary key: indicator ordinal, value, where, site, stale (built in a reused buffer).
+  summary_key_.assign(reinterpret_cast<const char*>(&s.indicator), sizeof s.indicator);
+  summary_key_.append(s.seen).push_back('\x1f');
+  summary_key_.append(s.where).push_back('\x1f');
+  summary_key_.append(s.location.site).push_back(s.stale ? 'S' : '-');
+  auto it = summary_index_.find(std::string_view(summary_key_));
   if (it == summary_index_.end()) {
     SightingSummary sum;
     sum.indicator_id = r.indicator_id;
@@ -258,7 +268,7 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
     sum.site = r.site;
     sum.stale = s.stale;
     sum.first = sum.last = o.ts;
-    it = summary_index_.emplace(std::move(key), summaries_.size()).first;
+    it = summary_index_.emplace(summary_key_, summaries_.size()).first;
     summaries_.push_back(std::move(sum));
   }
   SightingSummary& sum = summaries_[it->second];
@@ -267,6 +277,35 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   if (o.ts > sum.last) sum.last = o.ts;
 
   if (options_.emit) options_.emit(SightingJson(s, index_, options_.context, options_.warninglists));
+  if (pending_n_ >= kSightingChunk) ONUS_RETURN_IF_ERROR(FlushSightings());
+  return Status::Ok();
+}
+
+// Inserts the pending sightings sorted by the table's UNIQUE key (indicator_id, input_id, record,
+// seen_where, value): consecutive inserts then land on neighbouring index pages instead of random
+// ones (indicator ids are UUIDs). Row ids follow key order within a chunk; readers order sightings
+// by (ts, input, record), never by row id alone.
+Status HuntRecorder::FlushSightings() {
+  if (pending_n_ == 0) return Status::Ok();
+  order_.resize(pending_n_);
+  for (size_t i = 0; i < pending_n_; ++i) order_[i] = static_cast<uint32_t>(i);
+  std::sort(order_.begin(), order_.end(), [this](uint32_t a, uint32_t b) {
+    const store::SightingRow& x = pending_[a];
+    const store::SightingRow& y = pending_[b];
+    if (int c = x.indicator_id.compare(y.indicator_id)) return c < 0;
+    if (x.input_id != y.input_id) return x.input_id < y.input_id;
+    if (x.record != y.record) return x.record < y.record;
+    if (int c = x.seen_where.compare(y.seen_where)) return c < 0;
+    if (int c = x.value.compare(y.value)) return c < 0;
+    return a < b;
+  });
+  size_t n = pending_n_;
+  pending_n_ = 0;
+  for (size_t i = 0; i < n; ++i) {
+    ONUS_RETURN_IF_ERROR(EnsureTx());
+    ONUS_RETURN_IF_ERROR(store_.AddSighting(pending_[order_[i]]));
+    ONUS_RETURN_IF_ERROR(Row());
+  }
   return Status::Ok();
 }
 
@@ -355,6 +394,7 @@ Status HuntRecorder::OnObservation(const ingest::Observation& obs) {
 }
 
 Status HuntRecorder::Finish(const std::vector<const ingest::InputInfo*>& inputs) {
+  ONUS_RETURN_IF_ERROR(FlushSightings());
   for (const auto* info : inputs)
     if (info) {
       ONUS_ASSIGN_OR_RETURN(int64_t id, EnsureInput(*info));

@@ -359,7 +359,7 @@ Result<std::vector<SightingRow>> CaseStore::ListSightings() {
   ONUS_ASSIGN_OR_RETURN(Statement q,
                         db_->Prepare("SELECT id, indicator_id, value, value_type, seen_where, ts, site, segment, orig_h, "
                                      "resp_h, uid, community_id, stale, input_id, record, record_type, annotations_json "
-                                     "FROM sightings ORDER BY ts, id"));
+                                     "FROM sightings ORDER BY ts, input_id, record, id"));
   std::vector<SightingRow> out;
   while (q.Step()) {
     SightingRow r;

@@ -11,7 +11,8 @@
 // Contract: inputs are registered in the case on their first observation (BeginInput by SHA-256)
 // and completed by Finish(). Rows are written in batched transactions (`batch_rows`); AddSighting
 // and AddObservation are INSERT OR IGNORE on their record keys, so hunting the same telemetry again
-// (e.g. with new intel) adds only what is new. JSON lines go to the `emit` callback (the CLI writes
+// (e.g. with new intel) adds only what is new. Sightings are inserted in chunks of kSightingChunk
+// sorted by their key (the index pages stay hot; row ids follow key order within a chunk). JSON lines go to the `emit` callback (the CLI writes
 // them); the library never prints.
 // Thread-safety: one thread (the CaseStore's).
 #pragma once
@@ -84,6 +85,9 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
   Status EnsureTx();
   Status Row();  // counts a row; commits and reopens the batch at batch_rows
   Status Keep(const ingest::Observation& obs, const Location& loc);
+  Status FlushSightings();  // inserts the pending sightings in key order
+
+  static constexpr size_t kSightingChunk = 16384;
 
   store::CaseStore& store_;
   const IndicatorIndex& index_;
@@ -100,7 +104,15 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
   InputState* last_state_ = nullptr;
   std::unordered_map<std::string, size_t> polls_per_key_;
   uint64_t polls_kept_ = 0;
-  std::map<std::string, size_t> summary_index_;
+  std::vector<store::SightingRow> pending_;  // reused rows; the first pending_n_ are pending
+  size_t pending_n_ = 0;
+  std::vector<uint32_t> order_;
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
+  };
+  std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>> summary_index_;
+  std::string summary_key_;
   std::vector<SightingSummary> summaries_;
   RecorderStats stats_;
 };

@@ -171,6 +171,7 @@ class CaseStore {
   Status ForEachIndicator(const std::function<Status(const IndicatorRow&)>& fn, bool pattern_only_for_multi = false);
   Result<int64_t> CountIndicatorsOutside(const std::vector<int64_t>& input_ids);
   Result<std::vector<StixObjectRow>> ListStixObjects(const std::string& type = "");
+  // Every sighting, ordered by (ts, input, record, row id).
   Result<std::vector<SightingRow>> ListSightings();
   Result<std::vector<ObservationRow>> ListObservations(const std::string& kind = "");
   Result<std::vector<FindingRow>> ListFindings();  // sorted by score, highest first
