@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -494,6 +495,30 @@ TEST_F(HostileTest, RandomResealedEditsNeverCrash) {
     (void)Answers(*r->intel.index, round, 20);  // must not read out of bounds (ASan build)
   }
   EXPECT_LT(loaded, 3000u);  // most edits are caught
+}
+
+// The fuzz target's seed corpus: small valid files that must keep loading (a format change
+// regenerates them: ONUS_WRITE_INDEX_SEEDS=1 match_tests --gtest_filter='*SeedCorpus*').
+TEST(IndexFileTest, SeedCorpusLoads) {
+  std::string dir = std::string(ONUS_SOURCE_DIR) + "/fuzz/match/index_file_corpus/";
+  IndicatorIndex::Builder empty_builder;
+  CompiledIntel empty;
+  empty.index = empty_builder.Build().value();
+  std::vector<std::pair<std::string, std::string>> seeds = {
+      {"small.idx", EncodeOrDie(AllTypes(0), {{"feeds.sha256", std::string(64, 'e')}})},
+      {"bulk.idx", EncodeOrDie(AllTypes(24))},
+      {"empty.idx", EncodeOrDie(empty)}};
+  if (std::getenv("ONUS_WRITE_INDEX_SEEDS")) {
+    for (const auto& [name, bytes] : seeds) ASSERT_TRUE(WriteFile(dir + name, bytes).ok());
+  }
+  for (const auto& [name, bytes] : seeds) {
+    auto on_disk = ReadFile(dir + name);
+    ASSERT_TRUE(on_disk.ok()) << on_disk.status().ToString();
+    EXPECT_LT(on_disk->size(), 20000u) << name;
+    EXPECT_EQ(*on_disk, bytes) << name << " is stale: regenerate it (see above)";
+    auto loaded = ReadCompiledIntel(dir + name);
+    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+  }
 }
 
 }  // namespace
