@@ -109,12 +109,15 @@ struct Sample {
 };
 static_assert(sizeof(Sample) == 20);
 
-bool SampleLess(const Sample& a, const Sample& b) {
-  if (a.sec != b.sec) return a.sec < b.sec;
-  if (a.ms != b.ms) return a.ms < b.ms;
-  if (a.input != b.input) return a.input < b.input;
-  return a.record < b.record;
-}
+// By time, then input and record: a function object (inlined by std::sort, unlike a function pointer).
+struct SampleLessT {
+  bool operator()(const Sample& a, const Sample& b) const {
+    const uint64_t ka = (uint64_t{a.sec} << 32) | (uint64_t{a.ms} << 16) | a.input;
+    const uint64_t kb = (uint64_t{b.sec} << 32) | (uint64_t{b.ms} << 16) | b.input;
+    return ka != kb ? ka < kb : a.record < b.record;
+  }
+};
+constexpr SampleLessT SampleLess{};
 
 struct DayCount {
   int32_t day;
@@ -378,10 +381,17 @@ struct Analyzer::Impl {
     int8_t state = -1;  // -1 empty, 0 external, 1 internal
   };
   std::vector<InternalCache> internal_cache = std::vector<InternalCache>(4096);
-  std::vector<InternalCache> answer_cache = std::vector<InternalCache>(4096);  // answers already in the set
+  struct AnswerText {
+    char text[47];
+    uint8_t len = 0xFF;  // 0xFF: empty
+  };
+  std::vector<AnswerText> answer_cache = std::vector<AnswerText>(4096);  // answer texts already in the set
   // One-entry cache of the (proto, service) -> pair flags mapping.
-  std::string last_service = "\x01", last_proto = "\x01";
-  uint8_t last_service_flags = 0;
+  struct ServiceEntry {
+    std::string proto, service;
+    uint8_t flags = 0;
+  };
+  std::vector<ServiceEntry> service_flags;  // distinct (proto, service) values seen, up to 64
 
   bool Summaries() const { return !cfg.rita_compatible; }
   // Scratch buffers of the scoring path (Finish runs on the analyzer's one thread).
@@ -432,6 +442,18 @@ struct Analyzer::Impl {
         const uint32_t idx = static_cast<uint32_t>(slot) - 1;
         if (SameAddr(pairs[idx].src, src) && SameAddr(pairs[idx].dst, dst)) return idx;
       }
+    }
+  }
+  // The first pair whose slot tag matches h, or UINT32_MAX: a candidate that the pipeline prefetches
+  // without reading the pair itself (ApplyConn checks the key when the pair is in cache).
+  uint32_t CandidatePair(uint64_t h) const {
+    if (pair_slots.empty()) return UINT32_MAX;
+    const uint64_t tag = h >> 32;
+    const size_t mask = pair_slots.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const uint64_t slot = pair_slots[i];
+      if (!slot) return UINT32_MAX;
+      if ((slot >> 32) == tag) return static_cast<uint32_t>(slot) - 1;
     }
   }
   // Open-addressing index of name_pairs by (source, name id), as pair_slots.
@@ -596,10 +618,9 @@ struct Analyzer::Impl {
         d.ip_pairs.size() < 16)
       d.ip_pairs.push_back(ip_pair);
   }
-  void NoteDynamic(const ingest::Observation& o, uint32_t id, bool lookup, uint32_t ip_pair) {
-    DynName& d = DynEntry(o.orig_h, id);
+  void NoteDynamic(const IpAddress& src, const Sample& s, uint32_t id, bool lookup, uint32_t ip_pair) {
+    DynName& d = DynEntry(src, id);
     (lookup ? d.lookups : d.connections)++;
-    Sample s = MakeSample(o, 0);
     d.min_sec = std::min(d.min_sec, s.sec);
     d.max_sec = std::max(d.max_sec, s.sec);
     KeepEarliest(d.first, s, cfg.provenance_cap);
@@ -722,42 +743,34 @@ struct Analyzer::Impl {
     np.samples.erase(np.samples.begin(), np.samples.begin() + static_cast<std::ptrdiff_t>(n));
   }
 
+  // The pair flags of a connection: from (proto, service), looked up in a small table of the distinct
+  // values seen (Zeek has a few dozen), plus the port.
+  static uint8_t ServiceFlags(std::string_view pr, std::string_view sv) {
+    uint8_t f = 0;
+    if (sv.find("ssl") != std::string_view::npos || sv.find("tls") != std::string_view::npos) f |= kTls;
+    if (sv.find("http") != std::string_view::npos) f |= kHttp;
+    if (pr == "udp") f |= kUdp;
+    if (sv == "ntp") f |= kNtp;
+    if (pr == "tcp") f |= kTcp;
+    if (sv == "dns") f |= kDns;
+    return f;
+  }
   uint8_t ConnFlags(const ingest::Observation& o) {
     const std::string& sv = o.service;
     const std::string& pr = o.proto;
-    // Zeek's common values without a string search; anything else through the cached general path.
-    const char* s = sv.data();
-    const bool common = sv.empty() || (sv.size() == 1 && s[0] == '-') ||
-                        (sv.size() == 3 && ((s[0] == 's' && s[1] == 's' && s[2] == 'l') ||
-                                            (s[0] == 'd' && s[1] == 'n' && s[2] == 's'))) ||
-                        (sv.size() == 4 && s[0] == 'h' && s[1] == 't' && s[2] == 't' && s[3] == 'p');
-    if (pr.size() == 3 && common) {
-      const char* q = pr.data();
-      uint8_t f = (q[0] == 't' && q[1] == 'c' && q[2] == 'p')   ? kTcp
-                  : (q[0] == 'u' && q[1] == 'd' && q[2] == 'p') ? kUdp
-                                                                : 0;
-      if (sv.size() == 3) f |= sv[0] == 's' ? kTls : kDns;
-      if (sv.size() == 4) f |= kHttp;
-      const uint16_t p = o.resp_p;
-      if (p == 80 || p == 443 || p == 8080 || p == 8443) f |= kWebPort;
-      if ((f & kUdp) && p == 123) f |= kNtp;
-      if (p == 53) f |= kDns;
-      return f;
+    uint8_t f = 0;
+    bool found = false;
+    for (const auto& e : service_flags) {
+      if (e.service.size() == sv.size() && e.proto.size() == pr.size() && e.service == sv && e.proto == pr) {
+        f = e.flags;
+        found = true;
+        break;
+      }
     }
-    if (sv != last_service || pr != last_proto) {
-      uint8_t f = 0;
-      const std::string& sv = o.service;
-      if (sv.find("ssl") != std::string::npos || sv.find("tls") != std::string::npos) f |= kTls;
-      if (sv.find("http") != std::string::npos) f |= kHttp;
-      if (o.proto == "udp") f |= kUdp;
-      if (sv == "ntp") f |= kNtp;
-      if (o.proto == "tcp") f |= kTcp;
-      if (sv == "dns") f |= kDns;
-      last_service = sv;
-      last_proto = o.proto;
-      last_service_flags = f;
+    if (!found) {
+      f = ServiceFlags(pr, sv);
+      if (service_flags.size() < 64) service_flags.push_back({pr, sv, f});
     }
-    uint8_t f = last_service_flags;
     const uint16_t p = o.resp_p;
     if (p == 80 || p == 443 || p == 8080 || p == 8443) f |= kWebPort;
     if ((f & kUdp) && p == 123) f |= kNtp;
@@ -825,9 +838,9 @@ struct Analyzer::Impl {
     pc.flags = ConnFlags(o);
     if (!pair_slots.empty()) __builtin_prefetch(&pair_slots[pc.h & (pair_slots.size() - 1)]);
     ++pend_size;
-    if (pend_size > kResolveLag) {  // resolve a middle entry and prefetch its pair
+    if (pend_size > kResolveLag) {  // resolve a middle entry to a candidate and prefetch its pair
       PendingConn& mid = pending[(pend_head + pend_size - 1 - kResolveLag) % kPipe];
-      mid.idx = FindPair(mid.src, mid.dst, mid.h);
+      mid.idx = CandidatePair(mid.h);
       if (mid.idx != UINT32_MAX) {
         const char* pp = reinterpret_cast<const char*>(&pairs[mid.idx]);
         __builtin_prefetch(pp, 1);
@@ -851,11 +864,15 @@ struct Analyzer::Impl {
       pend_head = (pend_head + 1) % kPipe;
       --pend_size;
     }
+    FlushPendingNames();
   }
 
   void ApplyConn(const PendingConn& pc) {
-    // The pair may have been created since the entry was resolved (by an earlier entry or a name).
-    uint32_t pair_idx = pc.idx != UINT32_MAX ? pc.idx : FindPair(pc.src, pc.dst, pc.h);
+    // The candidate is checked here, where the pair is in cache; a tag collision or a pair created
+    // since the entry was resolved (by an earlier entry or a name) takes the full probe.
+    uint32_t pair_idx = pc.idx;
+    if (pair_idx == UINT32_MAX || !SameAddr(pairs[pair_idx].src, pc.src) || !SameAddr(pairs[pair_idx].dst, pc.dst))
+      pair_idx = FindPair(pc.src, pc.dst, pc.h);
     if (pair_idx == UINT32_MAX) {
       if (!IsInternal(pc.src) || IsMulticastOrBroadcast(pc.dst)) return;
       pair_idx = PairIndexOf(pc.src, pc.dst, pc.resp_p);
@@ -951,31 +968,82 @@ struct Analyzer::Impl {
       ++stats.allow_listed;
       return;
     }
-    NamePair& np = name_pairs[NamePairIndexOf(o.orig_h, id)];
-    np.flags |= flag;
-    Sample s = MakeSample(o, 0);
+    const uint32_t np_idx = NamePairIndexOf(o.orig_h, id);
+    name_pairs[np_idx].flags |= flag;
+    // The record is queued: its (source, address) pair is probed kNameLag records later, with the
+    // slot prefetched now and the candidate pair prefetched in between (as connections).
+    if (name_pend_size == kNamePipe) {
+      ApplyName(name_pending[name_pend_head]);
+      name_pend_head = (name_pend_head + 1) % kNamePipe;
+      --name_pend_size;
+    }
+    PendingName& pn = name_pending[(name_pend_head + name_pend_size) % kNamePipe];
+    pn.src = o.orig_h;
+    pn.dst = o.resp_h;
+    pn.h = PairKeyHash{}(PairKey{o.orig_h, o.resp_h});
+    pn.s = MakeSample(o, 0);
+    pn.np = np_idx;
+    pn.id = id;
+    pn.cand = UINT32_MAX;
+    pn.resp_p = o.resp_p;
+    pn.dynamic = info.dynamic;
+    if (!pair_slots.empty()) __builtin_prefetch(&pair_slots[pn.h & (pair_slots.size() - 1)]);
+    ++name_pend_size;
+    if (name_pend_size > kNameResolveLag) {
+      PendingName& mid = name_pending[(name_pend_head + name_pend_size - 1 - kNameResolveLag) % kNamePipe];
+      mid.cand = CandidatePair(mid.h);
+      if (mid.cand != UINT32_MAX) __builtin_prefetch(&pairs[mid.cand], 1);
+    }
+  }
+
+  struct PendingName {
+    IpAddress src, dst;
+    uint64_t h = 0;
+    Sample s;
+    uint32_t np = 0, id = 0, cand = UINT32_MAX;
+    uint16_t resp_p = 0;
+    bool dynamic = false;
+  };
+  static constexpr size_t kNamePipe = 8, kNameResolveLag = 3;
+  std::array<PendingName, kNamePipe> name_pending{};
+  size_t name_pend_head = 0, name_pend_size = 0;
+
+  void FlushPendingNames() {
+    while (name_pend_size) {
+      ApplyName(name_pending[name_pend_head]);
+      name_pend_head = (name_pend_head + 1) % kNamePipe;
+      --name_pend_size;
+    }
+  }
+
+  void ApplyName(const PendingName& pn) {
+    NamePair& np = name_pairs[pn.np];
     NameSample ns;
-    ns.sec = s.sec;
-    ns.ms = s.ms;
-    ns.input = s.input;
-    ns.record = s.record;
-    ns.uid = s.uid;
+    ns.sec = pn.s.sec;
+    ns.ms = pn.s.ms;
+    ns.input = pn.s.input;
+    ns.record = pn.s.record;
+    ns.uid = pn.s.uid;
     // The conn record may come later (ssl.log before conn.log): the pair is created now, with no
     // samples, to remember the destination.
     ns.ip_pair = 0;
     for (auto& v : np.via) {  // the name's known addresses first: no hash probe
-      if (v.ip_pair && SameAddr(v.dst, o.resp_h)) {
+      if (v.ip_pair && SameAddr(v.dst, pn.dst)) {
         ns.ip_pair = v.ip_pair;
         ++v.n;
         break;
       }
     }
     if (!ns.ip_pair) {
-      ns.ip_pair = PairIndexOf(o.orig_h, o.resp_h, o.resp_p) + 1;
+      const uint32_t c = pn.cand;
+      ns.ip_pair = (c != UINT32_MAX && SameAddr(pairs[c].src, pn.src) && SameAddr(pairs[c].dst, pn.dst)
+                        ? c
+                        : PairIndexOf(pn.src, pn.dst, pn.resp_p)) +
+                   1;
       pairs[ns.ip_pair - 1].flags |= kNamed;
       for (auto& v : np.via) {
         if (v.ip_pair == 0) {
-          v = {o.resp_h, ns.ip_pair, 1};
+          v = {pn.dst, ns.ip_pair, 1};
           break;
         }
       }
@@ -990,7 +1058,7 @@ struct Analyzer::Impl {
     } else if (np.samples.size() < cfg.strobe_connections_per_day * 64) {
       np.samples.push_back(ns);
     }
-    if (info.dynamic) NoteDynamic(o, id, false, ns.ip_pair);
+    if (pn.dynamic) NoteDynamic(pn.src, pn.s, pn.id, false, ns.ip_pair);
   }
 
   void OnDns(const ingest::Observation& o) {
@@ -1009,12 +1077,15 @@ struct Analyzer::Impl {
     }
     for (const auto& a : o.answers) {
       if (a.type != "A" && a.type != "AAAA") continue;
+      // Answers repeat: one recently seen as text is neither parsed nor looked up again.
+      AnswerText& seen = answer_cache[Mix(Fnv1a(a.value)) & (answer_cache.size() - 1)];
+      if (seen.len == a.value.size() && std::memcmp(seen.text, a.value.data(), seen.len) == 0) continue;
       auto ip = IpAddress::Parse(a.value);
       if (!ip.ok()) continue;
-      InternalCache& seen = answer_cache[AddrHash(*ip) & (answer_cache.size() - 1)];
-      if (seen.state == 1 && SameAddr(seen.addr, *ip)) continue;  // inserted recently
-      seen.addr = *ip;
-      seen.state = 1;
+      if (a.value.size() < sizeof(seen.text)) {
+        seen.len = static_cast<uint8_t>(a.value.size());
+        std::memcpy(seen.text, a.value.data(), seen.len);
+      }
       if (answered_addresses.size() < (1u << 22)) {
         answered_addresses.insert(*ip);
       } else if (!answered_addresses.count(*ip)) {
@@ -1037,7 +1108,7 @@ struct Analyzer::Impl {
     }
     if (c.dynamic) {
       const uint32_t id = Intern(q);
-      if (internal_src) NoteDynamic(o, id, true, 0);
+      if (internal_src) NoteDynamic(o.orig_h, MakeSample(o, 0), id, true, 0);
       for (const auto& a : o.answers) {
         if (a.type != "A" && a.type != "AAAA") continue;
         auto ip = IpAddress::Parse(a.value);
@@ -1151,12 +1222,82 @@ struct Analyzer::Impl {
     rita::HistogramScore out;
     std::vector<int>& freq = out.histogram.freq;
     rita::BinSortedTimestamps(edges, ts, freq);
-    ONUS_ASSIGN_OR_RETURN(out.histogram.counts, rita::GetFrequencyCounts(freq, cfg.histogram_mode_sensitivity));
+    ONUS_ASSIGN_OR_RETURN(Bars bars, FastBars(freq, bimodal_min));
     ONUS_ASSIGN_OR_RETURN(double cv, rita::CalculateCoefficientOfVariationScore(freq));
-    ONUS_ASSIGN_OR_RETURN(
-        double bimodal, rita::CalculateBimodalFitScore(out.histogram.counts.freq_count, out.histogram.counts.total_bars,
-                                                       cfg.histogram_bimodal_outlier_removal, bimodal_min));
-    out.score = std::max(cv, bimodal);
+    out.histogram.counts.total_bars = bars.total_bars;  // freq_count is left empty (bars.bimodal has what it gives)
+    out.histogram.counts.longest_run = bars.longest_run;
+    out.score = std::max(cv, bars.bimodal);
+    return out;
+  }
+
+  // rita::GetFrequencyCounts and rita::CalculateBimodalFitScore in one pass without the map: the same
+  // bars, longest run and bimodal fit (the fit needs only the two largest counts per frequency key).
+  struct Bars {
+    int32_t total_bars = 0, longest_run = 0;
+    double bimodal = 0;
+  };
+  Result<Bars> FastBars(const std::vector<int>& freq, int32_t bimodal_min) const {
+    if (freq.empty()) return Status::InvalidArgument("input slice must not be empty");
+    Bars out;
+    int largest = 0;
+    for (int b : freq) {
+      if (b > 0) ++out.total_bars;
+      largest = std::max(largest, b);
+    }
+    if (out.total_bars <= 0) return Status::InvalidArgument("input slice must not be empty");
+    const double bin_size = std::ceil(static_cast<double>(largest) * cfg.histogram_mode_sensitivity);
+    std::array<std::pair<int64_t, int32_t>, 64> keys;
+    size_t nkeys = 0;
+    for (int b : freq) {
+      if (b <= 0) continue;
+      const int64_t key = static_cast<int64_t>(std::floor(static_cast<double>(b) / bin_size) * bin_size);
+      size_t k = 0;
+      while (k < nkeys && keys[k].first != key) ++k;
+      if (k == nkeys) {
+        if (nkeys == keys.size()) {  // a very fine mode sensitivity: RITA's kernels as they are
+          ONUS_ASSIGN_OR_RETURN(rita::FrequencyCounts fc, rita::GetFrequencyCounts(freq, cfg.histogram_mode_sensitivity));
+          ONUS_ASSIGN_OR_RETURN(out.bimodal,
+                                rita::CalculateBimodalFitScore(fc.freq_count, fc.total_bars,
+                                                               cfg.histogram_bimodal_outlier_removal, bimodal_min));
+          out.longest_run = fc.longest_run;
+          return out;
+        }
+        keys[nkeys++] = {key, 0};
+      }
+      ++keys[k].second;
+    }
+    const size_t n = freq.size();
+    int32_t longest = 0, current = 0;
+    for (size_t i = 0; i < 2 * n; ++i) {
+      if (freq[i < n ? i : i - n] > 0) {
+        ++current;
+      } else {
+        longest = std::max(longest, current);
+        current = 0;
+      }
+    }
+    out.longest_run = std::min<int32_t>(std::max(longest, current), static_cast<int32_t>(n));
+    int32_t min_hours = bimodal_min < 6 ? 11 : bimodal_min;
+    double fit = 0;
+    if (out.total_bars >= min_hours) {
+      int32_t top = 0, second = 0;
+      for (size_t k = 0; k < nkeys; ++k) {
+        const int32_t v = keys[k].second;
+        if (v > top) {
+          second = top;
+          top = v;
+        } else if (v > second) {
+          second = v;
+        }
+      }
+      const double adjusted = std::max(
+          static_cast<double>(static_cast<int32_t>(static_cast<uint32_t>(out.total_bars) -
+                                                   static_cast<uint32_t>(cfg.histogram_bimodal_outlier_removal))),
+          1.0);
+      fit = static_cast<double>(static_cast<int32_t>(static_cast<uint32_t>(top) + static_cast<uint32_t>(second))) /
+            adjusted;
+    }
+    out.bimodal = std::min(rita::Round3(fit), 1.0);
     return out;
   }
 
@@ -1553,14 +1694,11 @@ struct Analyzer::Impl {
     e.bins = static_cast<int32_t>(freq.size());
     e.unique_ts = unique;
     if (!ts.ok || !ds.ok || unique < static_cast<size_t>(cfg.unique_connection_threshold)) return e;
-    auto fc = rita::GetFrequencyCounts(freq, cfg.histogram_mode_sensitivity);
+    auto fc = FastBars(freq, bimodal_min);
     if (!fc.ok()) return e;
     auto cv = rita::CalculateCoefficientOfVariationScore(freq);
     if (!cv.ok()) return e;
-    auto bimodal = rita::CalculateBimodalFitScore(fc->freq_count, fc->total_bars, cfg.histogram_bimodal_outlier_removal,
-                                                  bimodal_min);
-    if (!bimodal.ok()) return e;
-    const double hist = std::max(*cv, *bimodal);
+    const double hist = std::max(*cv, fc->bimodal);
     auto dr = rita::GetDurationScore(lo, hi, first, last, fc->total_bars, fc->longest_run, dur_min, dur_ideal);
     if (!dr.ok()) return e;
     auto sr = rita::GetBeaconScore(ts.score, cfg.weights.timestamp, ds.score, cfg.weights.data_size, dr->score,
@@ -1694,7 +1832,8 @@ struct Analyzer::Impl {
         Fold(*p.summary, p.samples, true, true);
         CloseSummary(*p.summary);
       } else {
-        std::sort(p.samples.begin(), p.samples.end(), SampleLess);
+        if (!std::is_sorted(p.samples.begin(), p.samples.end(), SampleLess))
+          std::sort(p.samples.begin(), p.samples.end(), SampleLess);
       }
     }
 
@@ -2086,7 +2225,7 @@ struct Analyzer::Impl {
     for (const auto& s : names) n += s.capacity() + 48 + sizeof(NameInfo);
     for (const auto& [k, d] : dns_parents) n += k.capacity() + 96 + d.subdomains.size() * 24 + d.first.size() * 16;
     n += dyn_names.size() * sizeof(DynName) + internal_cache.size() * sizeof(InternalCache) +
-         dns_cache.size() * sizeof(DnsNameCache);
+         dns_cache.size() * sizeof(DnsNameCache) + answer_cache.size() * sizeof(AnswerText);
     return n;
   }
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace onus::analytics {
@@ -97,11 +98,40 @@ size_t QuantileSketch::Bytes() const {
   return b;
 }
 
+namespace {
+// Sorts items that consist of runs already sorted by (value, weight) except for ties: an insertion
+// pass, linear on such input. The result is the order std::sort would give.
+void FinishSort(std::vector<std::pair<float, uint64_t>>& items) {
+  for (size_t i = 1; i < items.size(); ++i) {
+    if (!(items[i] < items[i - 1])) continue;
+    const auto x = items[i];
+    size_t j = i;
+    for (; j > 0 && x < items[j - 1]; --j) items[j] = items[j - 1];
+    items[j] = x;
+  }
+}
+}  // namespace
+
 QuantileSketch::View QuantileSketch::Sorted() const {
+  // Each level is sorted on its own (all its items have the same weight), then the levels are merged:
+  // the same (value, weight) order as one sort of all items, at a fraction of the cost.
   View v;
-  for (size_t h = 0; h < levels_.size(); ++h)
-    for (float x : levels_[h]) v.items.emplace_back(x, uint64_t{1} << h);
-  std::sort(v.items.begin(), v.items.end());
+  size_t total_items = 0;
+  for (const auto& l : levels_) total_items += l.size();
+  v.items.reserve(total_items);
+  std::vector<std::pair<float, uint64_t>> run, merged;
+  std::vector<float> level;
+  for (size_t h = 0; h < levels_.size(); ++h) {
+    if (levels_[h].empty()) continue;
+    level.assign(levels_[h].begin(), levels_[h].end());
+    std::sort(level.begin(), level.end());
+    run.clear();
+    for (float x : level) run.emplace_back(x, uint64_t{1} << h);
+    merged.clear();
+    merged.reserve(v.items.size() + run.size());
+    std::merge(v.items.begin(), v.items.end(), run.begin(), run.end(), std::back_inserter(merged));
+    v.items.swap(merged);
+  }
   for (const auto& [x, w] : v.items) v.total += w;
   return v;
 }
@@ -135,10 +165,28 @@ SketchStat StatFromSketch(const QuantileSketch& s, double default_mad_score) {
   out.q3 = v.Quantile(0.75);
   const double den = out.q3 - out.q1;
   if (den >= 10 && out.median != out.q1 && out.median != out.q3) out.skew = (out.q1 + out.q3 - 2 * out.median) / den;
+  // |x - median| falls to the median and rises after it: merge the two monotone halves (walking the
+  // left one backwards), then settle ties by weight — the order a full sort would give.
   QuantileSketch::View dev;
   dev.items.reserve(v.items.size());
-  for (const auto& [x, w] : v.items) dev.items.emplace_back(static_cast<float>(std::fabs(x - out.median)), w);
-  std::sort(dev.items.begin(), dev.items.end());
+  const auto& it = v.items;
+  const size_t n = it.size();
+  size_t k = 0;
+  while (k < n && static_cast<double>(it[k].first) < out.median) ++k;
+  auto dev_of = [&](size_t i) { return static_cast<float>(std::fabs(it[i].first - out.median)); };
+  size_t l = k, r = k;  // left: [0, l) walked backwards a group of equal values at a time; right: [r, n)
+  while (l > 0 || r < n) {
+    if (r >= n || (l > 0 && dev_of(l - 1) <= dev_of(r))) {
+      size_t g = l - 1;
+      while (g > 0 && it[g - 1].first == it[l - 1].first) --g;
+      for (size_t i = g; i < l; ++i) dev.items.emplace_back(dev_of(i), it[i].second);
+      l = g;
+    } else {
+      dev.items.emplace_back(dev_of(r), it[r].second);
+      ++r;
+    }
+  }
+  FinishSort(dev.items);
   dev.total = v.total;
   out.mad = dev.Quantile(0.5);
   double mad_score = default_mad_score;
