@@ -50,8 +50,9 @@ class StoreSink : public detail::FeedSink {
   // `take` (streaming modes): receives each indicator by move instead of options.on_indicator.
   StoreSink(store::CaseStore& st, int64_t input_id, const ImportOptions& options, ImportSummary* sum,
             StoreMode mode = StoreMode::kAll, const std::function<bool(std::string_view)>* keep = nullptr,
-            const TakeFn* take = nullptr)
-      : store_(st), input_id_(input_id), options_(options), sum_(sum), mode_(mode), keep_(keep), take_(take) {}
+            const TakeFn* take = nullptr, StreamedFile* capture = nullptr)
+      : store_(st), input_id_(input_id), options_(options), sum_(sum), mode_(mode), keep_(keep), take_(take),
+        capture_(capture) {}
 
   Status Begin() {
     ONUS_ASSIGN_OR_RETURN(auto t, store::Transaction::Begin(store_.db()));
@@ -72,6 +73,7 @@ class StoreSink : public detail::FeedSink {
     r.grade = s.grade;
     r.detail_json = s.detail_json;
     ++sum_->sources;
+    if (capture_) capture_->sources.push_back(r);
     if (mode_ != StoreMode::kAll && mode_ != StoreMode::kContext) return Status::Ok();
     ONUS_RETURN_IF_ERROR(store_.UpsertSource(r));
     return Tick();
@@ -92,15 +94,18 @@ class StoreSink : public detail::FeedSink {
   Status OnObject(StixObject o) override {
     ++sum_->objects;
     ++sum_->objects_by_type[o.type];
-    if (mode_ != StoreMode::kAll && mode_ != StoreMode::kContext) return Status::Ok();
+    const bool store = mode_ == StoreMode::kAll || mode_ == StoreMode::kContext;
+    if (!store && !capture_) return Status::Ok();
     store::StixObjectRow r;
     r.id = std::move(o.id);
     r.type = std::move(o.type);
     r.name = std::move(o.name);
     r.json = std::move(o.json);
     r.source_id = std::move(o.source_id);
-    r.input_id = input_id_;
     r.line = o.line;
+    if (capture_) capture_->objects.push_back(r);
+    if (!store) return Status::Ok();
+    r.input_id = input_id_;
     ONUS_RETURN_IF_ERROR(store_.UpsertStixObject(r));
     return Tick();
   }
@@ -128,6 +133,7 @@ class StoreSink : public detail::FeedSink {
   StoreMode mode_;
   const std::function<bool(std::string_view)>* keep_;
   const TakeFn* take_;
+  StreamedFile* capture_;
   std::optional<store::Transaction> txn_;
   int64_t rows_ = 0;
 };
@@ -363,19 +369,26 @@ Status StreamJobs(const std::vector<ImportJob>& jobs, store::CaseStore& store, c
   for (const auto& job : jobs) {
     store::InputRow in;
     ONUS_ASSIGN_OR_RETURN(ImportSummary sum, BeginJob(job, store, options, in));
+    StreamedFile* capture = nullptr;
+    if (options.capture) {
+      capture = &options.capture->emplace_back();
+      capture->size = static_cast<uint64_t>(in.size);
+    }
     if (!streamed.insert(sum.sha256).second) {
       sum.already_imported = true;  // nothing passed on, nothing to store later
+      if (capture) capture->summary = sum;
       summaries.push_back(std::move(sum));
       continue;
     }
     sum.already_imported = in.state == "complete" && in.scope == "all";
     StoreSink sink(store, in.id, options, &sum, sum.already_imported ? StoreMode::kNothing : StoreMode::kContext,
-                   nullptr, &take);
+                   nullptr, &take, capture);
     ONUS_RETURN_IF_ERROR(sink.Begin());
     ONUS_RETURN_IF_ERROR(detail::FindLoader(job.format)({job.path, job.format}, options.intel, sink));
     ONUS_RETURN_IF_ERROR(sink.Finish());
     ONUS_RETURN_IF_ERROR(batches.Flush());
     if (!sum.already_imported) ONUS_RETURN_IF_ERROR(store.CompleteInputSightedOnly(in.id, sum.records));
+    if (capture) capture->summary = sum;
     summaries.push_back(std::move(sum));
   }
   return Status::Ok();
@@ -412,6 +425,41 @@ Status StreamIntel(const std::vector<std::string>& paths, store::CaseStore& stor
   ONUS_RETURN_IF_ERROR(loaded);
   if (summaries)
     for (auto& s : done) summaries->push_back(std::move(s));
+  return Status::Ok();
+}
+
+Status RecordStreamed(const std::vector<std::string>& paths, const std::vector<StreamedFile>& files,
+                      store::CaseStore& store, const ImportOptions& options, std::vector<ImportSummary>* summaries) {
+  if (paths.size() != files.size())
+    return Status::InvalidArgument("RecordStreamed: " + std::to_string(files.size()) + " recorded files for " +
+                                   std::to_string(paths.size()) + " paths");
+  std::set<std::string> streamed;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const StreamedFile& f = files[i];
+    ImportSummary sum = f.summary;
+    sum.path = paths[i];
+    ONUS_ASSIGN_OR_RETURN(store::InputRow in, store.BeginInput(paths[i], sum.sha256, static_cast<int64_t>(f.size),
+                                                               KindFor(sum.format), Now(options)));
+    sum.input_id = in.id;
+    if (!streamed.insert(sum.sha256).second) {
+      sum.already_imported = true;
+      if (summaries) summaries->push_back(std::move(sum));
+      continue;
+    }
+    sum.already_imported = in.state == "complete" && in.scope == "all";
+    if (!sum.already_imported) {
+      ONUS_ASSIGN_OR_RETURN(auto tx, store::Transaction::Begin(store.db()));
+      for (const auto& r : f.sources) ONUS_RETURN_IF_ERROR(store.UpsertSource(r));
+      for (const auto& o : f.objects) {
+        store::StixObjectRow r = o;
+        r.input_id = in.id;
+        ONUS_RETURN_IF_ERROR(store.UpsertStixObject(r));
+      }
+      ONUS_RETURN_IF_ERROR(tx.Commit());
+      ONUS_RETURN_IF_ERROR(store.CompleteInputSightedOnly(in.id, sum.records));
+    }
+    if (summaries) summaries->push_back(std::move(sum));
+  }
   return Status::Ok();
 }
 

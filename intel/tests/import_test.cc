@@ -260,6 +260,86 @@ TEST_F(ImportTest, StreamIntelStoresContextAndOnlyKeptIndicators) {
   EXPECT_EQ(*store_->Count("indicators"), total);
 }
 
+// What StreamIntel captured records the same files in another case without reading them: the
+// same inputs (scope sighted), sources and STIX objects, and the same summaries.
+TEST_F(ImportTest, RecordStreamedRecordsWhatStreamIntelRecorded) {
+  const std::vector<std::string> files = {kData + "bundle-2.1.json", kData + "intel.zeek.dat", kData + "intel.zeek.dat"};
+  ImportOptions o;
+  o.on_indicator = [](const Indicator&) { return Status::Ok(); };
+  std::vector<StreamedFile> captured;
+  o.capture = &captured;
+  std::vector<ImportSummary> streamed;
+  ASSERT_TRUE(StreamIntel(files, *store_, o, &streamed).ok());
+  ASSERT_EQ(captured.size(), files.size());
+  EXPECT_FALSE(captured[0].objects.empty());
+  EXPECT_FALSE(captured[0].sources.empty());
+
+  const std::string other = path_ + ".replay.db";
+  std::filesystem::remove(other);
+  {
+    auto b = store::CaseStore::Open(other);
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    ImportOptions ro;
+    std::vector<ImportSummary> replayed;
+    EXPECT_EQ(RecordStreamed({files[0]}, captured, **b, ro, &replayed).code(), StatusCode::kInvalidArgument);
+    ASSERT_TRUE(RecordStreamed(files, captured, **b, ro, &replayed).ok());
+    ASSERT_EQ(replayed.size(), streamed.size());
+    for (size_t i = 0; i < streamed.size(); ++i) {
+      EXPECT_EQ(replayed[i].sha256, streamed[i].sha256);
+      EXPECT_EQ(replayed[i].format, streamed[i].format);
+      EXPECT_EQ(replayed[i].indicators, streamed[i].indicators);
+      EXPECT_EQ(replayed[i].records, streamed[i].records);
+      EXPECT_EQ(replayed[i].objects, streamed[i].objects);
+      EXPECT_EQ(replayed[i].already_imported, streamed[i].already_imported) << i;
+      EXPECT_EQ(replayed[i].indicators_by_type, streamed[i].indicators_by_type);
+    }
+    EXPECT_TRUE(replayed[2].already_imported);  // the same bytes twice: recorded once
+    auto in_a = store_->ListInputs();
+    auto in_b = (*b)->ListInputs();
+    ASSERT_TRUE(in_a.ok() && in_b.ok());
+    ASSERT_EQ(in_a->size(), in_b->size());
+    for (size_t i = 0; i < in_a->size(); ++i) {
+      EXPECT_EQ((*in_a)[i].sha256, (*in_b)[i].sha256);
+      EXPECT_EQ((*in_a)[i].kind, (*in_b)[i].kind);
+      EXPECT_EQ((*in_a)[i].size, (*in_b)[i].size);
+      EXPECT_EQ((*in_a)[i].state, (*in_b)[i].state);
+      EXPECT_EQ((*in_a)[i].scope, (*in_b)[i].scope);
+      EXPECT_EQ((*in_a)[i].records, (*in_b)[i].records);
+    }
+    auto src_a = store_->ListSources();
+    auto src_b = (*b)->ListSources();
+    ASSERT_TRUE(src_a.ok() && src_b.ok());
+    ASSERT_EQ(src_a->size(), src_b->size());
+    for (size_t i = 0; i < src_a->size(); ++i) {
+      EXPECT_EQ((*src_a)[i].id, (*src_b)[i].id);
+      EXPECT_EQ((*src_a)[i].grade, (*src_b)[i].grade);
+      EXPECT_EQ((*src_a)[i].detail_json, (*src_b)[i].detail_json);
+    }
+    auto obj_a = store_->ListStixObjects();
+    auto obj_b = (*b)->ListStixObjects();
+    ASSERT_TRUE(obj_a.ok() && obj_b.ok());
+    ASSERT_EQ(obj_a->size(), obj_b->size());
+    for (size_t i = 0; i < obj_a->size(); ++i) {
+      EXPECT_EQ((*obj_a)[i].id, (*obj_b)[i].id);
+      EXPECT_EQ((*obj_a)[i].json, (*obj_b)[i].json);
+      EXPECT_EQ((*obj_a)[i].line, (*obj_b)[i].line);
+      EXPECT_EQ((*obj_a)[i].input_id, (*obj_b)[i].input_id);
+    }
+    EXPECT_EQ(*(*b)->Count("indicators"), 0);
+
+    // A file the case already holds whole is recorded as such and nothing is written.
+    ImportOptions whole;
+    ASSERT_TRUE(ImportIntel({files[1]}, **b, whole, nullptr).ok());
+    const int64_t indicators = *(*b)->Count("indicators");
+    replayed.clear();
+    ASSERT_TRUE(RecordStreamed({files[1]}, {captured[1]}, **b, ro, &replayed).ok());
+    ASSERT_EQ(replayed.size(), 1u);
+    EXPECT_TRUE(replayed[0].already_imported);
+    EXPECT_EQ(*(*b)->Count("indicators"), indicators);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(other + suffix);
+}
+
 // The consumer stopping early (its error) ends the loader thread and is returned, whatever the
 // feed's size (many more indicators than the batches in flight), without hanging.
 TEST_F(ImportTest, StreamIntelStopsWhenTheConsumerFails) {

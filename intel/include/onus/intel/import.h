@@ -31,6 +31,15 @@ struct ImportSummary {
   std::vector<SkippedRecord> skipped;  // the first IntelOptions::max_skipped_kept
 };
 
+// One file as StreamIntel recorded it beyond its indicators: what RecordStreamed needs to record
+// the same bytes in a case again without parsing them (onus hunt's compiled-intel cache).
+struct StreamedFile {
+  ImportSummary summary;  // as StreamIntel returned it; input_id and already_imported are per case
+  uint64_t size = 0;
+  std::vector<store::SourceRow> sources;       // every source the file named, in file order
+  std::vector<store::StixObjectRow> objects;   // every STIX object but indicators (input_id unset)
+};
+
 struct ImportOptions {
   IntelOptions intel;
   // Rows per transaction. Indicator ids are random (UUIDs), so every batch dirties most pages of
@@ -46,6 +55,8 @@ struct ImportOptions {
   // e.g. to build match's index in the same pass; an error aborts the import. Files already in the
   // case (same SHA-256) are skipped and not visited: read those back with ForEachStoredIndicator.
   std::function<Status(const Indicator&)> on_indicator;
+  // StreamIntel only: when set, receives one StreamedFile per path read (not owned).
+  std::vector<StreamedFile>* capture = nullptr;
 };
 
 // Imports every path in order; `summaries` (optional) receives one entry per imported file.
@@ -66,6 +77,14 @@ Status ImportIntel(const std::vector<std::string>& paths, store::CaseStore& stor
 // on_indicator must not use the store. At most ~8,000 parsed indicators are in flight.
 Status StreamIntel(const std::vector<std::string>& paths, store::CaseStore& store, const ImportOptions& options,
                    std::vector<ImportSummary>* summaries);
+
+// Records files in the case exactly as StreamIntel would have (inputs by SHA-256 with scope
+// "sighted" unless already stored whole, their sources and STIX objects; the same bytes twice
+// recorded once) from what an earlier StreamIntel captured, without reading them. files[i] must
+// describe the bytes now at paths[i] (the caller checked their SHA-256). `summaries` receives one
+// entry per file, as StreamIntel returns them.
+Status RecordStreamed(const std::vector<std::string>& paths, const std::vector<StreamedFile>& files,
+                      store::CaseStore& store, const ImportOptions& options, std::vector<ImportSummary>* summaries);
 
 // After the hunt: reads one StreamIntel file again (nothing when it was already stored whole) and
 // stores the indicators for which keep(id) is true, with the rows ImportIntel writes (input id,
