@@ -6,11 +6,15 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <cstdlib>
 #include <set>
 #include <string>
+#include <thread>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
+
+#include <sys/stat.h>
 
 #include "command.h"
 #include "onus/analytics/analyzer.h"
@@ -20,7 +24,9 @@
 #include "onus/ingest/reader.h"
 #include "onus/intel/import.h"
 #include "onus/intel/warninglist.h"
+#include "onus/core/hash.h"
 #include "onus/match/hunt.h"
+#include "onus/match/intel_cache.h"
 #include "onus/match/recorder.h"
 #include "onus/store/case_store.h"
 
@@ -81,6 +87,25 @@ Status StoreSightedIntel(const std::vector<intel::ImportSummary>& streamed, cons
   return Status::Ok();
 }
 
+// Identity of this onus binary for the compiled-intel cache key: any rebuild changes it, so a
+// cache entry is only ever read by the code that wrote it.
+std::string BuildId() {
+  struct stat st {};
+  std::string id(Version());
+  if (::stat("/proc/self/exe", &st) == 0)
+    id += " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+          std::to_string(st.st_mtim.tv_nsec) + " " + std::to_string(st.st_ino);
+  return id;
+}
+
+// $ONUS_CACHE_DIR, else $XDG_CACHE_HOME/onus, else ~/.cache/onus; "" when none is known.
+std::string DefaultCacheDir() {
+  if (const char* d = std::getenv("ONUS_CACHE_DIR"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/onus";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/onus";
+  return "";
+}
+
 }  // namespace
 
 int RunHunt(int argc, char** argv) {
@@ -103,6 +128,12 @@ int RunHunt(int argc, char** argv) {
   app.add_flag("--exact-domains", exact_domains,
                "a listed domain matches only itself (default: itself and the names below it)");
   app.add_flag("--quiet", quiet, "no progress bar and no summary line");
+  std::string cache_dir = DefaultCacheDir();
+  bool no_cache = false;
+  app.add_option("--intel-cache", cache_dir,
+                 "directory of compiled --intel feeds, keyed by their SHA-256 (default $ONUS_CACHE_DIR, "
+                 "$XDG_CACHE_HOME/onus or ~/.cache/onus): the same feeds are not parsed again");
+  app.add_flag("--no-intel-cache", no_cache, "always parse the --intel files and build the index");
   app.add_option("inputs", inputs, "telemetry files or directories")->required();
   if (int rc = Parse(app, argc, argv); rc >= 0) return rc;
 
@@ -148,44 +179,116 @@ int RunHunt(int argc, char** argv) {
   auto intel_started = std::chrono::steady_clock::now();
   match::CompileOptions copt;
   copt.domain_scope = exact_domains ? match::DomainScope::kExact : match::DomainScope::kZone;
-  match::IntelCompiler compiler(copt);
-  auto stored_before = (*store)->Count("indicators");
-  if (!stored_before.ok()) return Fail("hunt", stored_before.status());
-  const bool track_ids = *stored_before > 0;
-  std::vector<uint64_t> streamed_id_hashes;  // sorted after the stream; only when the case has rows
-  auto id_hash = [](std::string_view id) { return std::hash<std::string_view>{}(id); };
   std::vector<intel::ImportSummary> streamed;
   std::vector<int64_t> streamed_lines;  // by ordinal: the line each streamed indicator came from
   intel::ImportOptions io;
   io.intel.grade = grade;
-  if (!intel_files.empty()) {
-    io.on_indicator = [&](const intel::Indicator& ind) {
-      if (track_ids) streamed_id_hashes.push_back(id_hash(ind.id));
-      streamed_lines.push_back(ind.line);
-      compiler.Add(ind);
-      return Status::Ok();
-    };
-    Status st = intel::StreamIntel(intel_files, **store, io, &streamed);
-    if (!st.ok()) return Fail("hunt", st);
-    io.on_indicator = nullptr;
+
+  // The compiled-intel cache: usable when every --intel path is a file and the case holds no
+  // indicator of its own beyond those files' (the cached index holds only the files' indicators).
+  bool cache_usable = !intel_files.empty() && !no_cache && !cache_dir.empty();
+  std::string cache_key;
+  if (cache_usable) {
+    std::vector<std::string> shas;
+    for (const auto& p : intel_files) {
+      if (IsDirectory(p)) {
+        cache_usable = false;
+        break;
+      }
+      auto h = Sha256File(p);
+      if (!h.ok()) return Fail("hunt", h.status());
+      shas.push_back(*h);
+    }
+    if (cache_usable) {
+      cache_key = match::IntelCacheKey(shas, copt, grade, BuildId());
+      auto inputs_before = (*store)->ListInputs();
+      if (!inputs_before.ok()) return Fail("hunt", inputs_before.status());
+      std::vector<int64_t> feed_inputs;
+      for (const auto& in : *inputs_before)
+        if (std::find(shas.begin(), shas.end(), in.sha256) != shas.end()) feed_inputs.push_back(in.id);
+      auto others = (*store)->CountIndicatorsOutside(feed_inputs);
+      if (!others.ok()) return Fail("hunt", others.status());
+      cache_usable = *others == 0;
+    }
   }
-  const size_t streamed_count = compiler.added();
-  if (track_ids) {
-    std::vector<int64_t> streamed_inputs;
-    for (const auto& s : streamed) streamed_inputs.push_back(s.input_id);
-    std::sort(streamed_inputs.begin(), streamed_inputs.end());
-    std::sort(streamed_id_hashes.begin(), streamed_id_hashes.end());
-    Status st = intel::ForEachStoredIndicator(**store, streamed_inputs, [&](const intel::StoredIndicator& s) {
-      // A hash collision would only hide a stored duplicate of a streamed id (p ~ 2^-64 per pair).
-      if (!std::binary_search(streamed_id_hashes.begin(), streamed_id_hashes.end(), id_hash(s.row.id)))
-        compiler.Add(s);
-      return Status::Ok();
-    });
-    if (!st.ok()) return Fail("hunt", st);
+  std::optional<match::CompiledIntel> compiled;
+  std::string cache_note;
+  if (cache_usable) {
+    auto cached = match::LoadCachedIntel(cache_dir, cache_key);
+    if (!cached.ok()) {
+      cache_note = "intel cache entry unusable, rebuilt: " + cached.status().ToString();
+    } else if (cached->has_value()) {
+      match::CachedIntel& c = **cached;
+      Status st = intel::RecordStreamed(intel_files, c.files, **store, io, &streamed);
+      if (!st.ok()) return Fail("hunt", st);
+      streamed_lines = std::move(c.lines);
+      compiled = std::move(c.compiled);
+      cache_note = "intel from cache";
+    }
   }
-  streamed_id_hashes = {};
-  auto compiled = compiler.Finish();
-  if (!compiled.ok()) return Fail("hunt", compiled.status());
+  size_t streamed_count = 0;
+  std::thread cache_writer;
+  Status cache_written;
+  if (compiled) {
+    streamed_count = compiled->index->indicator_count();
+  } else {
+    match::IntelCompiler compiler(copt);
+    auto stored_before = (*store)->Count("indicators");
+    if (!stored_before.ok()) return Fail("hunt", stored_before.status());
+    const bool track_ids = *stored_before > 0;
+    std::vector<uint64_t> streamed_id_hashes;  // sorted after the stream; only when the case has rows
+    auto id_hash = [](std::string_view id) { return std::hash<std::string_view>{}(id); };
+    std::vector<intel::StreamedFile> captured;
+    if (!intel_files.empty()) {
+      io.on_indicator = [&](const intel::Indicator& ind) {
+        if (track_ids) streamed_id_hashes.push_back(id_hash(ind.id));
+        streamed_lines.push_back(ind.line);
+        compiler.Add(ind);
+        return Status::Ok();
+      };
+      if (cache_usable) io.capture = &captured;
+      Status st = intel::StreamIntel(intel_files, **store, io, &streamed);
+      if (!st.ok()) return Fail("hunt", st);
+      io.on_indicator = nullptr;
+      io.capture = nullptr;
+    }
+    streamed_count = compiler.added();
+    if (track_ids) {
+      std::vector<int64_t> streamed_inputs;
+      for (const auto& s : streamed) streamed_inputs.push_back(s.input_id);
+      std::sort(streamed_inputs.begin(), streamed_inputs.end());
+      std::sort(streamed_id_hashes.begin(), streamed_id_hashes.end());
+      Status st = intel::ForEachStoredIndicator(**store, streamed_inputs, [&](const intel::StoredIndicator& s) {
+        // A hash collision would only hide a stored duplicate of a streamed id (p ~ 2^-64 per pair).
+        if (!std::binary_search(streamed_id_hashes.begin(), streamed_id_hashes.end(), id_hash(s.row.id)))
+          compiler.Add(s);
+        return Status::Ok();
+      });
+      if (!st.ok()) return Fail("hunt", st);
+    }
+    streamed_id_hashes = {};
+    const bool only_streamed = compiler.added() == streamed_count;
+    auto built = compiler.Finish();
+    if (!built.ok()) return Fail("hunt", built.status());
+    compiled = std::move(built).value();
+    if (cache_usable && only_streamed && captured.size() == intel_files.size()) {
+      // Written beside the hunt (the index is immutable; the entry copies the rest).
+      auto entry = std::make_shared<match::CachedIntel>();
+      entry->compiled = *compiled;
+      entry->lines = streamed_lines;
+      entry->files = std::move(captured);
+      cache_writer = std::thread([entry, &cache_written, &cache_dir, &cache_key] {
+        cache_written = match::SaveCachedIntel(cache_dir, cache_key, *entry);
+      });
+    }
+  }
+  // Joins the cache writer on every return path below.
+  struct JoinOnExit {
+    std::thread& t;
+    ~JoinOnExit() {
+      if (t.joinable()) t.join();
+    }
+  } join_cache_writer{cache_writer};
   double intel_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - intel_started).count();
 
   FILE* jsonl = nullptr;
@@ -284,6 +387,9 @@ int RunHunt(int argc, char** argv) {
                  static_cast<unsigned long long>(rs.sightings - rs.stale), indicators.size(), sites.size(),
                  static_cast<unsigned long long>(rs.stale), static_cast<unsigned long long>(rs.observations_kept),
                  findings, secs, intel_secs);
+    if (cache_writer.joinable()) cache_writer.join();
+    if (!cache_written.ok()) cache_note = "intel cache not written: " + cache_written.ToString();
+    if (!cache_note.empty()) std::fprintf(stderr, "onus hunt: %s\n", cache_note.c_str());
   }
   return kExitOk;
 }

@@ -52,6 +52,8 @@ redfox = vendor_ids("insikt-redfoxtrot.json")
 vendor = set(tag22) | set(redfox)
 
 with tempfile.TemporaryDirectory() as tmp:
+    # The compiled-intel cache lives in this test's directory (the first hunt writes it).
+    os.environ["ONUS_CACHE_DIR"] = os.path.join(tmp, "cache")
     case = os.path.join(tmp, "case.db")
     out = os.path.join(tmp, "sightings.jsonl")
     intel = sorted(os.path.join(scen, "intel", f) for f in os.listdir(os.path.join(scen, "intel")))
@@ -172,6 +174,42 @@ with tempfile.TemporaryDirectory() as tmp:
     lines4 = [json.loads(l) for l in open(out4)] if os.path.exists(out4) else []
     check(p5.returncode == 0 and keys(lines4) == keys(lines),
           "index read back from the case finds the same sightings (%d vs %d lines)" % (len(lines4), len(lines)))
+
+    # The compiled-intel cache: the second run above loaded the feeds from it; a fresh case hunted
+    # from the cache holds exactly what a fresh case hunted from the files holds.
+    check("intel from cache" in p2.stderr, "the same command again loads the compiled intel from the cache")
+    check(any(f.endswith(".onusidx") for f in os.listdir(os.path.join(tmp, "cache"))), "a cache entry was written")
+
+    def snapshot(path):
+        d = sqlite3.connect(path)
+        snap = {
+            "inputs": d.execute("select path, sha256, kind, size, state, scope, records from inputs order by sha256, path").fetchall(),
+            "sources": d.execute("select id, name, type, grade, detail_json from sources order by id").fetchall(),
+            "objects": d.execute("select o.id, o.type, o.name, o.json, o.source_id, o.line, i.sha256 from stix_objects o "
+                                 "join inputs i on i.id = o.input_id order by o.id").fetchall(),
+            "indicators": d.execute("select x.id, x.pattern, x.value_type, x.value, x.valid_from, x.valid_until, x.confidence, "
+                                    "x.source_id, x.grade, x.line, i.sha256 from indicators x join inputs i on i.id = x.input_id "
+                                    "order by x.id").fetchall(),
+            "sightings": d.execute("select s.indicator_id, s.value, s.value_type, s.seen_where, s.ts, s.site, s.segment, "
+                                   "s.orig_h, s.resp_h, s.uid, s.community_id, s.stale, i.sha256, s.record, s.record_type, "
+                                   "s.annotations_json from sightings s join inputs i on i.id = s.input_id "
+                                   "order by s.ts, i.sha256, s.record, s.indicator_id, s.seen_where, s.value").fetchall(),
+        }
+        d.close()
+        return snap
+    cold, warm = os.path.join(tmp, "cold.db"), os.path.join(tmp, "warm.db")
+    base = [x for x in cmd if x not in ("--jsonl", out)]
+    pc = subprocess.run([cold if x == case else x for x in base] + ["--no-intel-cache"], capture_output=True, text=True)
+    pw = subprocess.run([warm if x == case else x for x in base], capture_output=True, text=True)
+    check(pc.returncode == 0 and pw.returncode == 0, "hunts into fresh cases with and without the cache exit 0 (%s %s)"
+          % (pc.stderr.strip()[-200:], pw.stderr.strip()[-200:]))
+    check("intel from cache" in pw.stderr and "intel from cache" not in pc.stderr,
+          "the fresh case is hunted from the cache, the other from the files")
+    if pc.returncode == 0 and pw.returncode == 0:
+        sc, sw = snapshot(cold), snapshot(warm)
+        for table in sc:
+            check(sc[table] == sw[table] and len(sc[table]) > 0,
+                  "cache-hit case holds the same %s (%d rows vs %d)" % (table, len(sw[table]), len(sc[table])))
 
     # Warning lists: the CDN / scanner / dynamic-DNS trap sightings carry the MISP warning-list kind,
     # in the JSON line and in the stored row alike.
