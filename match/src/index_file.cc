@@ -41,6 +41,7 @@ void Checksum64::Block(const unsigned char* p) {
 }
 
 void Checksum64::Update(const void* data, size_t n) {
+  if (n == 0) return;
   const auto* p = static_cast<const unsigned char*>(data);
   total_ += n;
   if (tail_len_) {
@@ -58,7 +59,7 @@ void Checksum64::Update(const void* data, size_t n) {
     p += 32;
     n -= 32;
   }
-  std::memcpy(tail_, p, n);
+  if (n) std::memcpy(tail_, p, n);
   tail_len_ = n;
 }
 

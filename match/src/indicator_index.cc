@@ -511,7 +511,11 @@ uint32_t IndicatorIndex::Builder::Add(const IndicatorSpec& spec) {
   std::string pair_key = spec.source + '\x1f' + spec.grade;
   auto it = impl_->source_pairs.find(pair_key);
   if (it == impl_->source_pairs.end()) {
-    idx.sources_.emplace_back(impl_->Intern(spec.source), impl_->Intern(spec.grade));
+    // Sequenced (not two arguments): the arena's layout, hence index files, must not depend on the
+    // compiler's argument evaluation order.
+    uint32_t source = impl_->Intern(spec.source);
+    uint32_t grade = impl_->Intern(spec.grade);
+    idx.sources_.emplace_back(source, grade);
     it = impl_->source_pairs.emplace(std::move(pair_key), static_cast<uint32_t>(idx.sources_.size() - 1)).first;
   }
   ind.source = it->second;
