@@ -178,6 +178,9 @@ struct alignas(64) IpPair {
   uint16_t resp_p = 0;
   uint8_t flags = 0;
   bool ignored = false;        // allow-listed destination
+  // Default mode, internal destination: never scored as an address pair, kept only as the connection
+  // partner of names (SNI/Host via an internal proxy): past the exact cap its summary holds sizes only.
+  bool sizes_only = false;
   Sample longest;              // the connection with the longest duration (provenance for long connections)
   Sample top;                  // the largest upload
   std::vector<DayCount> days;  // rita-compatible only: records per day
@@ -426,6 +429,7 @@ struct Analyzer::Impl {
     pairs.back().dst = dst;
     pairs.back().resp_p = resp_p;
     pairs.back().ignored = allow.MatchesAddress(dst);
+    pairs.back().sizes_only = Summaries() && IsInternal(dst);
     if ((pairs.size()) * 2 > pair_slots.size()) {  // grow and re-insert every pair
       pair_slots.assign(std::max<size_t>(1024, pair_slots.size() * 2), 0);
       mask = pair_slots.size() - 1;
@@ -703,6 +707,36 @@ struct Analyzer::Impl {
     if (sized && open) ps.day_bytes.Add(static_cast<float>(s.bytes));
     KeepEarliest(it->earliest, s, cfg.provenance_cap);
   }
+  // The summary of an internal-destination pair (IpPair::sizes_only): what a name pair sized by it
+  // reads (PairSizes: per-day and all-days size statistics) and the day's count and earliest records.
+  // No batches, intervals or hours: records are taken in arrival order; one of a day already closed
+  // (arriving after a later day's record) is counted but not sized.
+  void FoldSize(PairSummary& ps, const Sample& s) {
+    const double t = EpochF(s);
+    const int32_t day = static_cast<int32_t>(FloorDiv(EpochSec(s), kDay));
+    if (ps.days.empty() || day > ps.days.back().day) {
+      if (!ps.days.empty()) CloseDay(ps);
+      ps.days.emplace_back();
+      ps.days.back().day = day;
+      ps.days.back().first = ps.days.back().last = t;
+    }
+    auto it = ps.days.end() - 1;
+    if (it->day != day) {
+      it = std::lower_bound(ps.days.begin(), ps.days.end(), day,
+                            [](const DaySummary& d, int32_t v) { return d.day < v; });
+      if (it->day != day) {
+        it = ps.days.insert(it, DaySummary{});
+        it->day = day;
+        it->first = it->last = t;
+      }
+    } else {
+      ps.day_bytes.Add(static_cast<float>(s.bytes));
+    }
+    ++it->count;
+    it->first = std::min(it->first, t);
+    it->last = std::max(it->last, t);
+    KeepEarliest(it->earliest, s, cfg.provenance_cap);
+  }
   void CloseDay(PairSummary& ps) {
     DaySummary& d = ps.days.back();
     if (d.nonzero >= 3 && d.nonzero + 1 >= static_cast<uint32_t>(cfg.unique_connection_threshold))
@@ -919,11 +953,23 @@ struct Analyzer::Impl {
     p.total_resp += pc.resp_bytes;
     p.flags |= pc.flags;
     if (Summaries()) {
+      if (p.sizes_only && p.summary) {  // see FoldSize
+        FoldSize(*p.summary, s);
+        ++stats.summarised;
+        return;
+      }
       p.samples.push_back(s);
       if (p.samples.size() >= (p.summary ? kSummaryBatch : cfg.exact_samples_per_pair)) {  // fold a batch
         if (!p.summary) {
           ++stats.summary_pairs;
           p.summary = std::make_unique<PairSummary>(cfg.summary_sketch_k);
+          if (p.sizes_only) {
+            std::sort(p.samples.begin(), p.samples.end(), SampleLess);
+            for (const Sample& x : p.samples) FoldSize(*p.summary, x);
+            stats.summarised += p.samples.size();
+            std::vector<Sample>().swap(p.samples);
+            return;
+          }
           Fold(*p.summary, p.samples, true, false);
           std::vector<Sample> batch;  // the exact vector becomes a small batch buffer
           batch.reserve(kSummaryBatch);

@@ -44,14 +44,27 @@ void QuantileSketch::Compact(size_t level) {
     }
   }
   std::vector<float>& v = levels_[level];
-  std::sort(v.begin(), v.end());
+  // Levels above 0 are kept sorted (every run moved up is merged in), so only level 0 needs a sort.
+  if (level == 0) std::sort(v.begin(), v.end());
   // An odd item stays (the smallest); the rest is halved.
   const size_t start = v.size() % 2;
   const size_t offset = (toggles_ >> level) & 1u;
   toggles_ ^= 1u << (level & 31);
   std::vector<float>& up = levels_[level + 1];
+  const size_t old = up.size();
   for (size_t i = start + offset; i < v.size(); i += 2) up.push_back(v[i]);
+  MergeRuns(up, old);
   v.resize(start);
+}
+
+// Merges the sorted runs [0, mid) and [mid, size) of v in place (a scratch copy of the first run).
+void QuantileSketch::MergeRuns(std::vector<float>& v, size_t mid) {
+  if (mid == 0 || mid == v.size() || !(v[mid] < v[mid - 1])) return;
+  thread_local std::vector<float> left;
+  left.assign(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
+  size_t i = 0, j = mid, k = 0;
+  while (i < left.size() && j < v.size()) v[k++] = v[j] < left[i] ? v[j++] : left[i++];
+  while (i < left.size()) v[k++] = left[i++];
 }
 
 void QuantileSketch::CompactFrom(size_t level) {
@@ -67,8 +80,11 @@ void QuantileSketch::CompactFrom(size_t level) {
 void QuantileSketch::Merge(const QuantileSketch& o) {
   if (o.n_ == 0) return;
   while (levels_.size() < o.levels_.size()) levels_.emplace_back();
-  for (size_t h = 0; h < o.levels_.size(); ++h)
+  for (size_t h = 0; h < o.levels_.size(); ++h) {
+    const size_t old = levels_[h].size();
     levels_[h].insert(levels_[h].end(), o.levels_[h].begin(), o.levels_[h].end());
+    if (h > 0) MergeRuns(levels_[h], old);
+  }
   n_ += o.n_;
   // Compact bottom-up until every level is within its capacity (capacities change as levels grow).
   for (bool again = true; again;) {
@@ -124,7 +140,7 @@ QuantileSketch::View QuantileSketch::Sorted() const {
   for (size_t h = 0; h < levels_.size(); ++h) {
     if (levels_[h].empty()) continue;
     level.assign(levels_[h].begin(), levels_[h].end());
-    std::sort(level.begin(), level.end());
+    if (h == 0) std::sort(level.begin(), level.end());  // the levels above are kept sorted
     run.clear();
     for (float x : level) run.emplace_back(x, uint64_t{1} << h);
     merged.clear();

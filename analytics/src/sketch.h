@@ -2,7 +2,8 @@
 //
 // A deterministic KLL-style compactor (Karnin, Lang, Liberty 2016): level h holds items of weight
 // 2^h; when a level reaches its capacity (k at the top level, shrinking by 2/3 per level below, at
-// least 8) it is sorted and every other item (alternating offset per level) moves up one level.
+// least 8) it is sorted (level 0; the levels above are kept sorted by merging each run moved up)
+// and every other item (alternating offset per level) moves up one level.
 // Memory is O(k log(n/k)) floats: about 3k + 8 x levels items, under 2 KB for k = 128 and n < 2^32.
 // Quantiles are answered from the weighted items with linear interpolation between item centres;
 // for n <= capacity the sketch is exact. Rank error: measured in sketch_test.cc (|rank error| below
@@ -40,6 +41,7 @@ class QuantileSketch {
   uint32_t Capacity(size_t level) const;
   void CompactFrom(size_t level);
   void Compact(size_t level);
+  static void MergeRuns(std::vector<float>& v, size_t mid);
 
   uint32_t k_;
   uint32_t cap0_ = 0;  // Capacity(0) for the current number of levels
