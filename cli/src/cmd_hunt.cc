@@ -302,6 +302,7 @@ int RunHunt(int argc, char** argv) {
   match::RecorderOptions ro;
   ro.context = ctx;
   ro.batch_rows = 100000;
+  ro.background_writes = true;  // SQLite inserts on the recorder's writer thread, beside decoding
   if (!warninglists_path.empty()) ro.warninglists = &warninglists;
   if (jsonl)
     ro.emit = [jsonl](std::string_view line) {

@@ -174,13 +174,25 @@ HuntRecorder::HuntRecorder(store::CaseStore& store, const IndicatorIndex& index,
   if (options_.batch_rows < 1) options_.batch_rows = 1;
 }
 
-HuntRecorder::~HuntRecorder() = default;  // an open batch rolls back (Finish() commits it)
+HuntRecorder::~HuntRecorder() {
+  if (writer_.joinable()) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return !busy_; });
+      stop_ = true;
+    }
+    cv_.notify_all();
+    writer_.join();
+  }
+  // An open batch rolls back (Finish() commits it).
+}
 
 Result<int64_t> HuntRecorder::EnsureInput(const ingest::InputInfo& info) {
   if (&info == last_info_) return last_state_->id;
   auto it = inputs_.find(&info);
   if (it == inputs_.end()) {
     // BeginInput writes: keep it inside the batch transaction.
+    ONUS_RETURN_IF_ERROR(WaitForWriter());
     ONUS_RETURN_IF_ERROR(EnsureTx());
     ONUS_ASSIGN_OR_RETURN(store::InputRow row, store_.BeginInput(info.path, info.sha256, static_cast<int64_t>(info.size),
                                                                  InputKind(info), options_.now_rfc3339));
@@ -287,11 +299,30 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
 // by (ts, input, record), never by row id alone.
 Status HuntRecorder::FlushSightings() {
   if (pending_n_ == 0) return Status::Ok();
-  order_.resize(pending_n_);
-  for (size_t i = 0; i < pending_n_; ++i) order_[i] = static_cast<uint32_t>(i);
-  std::sort(order_.begin(), order_.end(), [this](uint32_t a, uint32_t b) {
-    const store::SightingRow& x = pending_[a];
-    const store::SightingRow& y = pending_[b];
+  if (!options_.background_writes) {
+    size_t n = pending_n_;
+    pending_n_ = 0;
+    return InsertSorted(pending_, n);
+  }
+  ONUS_RETURN_IF_ERROR(WaitForWriter());
+  if (!writer_.joinable()) writer_ = std::thread([this] { WriterLoop(); });
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::swap(pending_, writing_);  // the writer's previous chunk becomes the next one to fill
+    writing_n_ = pending_n_;
+    pending_n_ = 0;
+    busy_ = true;
+  }
+  cv_.notify_all();
+  return Status::Ok();
+}
+
+Status HuntRecorder::InsertSorted(std::vector<store::SightingRow>& rows, size_t n) {
+  order_.resize(n);
+  for (size_t i = 0; i < n; ++i) order_[i] = static_cast<uint32_t>(i);
+  std::sort(order_.begin(), order_.end(), [&rows](uint32_t a, uint32_t b) {
+    const store::SightingRow& x = rows[a];
+    const store::SightingRow& y = rows[b];
     if (int c = x.indicator_id.compare(y.indicator_id)) return c < 0;
     if (x.input_id != y.input_id) return x.input_id < y.input_id;
     if (x.record != y.record) return x.record < y.record;
@@ -299,14 +330,38 @@ Status HuntRecorder::FlushSightings() {
     if (int c = x.value.compare(y.value)) return c < 0;
     return a < b;
   });
-  size_t n = pending_n_;
-  pending_n_ = 0;
   for (size_t i = 0; i < n; ++i) {
     ONUS_RETURN_IF_ERROR(EnsureTx());
-    ONUS_RETURN_IF_ERROR(store_.AddSighting(pending_[order_[i]]));
+    ONUS_RETURN_IF_ERROR(store_.AddSighting(rows[order_[i]]));
     ONUS_RETURN_IF_ERROR(Row());
   }
   return Status::Ok();
+}
+
+Status HuntRecorder::WaitForWriter() {
+  if (!writer_.joinable()) return Status::Ok();
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return !busy_; });
+  return writer_status_;
+}
+
+void HuntRecorder::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return busy_ || stop_; });
+    if (busy_) {
+      const size_t n = writing_n_;
+      const bool failed = !writer_status_.ok();
+      lock.unlock();
+      Status st = failed ? Status::Ok() : InsertSorted(writing_, n);  // after an error: drop, report once
+      lock.lock();
+      if (!st.ok()) writer_status_ = st;
+      busy_ = false;
+      cv_.notify_all();
+    } else {
+      return;  // stop_
+    }
+  }
 }
 
 Status HuntRecorder::Keep(const ingest::Observation& obs, const Location& loc) {
@@ -336,6 +391,7 @@ Status HuntRecorder::Keep(const ingest::Observation& obs, const Location& loc) {
   r.input_id = input_id;
   r.record = static_cast<int64_t>(obs.src.record);
   r.record_type = obs.src.is_packet ? "packet" : "line";
+  ONUS_RETURN_IF_ERROR(WaitForWriter());
   ONUS_RETURN_IF_ERROR(EnsureTx());
   ONUS_RETURN_IF_ERROR(store_.AddObservation(r));
   ++stats_.observations_kept;
@@ -395,6 +451,7 @@ Status HuntRecorder::OnObservation(const ingest::Observation& obs) {
 
 Status HuntRecorder::Finish(const std::vector<const ingest::InputInfo*>& inputs) {
   ONUS_RETURN_IF_ERROR(FlushSightings());
+  ONUS_RETURN_IF_ERROR(WaitForWriter());
   for (const auto* info : inputs)
     if (info) {
       ONUS_ASSIGN_OR_RETURN(int64_t id, EnsureInput(*info));

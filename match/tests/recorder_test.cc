@@ -162,6 +162,64 @@ TEST_F(RecorderTest, WarningListContextIsStoredAndPrinted) {
   EXPECT_TRUE(found);
 }
 
+// Background writes (the recorder's writer thread) store exactly the rows the calling thread
+// stores: several chunks, a second input appearing mid-stream and notable observations in between.
+TEST_F(RecorderTest, BackgroundWritesStoreTheSameRows) {
+  std::vector<intel::Indicator> inds = {Ind("net", "ipv4-addr", "198.51.100.0/24"), Ind("host", "ipv4-addr", "198.51.100.7")};
+  auto compiled = CompileIntel(inds);
+  ASSERT_TRUE(compiled.ok());
+  ingest::InputInfo second = info_;
+  second.path = "/captures/second.pcap";
+  second.sha256 = std::string(64, 'b');
+  auto run = [&](bool background, const std::string& path) {
+    std::filesystem::remove(path);
+    auto st = store::CaseStore::Open(path);
+    EXPECT_TRUE(st.ok());
+    RecorderOptions ro;
+    ro.background_writes = background;
+    ro.batch_rows = 7000;  // commits inside chunks too
+    HuntRecorder recorder(**st, *compiled->index, ro);
+    Hunter hunter(*compiled, {}, recorder);
+    const size_t n = 2 * HuntRecorder::kSightingChunk + 1234;
+    for (size_t i = 0; i < n; ++i) {
+      Observation o = Conn(i, ("198.51.100." + std::to_string(i % 11)).c_str());
+      if (i >= n / 2) o.src.input = &second;
+      EXPECT_TRUE(hunter.OnObservation(o).ok());
+      EXPECT_TRUE(recorder.OnObservation(o).ok());
+      if (i % 5000 == 0) {
+        Observation g;
+        g.kind = ObservationKind::kGrid;
+        g.ts = o.ts;
+        g.site = "sub-1";
+        g.src = o.src;
+        EXPECT_TRUE(recorder.OnObservation(g).ok());
+      }
+    }
+    EXPECT_TRUE(recorder.Finish({&info_, &second}).ok());
+    std::vector<std::string> out;
+    auto rows = (*st)->ListSightings();
+    EXPECT_TRUE(rows.ok());
+    for (const auto& r : *rows)
+      out.push_back(r.indicator_id + "|" + r.value + "|" + r.seen_where + "|" + r.ts + "|" + std::to_string(r.input_id) +
+                    "|" + std::to_string(r.record));
+    auto obs = (*st)->ListObservations();
+    EXPECT_TRUE(obs.ok());
+    for (const auto& r : *obs) out.push_back("obs|" + r.kind + "|" + r.ts + "|" + std::to_string(r.record));
+    auto inputs = (*st)->ListInputs();
+    EXPECT_TRUE(inputs.ok());
+    for (const auto& r : *inputs) out.push_back("input|" + r.sha256 + "|" + r.state + "|" + std::to_string(r.records));
+    return out;
+  };
+  auto fg = run(false, path_ + ".fg.db");
+  auto bg = run(true, path_ + ".bg.db");
+  // 2 * chunk + 1234 conns; 2 of 11 responders hit both indicators (.7 exact and the /24), the
+  // others the /24 only, and .0 is the network address (inside the /24 too).
+  EXPECT_GT(fg.size(), 2 * HuntRecorder::kSightingChunk);
+  EXPECT_EQ(fg, bg);
+  for (const char* db : {".fg.db", ".bg.db"})
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + db + suffix);
+}
+
 // The streaming compiler (one indicator at a time, as `onus hunt` feeds it from the import) builds
 // the same index as CompileIntel over the whole vector, and lookups agree.
 TEST(IntelCompilerTest, StreamingEqualsBatch) {

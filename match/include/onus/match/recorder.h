@@ -14,15 +14,19 @@
 // (e.g. with new intel) adds only what is new. Sightings are inserted in chunks of kSightingChunk
 // sorted by their key (the index pages stay hot; row ids follow key order within a chunk). JSON lines go to the `emit` callback (the CLI writes
 // them); the library never prints.
-// Thread-safety: one thread (the CaseStore's).
+// Thread-safety: one calling thread (the CaseStore's); with background_writes the recorder's own
+// writer thread uses the store only while the caller's thread does not.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -46,6 +50,11 @@ struct RecorderOptions {
   // annotation in its stored row (annotations_json) and its JSON line. Lists of kind "other"
   // (RFC 1918, TLDs, top-site rankings...) are not attached.
   const intel::WarningListSet* warninglists = nullptr;
+  // Sightings are inserted by a writer thread of the recorder's own, one chunk at a time, while the
+  // caller goes on decoding (the caller's thread fills the next chunk). Every other write (inputs,
+  // notable observations, Finish) waits until the writer is idle, so the connection is never used
+  // by two threads at once. Rows and their order are the same either way.
+  bool background_writes = false;
 };
 
 struct SightingSummary {
@@ -64,6 +73,8 @@ struct RecorderStats {
 
 class HuntRecorder : public SightingSink, public ingest::ObservationSink {
  public:
+  static constexpr size_t kSightingChunk = 16384;  // sightings sorted and inserted together
+
   HuntRecorder(store::CaseStore& store, const IndicatorIndex& index, RecorderOptions options);
   ~HuntRecorder() override;
 
@@ -85,9 +96,11 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
   Status EnsureTx();
   Status Row();  // counts a row; commits and reopens the batch at batch_rows
   Status Keep(const ingest::Observation& obs, const Location& loc);
-  Status FlushSightings();  // inserts the pending sightings in key order
+  Status FlushSightings();  // inserts the pending sightings in key order (or hands them to the writer)
+  Status InsertSorted(std::vector<store::SightingRow>& rows, size_t n);
+  Status WaitForWriter();   // until the writer is idle; its first error, if any
+  void WriterLoop();
 
-  static constexpr size_t kSightingChunk = 16384;
 
   store::CaseStore& store_;
   const IndicatorIndex& index_;
@@ -106,7 +119,16 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
   uint64_t polls_kept_ = 0;
   std::vector<store::SightingRow> pending_;  // reused rows; the first pending_n_ are pending
   size_t pending_n_ = 0;
-  std::vector<uint32_t> order_;
+  std::vector<uint32_t> order_;  // used by whichever thread inserts (never both at once)
+  // Background writes: the chunk being written and the handshake (mu_ guards busy_, stop_,
+  // writer_status_ and the hand-over of writing_/tx_/rows_in_batch_ between the threads).
+  std::vector<store::SightingRow> writing_;
+  size_t writing_n_ = 0;
+  std::thread writer_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool busy_ = false, stop_ = false;
+  Status writer_status_;
   struct KeyHash {
     using is_transparent = void;
     size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
