@@ -3,9 +3,13 @@
 # against the floor (pcap_floor with 1,000,000 indicators) and tshark with a 1,000-address filter,
 # all in the same run; then the index's build time / RSS (match_index_probe) and the index kernels.
 # `onus hunt --intel FILE` is timed as a user runs it:
-#   first run  = fresh case: the file is read straight into the index (on a loader thread); the case
-#                records the file and stores the sightings and the sighted indicators;
-#   second run = the same command again (the sightings exist: nothing new is written);
+#   cold       = fresh case, --no-intel-cache: the file is read straight into the index (on a loader
+#                thread); the case records the file and stores the sightings and the sighted indicators;
+#   first run  = fresh case, empty compiled-intel cache: as cold, plus the cache entry written beside
+#                the hunt (on another thread);
+#   cached     = fresh case, the cache entry exists: the compiled intel is loaded, not parsed (what
+#                every later hunt with the same feed does, on any case);
+#   second run = the same command again on the same case (the sightings exist: nothing new is written);
 #   read-back  = after `onus intel import` of the whole file, `onus hunt` without --intel builds the
 #                index from the case's 1M rows.
 # Usage: bench/match/run.sh BUILD_DIR [NPACKETS] [NINDICATORS]     (BUILD_DIR configured with
@@ -23,6 +27,8 @@ mkdir -p "$W"
 [ -f "$W/intel-$NIND.dat" ] || python3 "$HERE/gen_indicators.py" "$W/intel-$NIND.dat" "$NIND" "$W/addrs-1000.txt" 1000
 [ -x "$W/pcap_floor" ] || g++ -O2 -std=c++20 "$SHARED/bench/pcap_floor.cc" -lpcap -o "$W/pcap_floor"
 PCAP="$W/bench-$NPKT.pcap"
+export ONUS_CACHE_DIR="$W/intel-cache"
+rm -rf "$ONUS_CACHE_DIR"
 INTEL="$W/intel-$NIND.dat"
 
 t() {  # wall seconds, user+sys seconds and peak RSS (MB) of a command
@@ -39,8 +45,15 @@ read -r f1_wall f1_cpu f1_rss < <(t "$W/pcap_floor" "$PCAP" "$NIND")
 echo "pcap_floor ($NIND indicators):         wall ${f1_wall}s cpu ${f1_cpu}s rss ${f1_rss}MB  ($(cat "$W/out.txt"))"
 
 rm -f "$W/case.db"*
+read -r hc_wall hc_cpu hc_rss < <(t "$BUILD/onus" hunt --intel "$INTEL" --case "$W/case.db" --no-analytics --no-intel-cache "$PCAP")
+echo "onus hunt --intel, fresh case, no cache: wall ${hc_wall}s cpu ${hc_cpu}s rss ${hc_rss}MB  ($(summary))"
+rm -f "$W/case.db"*
 read -r h1_wall h1_cpu h1_rss < <(t "$BUILD/onus" hunt --intel "$INTEL" --case "$W/case.db" --no-analytics "$PCAP")
-echo "onus hunt --intel, fresh case:          wall ${h1_wall}s cpu ${h1_cpu}s rss ${h1_rss}MB  ($(summary))"
+echo "onus hunt --intel, fresh case, cache written: wall ${h1_wall}s cpu ${h1_cpu}s rss ${h1_rss}MB  ($(summary))"
+grep 'onus hunt:' "$W/err.txt"
+rm -f "$W/case.db"*
+read -r hw_wall hw_cpu hw_rss < <(t "$BUILD/onus" hunt --intel "$INTEL" --case "$W/case.db" --no-analytics "$PCAP")
+echo "onus hunt --intel, fresh case, cached:  wall ${hw_wall}s cpu ${hw_cpu}s rss ${hw_rss}MB  ($(summary))"
 grep 'onus hunt:' "$W/err.txt"
 read -r h2_wall h2_cpu h2_rss < <(t "$BUILD/onus" hunt --intel "$INTEL" --case "$W/case.db" --no-analytics "$PCAP")
 echo "onus hunt --intel, same command again:  wall ${h2_wall}s cpu ${h2_cpu}s rss ${h2_rss}MB  ($(summary))"
@@ -62,7 +75,9 @@ echo "pcap_floor again:                       wall ${f2_wall}s cpu ${f2_cpu}s rs
 fcpu=$(echo "scale=3; ($f1_cpu + $f2_cpu) / 2" | bc)
 fwall=$(echo "scale=3; ($f1_wall + $f2_wall) / 2" | bc)
 echo "ratios to the floor (mean of the two floor runs), cpu / wall:"
-echo "  hunt, fresh case (import inside):    $(ratio "$h1_cpu" "$fcpu") / $(ratio "$h1_wall" "$fwall")"
+echo "  hunt, fresh case, no cache:         $(ratio "$hc_cpu" "$fcpu") / $(ratio "$hc_wall" "$fwall")"
+echo "  hunt, fresh case, cache written:    $(ratio "$h1_cpu" "$fcpu") / $(ratio "$h1_wall" "$fwall")"
+echo "  hunt, fresh case, cached intel:     $(ratio "$hw_cpu" "$fcpu") / $(ratio "$hw_wall" "$fwall")"
 echo "  hunt, same command again:           $(ratio "$h2_cpu" "$fcpu") / $(ratio "$h2_wall" "$fwall")"
 echo "  hunt, index read back from the case: $(ratio "$hr_cpu" "$fcpu") / $(ratio "$hr_wall" "$fwall")"
 echo "  hunt, fresh, with analytics:         $(ratio "$h3_cpu" "$fcpu") / $(ratio "$h3_wall" "$fwall")"
@@ -71,7 +86,8 @@ if [ -z "${SKIP_TSHARK:-}" ] && command -v tshark >/dev/null; then
   filter="ip.addr in {$(paste -sd, "$W/addrs-1000.txt" | sed 's/,/, /g')}"
   read -r ts_wall ts_cpu ts_rss < <(t tshark -r "$PCAP" -Y "$filter" -T fields -e ip.src -e ip.dst)
   echo "tshark, 1,000-address filter:           wall ${ts_wall}s cpu ${ts_cpu}s rss ${ts_rss}MB ($(wc -l <"$W/out.txt") packets)"
-  echo "ratio tshark / hunt (fresh case), cpu / wall: $(ratio "$ts_cpu" "$h1_cpu") / $(ratio "$ts_wall" "$h1_wall")"
+  echo "ratio tshark / hunt (fresh case, no cache), cpu / wall: $(ratio "$ts_cpu" "$hc_cpu") / $(ratio "$ts_wall" "$hc_wall")"
+  echo "ratio tshark / hunt (fresh case, cached intel), cpu / wall: $(ratio "$ts_cpu" "$hw_cpu") / $(ratio "$ts_wall" "$hw_wall")"
   echo "ratio tshark / hunt (same command again), cpu / wall: $(ratio "$ts_cpu" "$h2_cpu") / $(ratio "$ts_wall" "$h2_wall")"
   rm -f "$W/case-1k.db"*
   read -r k_wall k_cpu k_rss < <(t "$BUILD/onus" hunt --intel "$W/addrs-1000.txt" --case "$W/case-1k.db" --no-analytics "$PCAP")
