@@ -383,7 +383,11 @@ struct Analyzer::Impl {
   bool answered_capped = false;
   // Internal DNS servers: internal addresses that internal clients send DNS queries to.
   std::unordered_set<IpAddress> internal_resolvers;
-  IpAddress last_dns_src, last_dns_dst;
+  struct DnsPeer {
+    IpAddress src, dst;
+    bool valid = false;
+  };
+  std::vector<DnsPeer> dns_peer_cache = std::vector<DnsPeer>(4096);
   // Direct-mapped cache of IsInternal (4096 addresses).
   struct InternalCache {
     IpAddress addr;
@@ -403,6 +407,8 @@ struct Analyzer::Impl {
   std::vector<ServiceEntry> service_flags;  // distinct (proto, service) values seen, up to 64
 
   bool Summaries() const { return !cfg.rita_compatible; }
+  // RITA's score with perfect timing, sizes and histogram but no duration (set in the constructor).
+  double no_duration_bound = 1.0;
   // Scratch buffers of the scoring path (Finish runs on the analyzer's one thread).
   mutable std::vector<double> scratch_dev, scratch_iv, scratch_sorted, scratch_edges, scratch_ts, scratch_bytes;
 
@@ -958,6 +964,7 @@ struct Analyzer::Impl {
         ++stats.summarised;
         return;
       }
+      if (p.samples.capacity() == 0) p.samples.reserve(4);  // 1 -> 2 -> 4 would be three allocations
       p.samples.push_back(s);
       if (p.samples.size() >= (p.summary ? kSummaryBatch : cfg.exact_samples_per_pair)) {  // fold a batch
         if (!p.summary) {
@@ -1120,10 +1127,14 @@ struct Analyzer::Impl {
     const std::string& q = name_buf;
     if (q.empty()) return;
     const bool internal_src = o.has_endpoints && IsInternal(o.orig_h);
-    // One-entry caches in front of the sets: consecutive queries mostly share client and resolver.
-    if (internal_src && !(SameAddr(o.orig_h, last_dns_src) && SameAddr(o.resp_h, last_dns_dst))) {
-      last_dns_src = o.orig_h;
-      last_dns_dst = o.resp_h;
+    // A direct-mapped cache of (client, resolver) in front of the sets: the same few pairs repeat.
+    DnsPeer* peer = internal_src ? &dns_peer_cache[PairKeyHash{}(PairKey{o.orig_h, o.resp_h}) &
+                                                   (dns_peer_cache.size() - 1)]
+                                 : nullptr;
+    if (peer && !(peer->valid && SameAddr(o.orig_h, peer->src) && SameAddr(o.resp_h, peer->dst))) {
+      peer->src = o.orig_h;
+      peer->dst = o.resp_h;
+      peer->valid = true;
       if (dns_clients.size() < (1u << 20)) dns_clients.insert(o.orig_h);
       if (internal_resolvers.size() < 4096 && IsInternal(o.resp_h)) internal_resolvers.insert(o.resp_h);
     }
@@ -1614,6 +1625,13 @@ struct Analyzer::Impl {
       // Fewer connections than RITA's distinct-timestamp minimum cannot score: skip before copying.
       if (to - from < static_cast<size_t>(cfg.unique_connection_threshold)) return;
       if (!(hi > lo)) return;
+      const bool may_skip = !cfg.rita_compatible && !c.watched && !c.exact_best;
+      // Fewer connections than the duration score's minimum of active bins: duration 0, and when even
+      // perfect timing, sizes and histogram cannot then reach the bar, Evaluate would stop at its bound
+      // anyway (the same result, without the copies and the histogram).
+      if (may_skip && !multi_day && to - from < static_cast<size_t>(cfg.duration_min_hours_seen) &&
+          no_duration_bound < cfg.beacon_min_score)
+        return;
       std::vector<double>& ts = scratch_ts;
       std::vector<double>& bytes = scratch_bytes;
       ts.clear();
@@ -1635,7 +1653,6 @@ struct Analyzer::Impl {
         bins = MultiDayBins(rita::Median(deltas), lo, hi);
         if (bins < 2) return;
       }
-      const bool may_skip = !cfg.rita_compatible && !c.watched && !c.exact_best;
       BeaconEval e = multi_day ? Evaluate(ts, bytes, lo, hi, bins, may_skip, std::numeric_limits<int32_t>::max(),
                                           std::max(2, bins / 2), bins)
                                : Evaluate(ts, bytes, lo, hi, bins, may_skip);
@@ -2277,7 +2294,8 @@ struct Analyzer::Impl {
     for (const auto& s : names) n += s.capacity() + 48 + sizeof(NameInfo);
     for (const auto& [k, d] : dns_parents) n += k.capacity() + 96 + d.subdomains.size() * 24 + d.first.size() * 16;
     n += dyn_names.size() * sizeof(DynName) + internal_cache.size() * sizeof(InternalCache) +
-         dns_cache.size() * sizeof(DnsNameCache) + answer_cache.size() * sizeof(AnswerText);
+         dns_cache.size() * sizeof(DnsNameCache) + answer_cache.size() * sizeof(AnswerText) +
+         dns_peer_cache.size() * sizeof(DnsPeer);
     return n;
   }
 };
@@ -2297,6 +2315,9 @@ Analyzer::Analyzer(AnalyticsConfig config) : impl_(std::make_unique<Impl>()) {
         impl_->dyn_zones.push_back(NormalizeName(note.value));
     }
   }
+  const BeaconWeights& w = impl_->cfg.weights;
+  impl_->no_duration_bound =
+      rita::GetBeaconScore(1, w.timestamp, 1, w.data_size, 0, w.duration, 1, w.histogram).value_or(1.0);
   std::sort(impl_->dyn_zones.begin(), impl_->dyn_zones.end());
   impl_->dyn_zones.erase(std::unique(impl_->dyn_zones.begin(), impl_->dyn_zones.end()), impl_->dyn_zones.end());
 }
