@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   opt.emit_anomalies = false;
   onus::ingest::IngestRun run;
   auto t0 = std::chrono::steady_clock::now();
-  uint64_t conns = 0, pairs = 0, nfindings = 0, state = 0;
+  uint64_t conns = 0, pairs = 0, nfindings = 0, state = 0, name_pairs = 0, summary_pairs = 0, summarised = 0;
   double finish_secs = 0;
   std::vector<onus::analytics::Finding> findings;
   if (mode == "parse") {
@@ -102,6 +102,9 @@ int main(int argc, char** argv) {
     nfindings = findings.size();
     conns = a.stats().conns;
     pairs = a.stats().pairs;
+    name_pairs = a.stats().sni_pairs;
+    summary_pairs = a.stats().summary_pairs;
+    summarised = a.stats().summarised;
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (mode == "findings") {
@@ -124,10 +127,11 @@ int main(int argc, char** argv) {
   const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                      static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   std::printf(
-      "{\"mode\":\"%s\",\"seconds\":%.3f,\"cpu_seconds\":%.3f,\"finish_seconds\":%.3f,\"records\":%llu,\"conns\":%llu,\"pairs\":%llu,\"findings\":%llu,"
-      "\"state_bytes\":%llu,\"peak_rss_kib\":%ld}\n",
+      "{\"mode\":\"%s\",\"seconds\":%.3f,\"cpu_seconds\":%.3f,\"finish_seconds\":%.3f,\"records\":%llu,\"conns\":%llu,\"pairs\":%llu,"
+      "\"name_pairs\":%llu,\"summary_pairs\":%llu,\"summarised\":%llu,\"findings\":%llu,\"state_bytes\":%llu,\"peak_rss_kib\":%ld}\n",
       mode.c_str(), secs, cpu, finish_secs, static_cast<unsigned long long>(run.stats.records), static_cast<unsigned long long>(conns),
-      static_cast<unsigned long long>(pairs), static_cast<unsigned long long>(nfindings),
+      static_cast<unsigned long long>(pairs), static_cast<unsigned long long>(name_pairs),
+      static_cast<unsigned long long>(summary_pairs), static_cast<unsigned long long>(summarised), static_cast<unsigned long long>(nfindings),
       static_cast<unsigned long long>(state), ru.ru_maxrss);
   return 0;
 }

@@ -25,6 +25,7 @@ files=$(find "$dir" \( -name 'conn.log*' -o -name 'dns.log*' -o -name 'ssl.log*'
 bin=$build/bench/analytics/analytics_bench
 i=0
 while [ "$i" -lt "$runs" ]; do
+  echo "# loadavg $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
   $bin parse $files
   $bin analyze $files
   i=$((i + 1))
