@@ -186,6 +186,44 @@ struct alignas(64) IpPair {
   std::vector<DayCount> days;  // rita-compatible only: records per day
 };
 
+// A vector of pairs in fixed chunks of 1024: appending never moves the pairs already there (a
+// std::vector of 150 k+ 192-byte pairs copies them, and faults in fresh pages for the copy, at every
+// doubling), and references stay valid. Index i is in chunk i / 1024.
+template <typename T>
+class ChunkedVector {
+ public:
+  static constexpr size_t kShift = 10, kChunk = size_t{1} << kShift;
+  T& operator[](size_t i) { return chunks_[i >> kShift][i & (kChunk - 1)]; }
+  const T& operator[](size_t i) const { return chunks_[i >> kShift][i & (kChunk - 1)]; }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  size_t capacity() const { return chunks_.size() * kChunk; }
+  T& emplace_back() {
+    if (n_ == capacity()) chunks_.push_back(std::make_unique<T[]>(kChunk));
+    return (*this)[n_++];
+  }
+  T& back() { return (*this)[n_ - 1]; }
+  template <typename V, typename C>
+  struct Iter {
+    C* c;
+    size_t i;
+    V& operator*() const { return (*c)[i]; }
+    Iter& operator++() {
+      ++i;
+      return *this;
+    }
+    bool operator!=(const Iter& o) const { return i != o.i; }
+  };
+  Iter<T, ChunkedVector> begin() { return {this, 0}; }
+  Iter<T, ChunkedVector> end() { return {this, n_}; }
+  Iter<const T, const ChunkedVector> begin() const { return {this, 0}; }
+  Iter<const T, const ChunkedVector> end() const { return {this, n_}; }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> chunks_;
+  size_t n_ = 0;
+};
+
 struct NameSample {
   uint32_t sec = 0;
   uint16_t ms = 0;
@@ -357,7 +395,7 @@ struct Analyzer::Impl {
   // Open-addressing index of `pairs`: slot = (upper 32 bits of the pair hash << 32) | (index + 1),
   // 0 = empty; the key itself is checked in pairs[index] (one probe array, no nodes). Load <= 1/2.
   std::vector<uint64_t> pair_slots;
-  std::vector<IpPair> pairs;
+  ChunkedVector<IpPair> pairs;
   std::unordered_map<std::string, uint32_t> name_index;
   std::vector<std::string> names;
   std::vector<NameInfo> name_info;
@@ -841,7 +879,7 @@ struct Analyzer::Impl {
     uint16_t input = 0, resp_p = 0;
     uint8_t flags = 0;
   };
-  static constexpr size_t kPipe = 16, kResolveLag = 5, kTouchLag = 11;
+  static constexpr size_t kPipe = 32, kResolveLag = 10, kTouchLag = 22;
   std::array<PendingConn, kPipe> pending{};
   size_t pend_head = 0, pend_size = 0;
 
