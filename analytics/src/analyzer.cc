@@ -448,6 +448,7 @@ struct Analyzer::Impl {
   // RITA's score with perfect timing, sizes and histogram but no duration (set in the constructor).
   double no_duration_bound = 1.0;
   // Scratch buffers of the scoring path (Finish runs on the analyzer's one thread).
+  std::vector<Sample> scratch_batch;  // FoldNames
   mutable std::vector<double> scratch_dev, scratch_iv, scratch_sorted, scratch_edges, scratch_ts, scratch_bytes;
 
   // ---- ingestion ----
@@ -815,8 +816,8 @@ struct Analyzer::Impl {
     std::sort(np.samples.begin(), np.samples.end(),
               [&](const NameSample& a, const NameSample& b) { return SampleLess(FromName(a), FromName(b)); });
     const size_t n = all ? np.samples.size() : np.samples.size() - std::min(np.samples.size(), kReorder);
-    std::vector<Sample> batch;
-    batch.reserve(n);
+    std::vector<Sample>& batch = scratch_batch;  // reused: no allocation per fold
+    batch.clear();
     for (size_t i = 0; i < n; ++i) {
       const NameSample& ns = np.samples[i];
       if (ns.uid && ns.uid == np.last_uid) continue;
