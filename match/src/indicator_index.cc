@@ -733,6 +733,13 @@ Status CheckTableShape(size_t slots, uint32_t tag, const SectionReader& r) {
 
 }  // namespace
 
+// Index files hold these structs as raw bytes: any change to them, to Tables or to the section order
+// below must bump kIndexFileVersion (index_file.h). The asserts make size changes loud; element
+// sizes are also checked per section when a file is read.
+static_assert(sizeof(IndexEntry) == 16 && sizeof(IndicatorIndex::Indicator) == 24);
+static_assert(sizeof(FixedTable<uint32_t>::Slot) == 8 && sizeof(FixedTable<std::array<uint8_t, 16>>::Slot) == 20);
+static_assert(sizeof(StringTable::Slot) == 16 && kStringTables == 14);
+
 void IndexFileAccess::Write(const IndicatorIndex& index, SectionWriter& w) {
   const auto& t = *index.t_;
   std::vector<uint64_t> used(t.arena.chunk_count());
