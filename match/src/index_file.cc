@@ -70,13 +70,7 @@ uint64_t Checksum64::Finish() const {
     c.Block(c.tail_);
   }
   uint64_t h = Rotl(c.lanes_[0], 1) + Rotl(c.lanes_[1], 7) + Rotl(c.lanes_[2], 12) + Rotl(c.lanes_[3], 18);
-  h ^= total_ * kP1;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
+  return Fmix64(h ^ (total_ * kP1));
 }
 
 void SectionWriter::Emit(const void* p, size_t n) {
@@ -93,7 +87,10 @@ void SectionWriter::Emit(const void* p, size_t n) {
     return;
   }
   Flush();
-  const char* c = static_cast<const char*>(p);
+  WriteAll(static_cast<const char*>(p), n);
+}
+
+void SectionWriter::WriteAll(const char* c, size_t n) {
   while (n > 0 && status_.ok()) {
     ssize_t w = ::write(fd_, c, std::min(n, size_t{1} << 30));
     if (w < 0 && errno == EINTR) continue;
@@ -108,19 +105,8 @@ void SectionWriter::Emit(const void* p, size_t n) {
 
 void SectionWriter::Flush() {
   if (out_ || buf_.empty() || !status_.ok()) return;
-  const char* c = buf_.data();
-  size_t n = buf_.size();
-  while (n > 0) {
-    ssize_t w = ::write(fd_, c, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      status_ = Status::IoError(name_ + ": write: " + std::strerror(errno));
-      return;
-    }
-    c += w;
-    n -= static_cast<size_t>(w);
-  }
-  buf_.clear();
+  WriteAll(buf_.data(), buf_.size());
+  if (status_.ok()) buf_.clear();
 }
 
 void SectionWriter::Raw(const void* p, size_t n) { Emit(p, n); }

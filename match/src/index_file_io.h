@@ -34,6 +34,17 @@ std::string TagName(uint32_t tag);
 // 64-bit checksum (four independent multiply-rotate lanes over 32-byte blocks, then a final mix):
 // several GB/s, catches bit flips and truncation. Not cryptographic: a hostile file can forge it,
 // which is why the reader also validates every structure.
+// MurmurHash3's 64-bit finaliser (an avalanche mix), shared by the index's hash tables and the
+// file checksum.
+inline uint64_t Fmix64(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
 class Checksum64 {
  public:
   void Update(const void* data, size_t n);
@@ -66,6 +77,7 @@ class SectionWriter {
 
  private:
   void Emit(const void* p, size_t n);
+  void WriteAll(const char* p, size_t n);  // to fd_, retrying short writes and EINTR
   int fd_ = -1;
   std::string* out_ = nullptr;
   std::string name_;
