@@ -1066,10 +1066,9 @@ struct Analyzer::Impl {
       ++stats.allow_listed;
       return;
     }
-    const uint32_t np_idx = NamePairIndexOf(o.orig_h, id);
-    name_pairs[np_idx].flags |= flag;
-    // The record is queued: its (source, address) pair is probed kNameLag records later, with the
-    // slot prefetched now and the candidate pair prefetched in between (as connections).
+    // The record is queued: its (source, name) and (source, address) pairs are probed kNamePipe
+    // records later, with their slots prefetched now and the candidate address pair prefetched in
+    // between (as connections).
     if (name_pend_size == kNamePipe) {
       ApplyName(name_pending[name_pend_head]);
       name_pend_head = (name_pend_head + 1) % kNamePipe;
@@ -1080,12 +1079,13 @@ struct Analyzer::Impl {
     pn.dst = o.resp_h;
     pn.h = PairKeyHash{}(PairKey{o.orig_h, o.resp_h});
     pn.s = MakeSample(o, 0);
-    pn.np = np_idx;
     pn.id = id;
+    pn.flag = flag;
     pn.cand = UINT32_MAX;
     pn.resp_p = o.resp_p;
     pn.dynamic = info.dynamic;
     if (!pair_slots.empty()) __builtin_prefetch(&pair_slots[pn.h & (pair_slots.size() - 1)]);
+    if (!name_slots.empty()) __builtin_prefetch(&name_slots[NameHash(o.orig_h, id) & (name_slots.size() - 1)]);
     ++name_pend_size;
     if (name_pend_size > kNameResolveLag) {
       PendingName& mid = name_pending[(name_pend_head + name_pend_size - 1 - kNameResolveLag) % kNamePipe];
@@ -1098,8 +1098,9 @@ struct Analyzer::Impl {
     IpAddress src, dst;
     uint64_t h = 0;
     Sample s;
-    uint32_t np = 0, id = 0, cand = UINT32_MAX;
+    uint32_t id = 0, cand = UINT32_MAX;
     uint16_t resp_p = 0;
+    uint8_t flag = 0;
     bool dynamic = false;
   };
   static constexpr size_t kNamePipe = 8, kNameResolveLag = 3;
@@ -1115,7 +1116,8 @@ struct Analyzer::Impl {
   }
 
   void ApplyName(const PendingName& pn) {
-    NamePair& np = name_pairs[pn.np];
+    NamePair& np = name_pairs[NamePairIndexOf(pn.src, pn.id)];  // its slot was prefetched when queued
+    np.flags |= pn.flag;
     NameSample ns;
     ns.sec = pn.s.sec;
     ns.ms = pn.s.ms;
