@@ -381,6 +381,40 @@ TEST(Analyzer, SniPairJoinsConnectionsInEitherOrder) {
   EXPECT_LT(other->score, ca->score);
 }
 
+// A name reached through an internal web proxy, past the exact cap: the proxy pair (internal
+// destination) keeps sizes only, which is what sizes the name pair; the name beacons, the proxy pair
+// itself is not reported, and its size sketch saw every connection of the days (conn.log first, as
+// ingest reads it).
+TEST(Analyzer, NameThroughInternalProxyIsSizedBySizesOnlyPair) {
+  std::vector<Observation> conns, names;
+  for (int i = 0; i < 3 * 1440; ++i) {  // every minute for three days
+    const std::string uid = "P" + std::to_string(i);
+    const double t = kT0 + 60.0 * i + 3;
+    conns.push_back(Conn("10.0.0.5", "10.0.0.9", t, 700, 1, 3128, uid));
+    Observation h = Tls("10.0.0.5", "10.0.0.9", t + 0.01, "", uid);
+    h.kind = ObservationKind::kHttp;
+    h.host = "c2.example";
+    names.push_back(h);
+  }
+  std::vector<Observation> obs = conns;
+  obs.insert(obs.end(), names.begin(), names.end());
+  AnalyticsConfig cfg;
+  Analyzer a(cfg);
+  for (const auto& o : obs) ASSERT_TRUE(a.OnObservation(o).ok());
+  auto f = a.Finish();
+  ASSERT_TRUE(f.ok());
+  EXPECT_GE(a.stats().summary_pairs, 2u);  // the proxy pair and the name pair
+  const Finding* day = Find(*f, FindingKind::kBeacon, "10.0.0.5->c2.example", "2021-06-15");
+  ASSERT_NE(day, nullptr);
+  const json d = json::parse(day->detail_json);
+  EXPECT_EQ(d["sizes_from"], "address pair 10.0.0.5->10.0.0.9");
+  EXPECT_EQ(d["ds_score"].get<double>(), 1.0);  // every size 700: the day's size sketch is exact
+  EXPECT_EQ(d["ds_median"].get<double>(), 700.0);
+  EXPECT_GE(day->score, 0.9);
+  EXPECT_EQ(day->count, 1440u);
+  for (const auto& x : *f) EXPECT_EQ(x.key.find("->10.0.0.9"), std::string::npos) << x.key;
+}
+
 TEST(Analyzer, MemoryBoundedByPairsNotRecords) {
   // The same 10 pairs over the same 3 days, fed 2,000 and then 20,000 connections a day: past the
   // exact cap every pair is a fixed-size summary, so the state does not grow with records.

@@ -103,3 +103,44 @@ TEST(SketchStat, MatchesRitaOnSmallExactSeriesAndHandlesGuards) {
 
 }  // namespace
 }  // namespace onus::analytics
+
+namespace onus::analytics {
+namespace {
+
+// The snapshot merges the (sorted) levels and the MAD merges the two monotone halves of |x - median|
+// instead of sorting: both must give exactly what a full sort gives, ties (same value, different
+// weights) included. Reference: the same items sorted with std::sort and the MAD taken from sorted
+// deviations.
+TEST(QuantileSketch, MergedSnapshotAndMadEqualFullSorts) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 20; ++round) {
+    QuantileSketch s(16 + 8 * round);
+    std::uniform_int_distribution<int> small(0, 40);  // many ties across levels
+    std::normal_distribution<float> wide(500.f, 120.f);
+    const int n = 200 + 997 * round;
+    for (int i = 0; i < n; ++i) s.Add(round % 2 ? static_cast<float>(small(rng)) : std::round(wide(rng)));
+    if (round % 3 == 0) {  // and through Merge
+      QuantileSketch t(16 + 8 * round);
+      for (int i = 0; i < n / 2; ++i) t.Add(static_cast<float>(small(rng)));
+      s.Merge(t);
+    }
+    const QuantileSketch::View v = s.Sorted();
+    auto ref = v.items;
+    std::sort(ref.begin(), ref.end());
+    ASSERT_EQ(v.items, ref) << "round " << round;
+    uint64_t total = 0;
+    for (const auto& it : v.items) total += it.second;
+    EXPECT_EQ(total, s.count());
+
+    const SketchStat st = StatFromSketch(s, 0.0);
+    ASSERT_TRUE(st.ok);
+    QuantileSketch::View dev;
+    for (const auto& [x, w] : v.items) dev.items.emplace_back(static_cast<float>(std::fabs(x - st.median)), w);
+    std::sort(dev.items.begin(), dev.items.end());
+    dev.total = v.total;
+    EXPECT_EQ(st.mad, dev.Quantile(0.5)) << "round " << round;
+  }
+}
+
+}  // namespace
+}  // namespace onus::analytics
