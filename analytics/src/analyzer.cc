@@ -177,7 +177,7 @@ struct alignas(64) IpPair {
   uint32_t top_bytes = 0;
   uint16_t resp_p = 0;
   uint8_t flags = 0;
-  bool ignored = false;        // allow-listed destination
+  bool ignored = false;  // allow-listed destination
   // Default mode, internal destination: never scored as an address pair, kept only as the connection
   // partner of names (SNI/Host via an internal proxy): past the exact cap its summary holds sizes only.
   bool sizes_only = false;
@@ -303,7 +303,8 @@ struct PairKeyHash {
     uint64_t a[2], b[2];
     AddrWords(k.a, a);
     AddrWords(k.b, b);
-    return Mix(Mix(a[0] * 0x9E3779B97F4A7C15ull ^ a[1]) * 0xC2B2AE3D27D4EB4Full ^ (b[0] * 0x165667B19E3779F9ull ^ b[1]));
+    return Mix(Mix(a[0] * 0x9E3779B97F4A7C15ull ^ a[1]) * 0xC2B2AE3D27D4EB4Full ^
+               (b[0] * 0x165667B19E3779F9ull ^ b[1]));
   }
 };
 struct NameKey {
@@ -1169,9 +1170,9 @@ struct Analyzer::Impl {
     if (q.empty()) return;
     const bool internal_src = o.has_endpoints && IsInternal(o.orig_h);
     // A direct-mapped cache of (client, resolver) in front of the sets: the same few pairs repeat.
-    DnsPeer* peer = internal_src ? &dns_peer_cache[PairKeyHash{}(PairKey{o.orig_h, o.resp_h}) &
-                                                   (dns_peer_cache.size() - 1)]
-                                 : nullptr;
+    DnsPeer* peer = internal_src
+                        ? &dns_peer_cache[PairKeyHash{}(PairKey{o.orig_h, o.resp_h}) & (dns_peer_cache.size() - 1)]
+                        : nullptr;
     if (peer && !(peer->valid && SameAddr(o.orig_h, peer->src) && SameAddr(o.resp_h, peer->dst))) {
       peer->src = o.orig_h;
       peer->dst = o.resp_h;
@@ -1359,7 +1360,8 @@ struct Analyzer::Impl {
       while (k < nkeys && keys[k].first != key) ++k;
       if (k == nkeys) {
         if (nkeys == keys.size()) {  // a very fine mode sensitivity: RITA's kernels as they are
-          ONUS_ASSIGN_OR_RETURN(rita::FrequencyCounts fc, rita::GetFrequencyCounts(freq, cfg.histogram_mode_sensitivity));
+          ONUS_ASSIGN_OR_RETURN(rita::FrequencyCounts fc,
+                                rita::GetFrequencyCounts(freq, cfg.histogram_mode_sensitivity));
           ONUS_ASSIGN_OR_RETURN(out.bimodal,
                                 rita::CalculateBimodalFitScore(fc.freq_count, fc.total_bars,
                                                                cfg.histogram_bimodal_outlier_removal, bimodal_min));

@@ -3,8 +3,8 @@
 //   analyze   the same read with the Analyzer as sink, then Finish()
 //   findings  as analyze, then one JSON line per finding (kind, key, window, score, detail): the
 //             ranking diagnostics used to check PortGrid and re-seeded scenarios (README).
-// parse/analyze print one JSON line: mode, seconds (wall), cpu_seconds (user+sys), records, conns, pairs, findings, state bytes,
-// peak RSS (KiB, getrusage: each mode runs in its own process). run.sh runs both on the same inputs.
+// parse/analyze print one JSON line: mode, seconds (wall), cpu_seconds (user+sys), records, conns, pairs, findings,
+// state bytes, peak RSS (KiB, getrusage: each mode runs in its own process). run.sh runs both on the same inputs.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -127,11 +127,14 @@ int main(int argc, char** argv) {
   const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                      static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   std::printf(
-      "{\"mode\":\"%s\",\"seconds\":%.3f,\"cpu_seconds\":%.3f,\"finish_seconds\":%.3f,\"records\":%llu,\"conns\":%llu,\"pairs\":%llu,"
-      "\"name_pairs\":%llu,\"summary_pairs\":%llu,\"summarised\":%llu,\"findings\":%llu,\"state_bytes\":%llu,\"peak_rss_kib\":%ld}\n",
-      mode.c_str(), secs, cpu, finish_secs, static_cast<unsigned long long>(run.stats.records), static_cast<unsigned long long>(conns),
-      static_cast<unsigned long long>(pairs), static_cast<unsigned long long>(name_pairs),
-      static_cast<unsigned long long>(summary_pairs), static_cast<unsigned long long>(summarised), static_cast<unsigned long long>(nfindings),
+      "{\"mode\":\"%s\",\"seconds\":%.3f,\"cpu_seconds\":%.3f,\"finish_seconds\":%.3f,\"records\":%llu,\"conns\":%llu,"
+      "\"pairs\":%llu,"
+      "\"name_pairs\":%llu,\"summary_pairs\":%llu,\"summarised\":%llu,\"findings\":%llu,\"state_bytes\":%llu,\"peak_"
+      "rss_kib\":%ld}\n",
+      mode.c_str(), secs, cpu, finish_secs, static_cast<unsigned long long>(run.stats.records),
+      static_cast<unsigned long long>(conns), static_cast<unsigned long long>(pairs),
+      static_cast<unsigned long long>(name_pairs), static_cast<unsigned long long>(summary_pairs),
+      static_cast<unsigned long long>(summarised), static_cast<unsigned long long>(nfindings),
       static_cast<unsigned long long>(state), ru.ru_maxrss);
   return 0;
 }
