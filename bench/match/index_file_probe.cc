@@ -138,16 +138,8 @@ int main(int argc, char** argv) {
   std::string path = argc > 2 ? argv[2] : "/tmp/onus_index_file_probe.idx";
 
   Clock t0 = Clock::Now();
-  std::mt19937_64 rng(7);
   IndicatorIndex::Builder b;
-  IndicatorSpec s;
-  s.source = "identity--bench";
-  s.grade = "C3";
-  for (size_t i = 0; i < n; ++i) {
-    s.id = "indicator--" + std::to_string(i);
-    s.values.assign(1, bench::MixedValue(rng, i));
-    b.Add(s);
-  }
+  bench::AddMixedIndicators(b, n);
   auto idx = b.Build();
   Clock build = Clock::Now() - t0;
   if (!idx.ok()) {

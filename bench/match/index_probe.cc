@@ -25,16 +25,8 @@ int main(int argc, char** argv) {
   size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1000000;
   long before = PeakRssKb();
   auto t0 = std::chrono::steady_clock::now();
-  std::mt19937_64 rng(7);
   IndicatorIndex::Builder b;
-  IndicatorSpec s;
-  s.source = "identity--bench";
-  s.grade = "C3";
-  for (size_t i = 0; i < n; ++i) {
-    s.id = "indicator--" + std::to_string(i);
-    s.values.assign(1, bench::MixedValue(rng, i));
-    b.Add(s);
-  }
+  bench::AddMixedIndicators(b, n);
   auto t1 = std::chrono::steady_clock::now();
   auto idx = b.Build();
   auto t2 = std::chrono::steady_clock::now();

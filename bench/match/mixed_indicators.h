@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "onus/match/indicator.h"
+#include "onus/match/indicator_index.h"
 
 namespace onus::match::bench {
 
@@ -59,6 +60,20 @@ inline ValueSpec MixedValue(std::mt19937_64& rng, size_t i) {
     v.value = Hex(rng, 16);
   }
   return v;
+}
+
+// Streams n mixed indicators into a builder one by one (as `onus hunt` feeds it), without holding
+// them all.
+inline void AddMixedIndicators(IndicatorIndex::Builder& b, size_t n, uint64_t seed = 7) {
+  std::mt19937_64 rng(seed);
+  IndicatorSpec s;
+  s.source = "identity--bench";
+  s.grade = "C3";
+  for (size_t i = 0; i < n; ++i) {
+    s.id = "indicator--" + std::to_string(i);
+    s.values.assign(1, MixedValue(rng, i));
+    b.Add(s);
+  }
 }
 
 inline std::vector<IndicatorSpec> MixedIndicators(size_t n, uint64_t seed = 7) {
