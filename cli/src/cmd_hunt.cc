@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <thread>
@@ -189,7 +190,7 @@ int RunHunt(int argc, char** argv) {
   bool cache_usable = !intel_files.empty() && !no_cache && !cache_dir.empty();
   std::string cache_key;
   if (cache_usable) {
-    std::vector<std::string> shas;
+    std::vector<std::string> shas, names;
     for (const auto& p : intel_files) {
       if (IsDirectory(p)) {
         cache_usable = false;
@@ -198,9 +199,10 @@ int RunHunt(int argc, char** argv) {
       auto h = Sha256File(p);
       if (!h.ok()) return Fail("hunt", h.status());
       shas.push_back(*h);
+      names.push_back(std::filesystem::path(p).filename().string());
     }
     if (cache_usable) {
-      cache_key = match::IntelCacheKey(shas, copt, grade, BuildId());
+      cache_key = match::IntelCacheKey(shas, names, copt, grade, BuildId());
       auto inputs_before = (*store)->ListInputs();
       if (!inputs_before.ok()) return Fail("hunt", inputs_before.status());
       std::vector<int64_t> feed_inputs;

@@ -92,15 +92,18 @@ Result<std::vector<intel::StreamedFile>> ParseFiles(std::string_view text, const
 
 }  // namespace
 
-std::string IntelCacheKey(const std::vector<std::string>& sha256s, const CompileOptions& options,
-                          std::string_view grade, std::string_view build_id) {
+std::string IntelCacheKey(const std::vector<std::string>& sha256s, const std::vector<std::string>& file_names,
+                          const CompileOptions& options, std::string_view grade, std::string_view build_id) {
   std::string material = "onus compiled intel cache " + std::to_string(kIntelCacheVersion) + " index file " +
                          std::to_string(kIndexFileVersion) + "\n";
   material += "build ";
   material.append(build_id);
   material += "\ndomain_scope " + std::to_string(static_cast<int>(options.domain_scope)) + "\ngrade ";
   material.append(grade);
-  for (const auto& s : sha256s) material += "\nfile " + s;
+  for (size_t i = 0; i < sha256s.size(); ++i) {
+    material += "\nfile " + sha256s[i] + " ";
+    if (i < file_names.size()) material += std::to_string(file_names[i].size()) + ":" + file_names[i];
+  }
   return Sha256Hex(material);
 }
 

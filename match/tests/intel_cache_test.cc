@@ -70,14 +70,17 @@ TEST_F(IntelCacheTest, KeyCoversEveryInput) {
   CompileOptions zone, exact;
   exact.domain_scope = DomainScope::kExact;
   const std::vector<std::string> shas = {std::string(64, 'a'), std::string(64, 'b')};
-  const std::string k = IntelCacheKey(shas, zone, "B2", "build-1");
+  const std::vector<std::string> names = {"a.json", "b.csv"};
+  const std::string k = IntelCacheKey(shas, names, zone, "B2", "build-1");
   EXPECT_EQ(k.size(), 64u);
-  EXPECT_EQ(k, IntelCacheKey(shas, zone, "B2", "build-1"));
-  EXPECT_NE(k, IntelCacheKey({shas[1], shas[0]}, zone, "B2", "build-1"));
-  EXPECT_NE(k, IntelCacheKey({shas[0]}, zone, "B2", "build-1"));
-  EXPECT_NE(k, IntelCacheKey(shas, exact, "B2", "build-1"));
-  EXPECT_NE(k, IntelCacheKey(shas, zone, "C3", "build-1"));
-  EXPECT_NE(k, IntelCacheKey(shas, zone, "B2", "build-2"));
+  EXPECT_EQ(k, IntelCacheKey(shas, names, zone, "B2", "build-1"));
+  EXPECT_NE(k, IntelCacheKey({shas[1], shas[0]}, {names[1], names[0]}, zone, "B2", "build-1"));
+  EXPECT_NE(k, IntelCacheKey({shas[0]}, {names[0]}, zone, "B2", "build-1"));
+  EXPECT_NE(k, IntelCacheKey(shas, {"a.json", "renamed.csv"}, zone, "B2", "build-1"));  // default source names
+  EXPECT_NE(k, IntelCacheKey(shas, {"a.json", "b.cs", "v"}, zone, "B2", "build-1"));
+  EXPECT_NE(k, IntelCacheKey(shas, names, exact, "B2", "build-1"));
+  EXPECT_NE(k, IntelCacheKey(shas, names, zone, "C3", "build-1"));
+  EXPECT_NE(k, IntelCacheKey(shas, names, zone, "B2", "build-2"));
 }
 
 TEST_F(IntelCacheTest, SavedEntryLoadsBackWhole) {

@@ -211,6 +211,26 @@ with tempfile.TemporaryDirectory() as tmp:
             check(sc[table] == sw[table] and len(sc[table]) > 0,
                   "cache-hit case holds the same %s (%d rows vs %d)" % (table, len(sw[table]), len(sc[table])))
 
+    # A feed without sources of its own is attributed to a source named after its file: the same
+    # bytes under another name are a cache miss, and the case names the new file.
+    feed_a, feed_b = os.path.join(tmp, "iocs-alpha.txt"), os.path.join(tmp, "iocs-beta.txt")
+    for f in (feed_a, feed_b):
+        with open(f, "w") as fh:
+            fh.write("198.51.100.77\nevil-example.invalid\n")
+    names = []
+    for i, f in enumerate((feed_a, feed_a, feed_b)):
+        c = os.path.join(tmp, "named%d.db" % i)
+        pn = subprocess.run([onus, "hunt", "--intel", f, "--case", c, "--no-analytics", os.path.join(scen, "grid")],
+                            capture_output=True, text=True)
+        d = sqlite3.connect(c)
+        names.append(("intel from cache" in pn.stderr, sorted(r[0] for r in d.execute("select name from sources"))))
+        d.close()
+    print("info: %s" % names)
+    check(not names[0][0] and names[1][0] and not names[2][0],
+          "the same list under another file name is not served from the cache (%s)" % [n[0] for n in names])
+    check(any("alpha" in n for n in names[1][1]) and any("beta" in n for n in names[2][1])
+          and not any("alpha" in n for n in names[2][1]), "each case names its own feed file (%s)" % names)
+
     # Warning lists: the CDN / scanner / dynamic-DNS trap sightings carry the MISP warning-list kind,
     # in the JSON line and in the stored row alike.
     wl = os.path.join(shared, "data", "warninglists")

@@ -7,7 +7,8 @@
 // Contract:
 // - The key (IntelCacheKey) is the SHA-256 of: the cache layout version, the caller's build id
 //   (a new onus binary never reads an older one's cache), the compile options, the grade, and each
-//   file's SHA-256 in order. Same key ⇒ the same bytes compiled by the same code.
+//   file's SHA-256 and file name in order (a feed without sources of its own is attributed to one
+//   named after its file). Same key ⇒ the same bytes under the same names compiled by the same code.
 // - A cached entry holds only the streamed indicators: callers save it only when no indicator from
 //   the case itself went into the index, and use it only when the case holds none either.
 // - LoadCachedIntel: nullopt when there is no entry; a corrupt entry (checksum, structure, lines
@@ -36,8 +37,10 @@ struct CachedIntel {
   std::vector<intel::StreamedFile> files;  // one per --intel path, in order
 };
 
-std::string IntelCacheKey(const std::vector<std::string>& sha256s, const CompileOptions& options,
-                          std::string_view grade, std::string_view build_id);
+// `file_names[i]` is the file name (no directory) of the file whose SHA-256 is `sha256s[i]`: feeds
+// without a source of their own are attributed to a source named after the file.
+std::string IntelCacheKey(const std::vector<std::string>& sha256s, const std::vector<std::string>& file_names,
+                          const CompileOptions& options, std::string_view grade, std::string_view build_id);
 // The entry's path: DIR/intel-<key>.onusidx
 std::string IntelCachePath(const std::string& dir, const std::string& key);
 Result<std::optional<CachedIntel>> LoadCachedIntel(const std::string& dir, const std::string& key);
