@@ -211,6 +211,23 @@ with tempfile.TemporaryDirectory() as tmp:
             check(sc[table] == sw[table] and len(sc[table]) > 0,
                   "cache-hit case holds the same %s (%d rows vs %d)" % (table, len(sw[table]), len(sc[table])))
 
+    # A damaged cache entry is reported and rebuilt; the hunt's results do not change.
+    entries = [os.path.join(tmp, "cache", f) for f in os.listdir(os.path.join(tmp, "cache")) if f.endswith(".onusidx")]
+    for e in entries:
+        with open(e, "r+b") as fh:
+            fh.seek(os.path.getsize(e) // 2)
+            b = fh.read(1)
+            fh.seek(os.path.getsize(e) // 2)
+            fh.write(bytes([b[0] ^ 0x5A]))
+    damaged = os.path.join(tmp, "damaged.db")
+    pd = subprocess.run([damaged if x == case else x for x in base], capture_output=True, text=True)
+    check(pd.returncode == 0 and "intel cache entry unusable, rebuilt" in pd.stderr and "index file" in pd.stderr,
+          "a damaged cache entry is reported and rebuilt (%s)" % pd.stderr.strip()[-300:])
+    if pd.returncode == 0 and pc.returncode == 0:
+        check(snapshot(damaged)["sightings"] == snapshot(cold)["sightings"], "the rebuilt hunt finds the same sightings")
+    pr = subprocess.run([os.path.join(tmp, "again.db") if x == case else x for x in base], capture_output=True, text=True)
+    check(pr.returncode == 0 and "intel from cache" in pr.stderr, "the rebuilt entry serves the next hunt")
+
     # A feed without sources of its own is attributed to a source named after its file: the same
     # bytes under another name are a cache miss, and the case names the new file.
     feed_a, feed_b = os.path.join(tmp, "iocs-alpha.txt"), os.path.join(tmp, "iocs-beta.txt")
