@@ -88,6 +88,14 @@ Status StoreSightedIntel(const std::vector<intel::ImportSummary>& streamed, cons
   return Status::Ok();
 }
 
+// Whether a cache entry describes exactly these files (by SHA-256, in order).
+bool SameFiles(const std::vector<intel::StreamedFile>& files, const std::vector<std::string>& shas) {
+  if (files.size() != shas.size()) return false;
+  for (size_t i = 0; i < shas.size(); ++i)
+    if (files[i].summary.sha256 != shas[i]) return false;
+  return true;
+}
+
 // Identity of this onus binary for the compiled-intel cache key: any rebuild changes it, so a
 // cache entry is only ever read by the code that wrote it.
 std::string BuildId() {
@@ -189,8 +197,8 @@ int RunHunt(int argc, char** argv) {
   // indicator of its own beyond those files' (the cached index holds only the files' indicators).
   bool cache_usable = !intel_files.empty() && !no_cache && !cache_dir.empty();
   std::string cache_key;
+  std::vector<std::string> shas, names;  // of the --intel files, when the cache is usable
   if (cache_usable) {
-    std::vector<std::string> shas, names;
     for (const auto& p : intel_files) {
       if (IsDirectory(p)) {
         cache_usable = false;
@@ -219,6 +227,8 @@ int RunHunt(int argc, char** argv) {
     auto cached = match::LoadCachedIntel(cache_dir, cache_key);
     if (!cached.ok()) {
       cache_note = "intel cache entry unusable, rebuilt: " + cached.status().ToString();
+    } else if (cached->has_value() && !SameFiles((*cached)->files, shas)) {
+      cache_note = "intel cache entry unusable, rebuilt: its files are not the --intel files";
     } else if (cached->has_value()) {
       match::CachedIntel& c = **cached;
       Status st = intel::RecordStreamed(intel_files, c.files, **store, io, &streamed);

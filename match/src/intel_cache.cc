@@ -59,6 +59,9 @@ Result<std::vector<intel::StreamedFile>> ParseFiles(std::string_view text, const
       const json& s = f.at("summary");
       out.summary.format = s.at("format").get<std::string>();
       out.summary.sha256 = s.at("sha256").get<std::string>();
+      if (out.summary.sha256.size() != 64 ||
+          out.summary.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return Status::Corrupt(path + ": cache section " + kFilesSection + ": a file's sha256 is not 64 hex digits");
       out.summary.records = s.at("records").get<int64_t>();
       out.summary.objects = s.at("objects").get<int64_t>();
       out.summary.indicators = s.at("indicators").get<int64_t>();
@@ -116,15 +119,21 @@ Result<std::optional<CachedIntel>> LoadCachedIntel(const std::string& dir, const
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return std::optional<CachedIntel>();
   ONUS_ASSIGN_OR_RETURN(LoadedIntel loaded, ReadCompiledIntel(path));
+  ONUS_ASSIGN_OR_RETURN(CachedIntel c, CachedIntelFromFile(std::move(loaded), path));
+  return std::optional<CachedIntel>(std::move(c));
+}
+
+Result<CachedIntel> CachedIntelFromFile(LoadedIntel loaded, const std::string& path) {
   CachedIntel out;
   out.compiled = std::move(loaded.intel);
+  if (!out.compiled.index) return Status::Corrupt(path + ": no index");
   bool have_files = false, have_lines = false;
   for (auto& s : loaded.extra) {
     if (s.name == kFilesSection) {
       ONUS_ASSIGN_OR_RETURN(out.files, ParseFiles(s.bytes, path));
       have_files = true;
     } else if (s.name == kLinesSection) {
-      const size_t n = out.compiled.index ? out.compiled.index->indicator_count() : 0;
+      const size_t n = out.compiled.index->indicator_count();
       if (s.bytes.size() != n * sizeof(int64_t))
         return Status::Corrupt(path + ": cache section " + kLinesSection + " has " + std::to_string(s.bytes.size()) +
                                " bytes for " + std::to_string(n) + " indicators");
@@ -134,13 +143,16 @@ Result<std::optional<CachedIntel>> LoadCachedIntel(const std::string& dir, const
     }
   }
   if (!have_files || !have_lines) return Status::Corrupt(path + ": not an intel cache entry (sections missing)");
-  if (!out.compiled.index) return Status::Corrupt(path + ": no index");
   int64_t streamed = 0;
-  for (const auto& f : out.files) streamed += f.summary.indicators;
+  for (const auto& f : out.files) {
+    if (f.summary.indicators < 0 || f.summary.records < 0)
+      return Status::Corrupt(path + ": negative counts in cache section " + kFilesSection);
+    streamed += f.summary.indicators;
+  }
   if (streamed != static_cast<int64_t>(out.compiled.index->indicator_count()))
     return Status::Corrupt(path + ": the files list " + std::to_string(streamed) + " indicators, the index holds " +
                            std::to_string(out.compiled.index->indicator_count()));
-  return std::optional<CachedIntel>(std::move(out));
+  return out;
 }
 
 Status SaveCachedIntel(const std::string& dir, const std::string& key, const CachedIntel& cached, size_t keep) {

@@ -1,8 +1,11 @@
 #include "onus/match/intel_cache.h"
 
+#include "onus/core/file.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -141,6 +144,57 @@ TEST_F(IntelCacheTest, InconsistentOrCorruptEntryIsAnErrorNamingTheFile) {
   got = LoadCachedIntel(dir_, "flip");
   ASSERT_FALSE(got.ok());
   EXPECT_NE(got.status().ToString().find(path), std::string::npos);
+}
+
+// Hostile or inconsistent sections (a valid index file around them) are errors naming the file,
+// never a crash.
+TEST_F(IntelCacheTest, HostileSectionsAreErrorsNamingTheFile) {
+  CachedIntel good = Entry("indicator--h");
+  ASSERT_TRUE(SaveCachedIntel(dir_, "good", good).ok());
+  auto loaded = ReadCompiledIntel(IntelCachePath(dir_, "good"));
+  ASSERT_TRUE(loaded.ok());
+  const std::vector<IndexFileSection> sections = loaded->extra;
+  ASSERT_EQ(sections.size(), 2u);
+  const std::string files = sections[0].bytes, lines = sections[1].bytes;
+  auto with = [&](std::string files_json, std::string lines_bytes, bool keep_lines = true) {
+    std::vector<IndexFileSection> extra = {{sections[0].name, std::move(files_json)}};
+    if (keep_lines) extra.push_back({sections[1].name, std::move(lines_bytes)});
+    return extra;
+  };
+  std::string bad_sha = files;
+  bad_sha.replace(bad_sha.find(std::string(64, 'a')), 1, "Z");
+  std::string negative = files;
+  negative.replace(negative.find("\"indicators\":3"), 15, "\"indicators\":-3");
+  const std::vector<std::pair<std::string, std::vector<IndexFileSection>>> cases = {
+      {"not-json", with("{\"files\": [", lines)},
+      {"not-array", with("{}", lines)},
+      {"wrong-types", with("[{\"summary\": {\"format\": 7}}]", lines)},
+      {"truncated-json", with(files.substr(0, files.size() / 2), lines)},
+      {"bad-sha", with(bad_sha, lines)},
+      {"negative", with(negative, lines)},
+      {"lines-short", with(files, lines.substr(0, lines.size() - 1))},
+      {"no-lines", with(files, "", false)},
+  };
+  for (const auto& [name, extra] : cases) {
+    const std::string path = IntelCachePath(dir_, name);
+    ASSERT_TRUE(WriteCompiledIntel(good.compiled, extra, path).ok()) << name;
+    auto got = LoadCachedIntel(dir_, name);
+    ASSERT_FALSE(got.ok()) << name;
+    EXPECT_NE(got.status().ToString().find(path), std::string::npos) << name << ": " << got.status().ToString();
+    EXPECT_EQ(got.status().ToString().find("checksum"), std::string::npos) << name << ": the sections, not the file";
+  }
+  // The fuzz target's seed: a small valid entry (ONUS_WRITE_INTEL_CACHE_SEED=1 rewrites it).
+  const std::string seed = std::string(ONUS_SOURCE_DIR) + "/fuzz/match/intel_cache_corpus/entry.idx";
+  auto bytes = EncodeCompiledIntel(good.compiled, sections);
+  ASSERT_TRUE(bytes.ok());
+  if (std::getenv("ONUS_WRITE_INTEL_CACHE_SEED")) {
+    ASSERT_TRUE(WriteFile(seed, *bytes).ok());
+  }
+  auto on_disk = ReadFile(seed);
+  ASSERT_TRUE(on_disk.ok()) << on_disk.status().ToString();
+  auto decoded = DecodeCompiledIntel(*on_disk, seed);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_TRUE(CachedIntelFromFile(std::move(*decoded), seed).ok());
 }
 
 TEST_F(IntelCacheTest, KeepsOnlyTheNewestEntries) {

@@ -26,6 +26,7 @@
 #include "onus/core/result.h"
 #include "onus/intel/import.h"
 #include "onus/match/hunt.h"
+#include "onus/match/index_file.h"
 
 namespace onus::match {
 
@@ -44,6 +45,9 @@ std::string IntelCacheKey(const std::vector<std::string>& sha256s, const std::ve
 // The entry's path: DIR/intel-<key>.onusidx
 std::string IntelCachePath(const std::string& dir, const std::string& key);
 Result<std::optional<CachedIntel>> LoadCachedIntel(const std::string& dir, const std::string& key);
+// The entry held by a decoded index file (`name` stands for the file in errors): its sections are
+// checked against the index (lines per indicator, files accounting for every indicator).
+Result<CachedIntel> CachedIntelFromFile(LoadedIntel loaded, const std::string& name);
 Status SaveCachedIntel(const std::string& dir, const std::string& key, const CachedIntel& cached, size_t keep = 4);
 
 }  // namespace onus::match
