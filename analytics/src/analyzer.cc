@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "names.h"
+#include "onus/core/hash.h"
 #include "onus/analytics/rita.h"
 #include "sketch.h"
 
@@ -285,14 +286,7 @@ inline bool SameAddr(const IpAddress& a, const IpAddress& b) {
 // bits for the slot and the high 32 as the tag, so both halves must be well mixed (a single
 // multiply-xorshift left IPv4 pairs, whose words are mostly constant, with 3 pairs per tag on average
 // and long probe chains).
-inline uint64_t Mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDull;
-  h ^= h >> 33;
-  h *= 0xC4CEB9FE1A85EC53ull;
-  h ^= h >> 33;
-  return h;
-}
+inline uint64_t Mix(uint64_t h) { return Fmix64(h); }
 inline uint64_t AddrHash(const IpAddress& a) {
   uint64_t w[2];
   AddrWords(a, w);

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "onus/core/hash.h"
 #include "onus/core/status.h"
 
 namespace onus::match {
@@ -34,17 +35,6 @@ std::string TagName(uint32_t tag);
 // 64-bit checksum (four independent multiply-rotate lanes over 32-byte blocks, then a final mix):
 // several GB/s, catches bit flips and truncation. Not cryptographic: a hostile file can forge it,
 // which is why the reader also validates every structure.
-// MurmurHash3's 64-bit finaliser (an avalanche mix), shared by the index's hash tables and the
-// file checksum.
-inline uint64_t Fmix64(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
 class Checksum64 {
  public:
   void Update(const void* data, size_t n);

@@ -19,7 +19,7 @@ constexpr uint32_t kListBit = 0x80000000u;  // posting is an index into postings
 constexpr uint32_t kMaxEntries = 0x7FFFFFFFu;
 constexpr size_t kMaxRejectSamples = 8;
 
-inline uint64_t Mix(uint64_t h) { return detail::Fmix64(h); }
+inline uint64_t Mix(uint64_t h) { return Fmix64(h); }
 
 uint64_t HashBytes(const char* p, size_t n) {
   uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0x100000001b3ULL);

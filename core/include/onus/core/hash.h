@@ -11,6 +11,17 @@
 
 namespace onus {
 
+// MurmurHash3's 64-bit finaliser: every input bit reaches every output bit (for hash tables that
+// use the low bits as the slot and the high bits as a tag). Not a cryptographic hash.
+inline uint64_t Fmix64(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
 std::string Sha256Hex(std::string_view bytes);
 std::string Sha1Hex(std::string_view bytes);
 std::string Md5Hex(std::string_view bytes);
