@@ -38,13 +38,7 @@ struct Clock {
   Clock operator-(const Clock& o) const { return {cpu - o.cpu, wall - o.wall}; }
 };
 
-long PeakRssKb() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-  return -1;
-}
+using onus::match::bench::PeakRssKb;
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());

@@ -11,13 +11,7 @@
 #include "onus/match/indicator_index.h"
 
 namespace {
-long PeakRssKb() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-  return -1;
-}
+using onus::match::bench::PeakRssKb;
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -1,10 +1,12 @@
-// 1,000,000 mixed indicators for the benchmarks, generated deterministically: 40% IPv4 addresses,
+// Shared by the match benchmarks: 1,000,000 mixed indicators, generated deterministically: 40% IPv4 addresses,
 // 10% IPv4 CIDRs (/16../28), 25% domain names (a tenth of them zones), 10% SHA-256, 5% MD5,
 // 5% SHA-1, 5% JA3.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -13,6 +15,15 @@
 #include "onus/match/indicator_index.h"
 
 namespace onus::match::bench {
+
+// Peak resident memory of this process (VmHWM), KiB; -1 when unknown.
+inline long PeakRssKb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+  return -1;
+}
 
 inline std::string Hex(std::mt19937_64& rng, int bytes) {
   static const char* k = "0123456789abcdef";
