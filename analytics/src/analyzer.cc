@@ -13,8 +13,8 @@
 #include <utility>
 
 #include "names.h"
-#include "onus/core/hash.h"
 #include "onus/analytics/rita.h"
+#include "onus/core/hash.h"
 #include "sketch.h"
 
 namespace onus::analytics {
@@ -143,9 +143,23 @@ struct DaySummary {
   std::vector<Sample> earliest;  // provenance: the day's earliest records
 };
 
+// Sizes of a sizes-only pair's open day buffered in the summary's first two cache lines (see FoldSize).
+constexpr size_t kSizeBuf = 22;
+
 // The fixed-size summary a pair switches to after `exact_samples_per_pair` records.
-struct PairSummary {
+struct alignas(64) PairSummary {
   explicit PairSummary(uint32_t k) : day_iv(k), day_bytes(k), all_iv(k), all_bytes(k) {}
+  // Hot part (sizes-only pairs, IpPair::sizes_only): records of the open day that change nothing but
+  // its count, first/last time and size sketch are buffered here and applied to the day and the
+  // sketch, in arrival order, kSizeBuf at a time or before anything else touches them (FlushSizes):
+  // a record then touches these two lines only, not the day, its earliest records and the sketch.
+  int32_t open_day = INT32_MIN;  // days.back().day once a record was folded
+  uint8_t nbuf = 0;
+  bool earliest_full = false;  // days.back().earliest holds provenance_cap records; `earliest_back` is its last
+  Sample earliest_back;
+  double buf_first = 0, buf_last = 0;  // earliest and latest time of the buffered records
+  std::array<float, kSizeBuf> buf{};
+  // Cold part.
   std::vector<DaySummary> days;  // by day; the last one is open until the next day or Finish
   QuantileSketch day_iv, day_bytes, all_iv, all_bytes;
   bool released_any = false, flushed = false;
@@ -234,7 +248,7 @@ struct NameSample {
   uint32_t uid = 0;
 };
 
-struct NamePair {
+struct alignas(64) NamePair {
   IpAddress src;
   uint32_t name = 0;                     // interned
   std::vector<NameSample> samples;       // exact, up to the exact cap (default mode)
@@ -310,16 +324,27 @@ struct NameKeyHash {
   size_t operator()(const NameKey& k) const noexcept { return IpAddressHash{}(k.a) * 31 + k.name; }
 };
 
-uint64_t Fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
+// A 64-bit hash of a short string (uids, DNS names, answer texts) eight bytes at a time: FNV-1a's
+// byte-at-a-time multiply chain cost ~4 cycles a byte on every record. Not cryptographic.
+inline uint64_t HashText(std::string_view s) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ (s.size() * 0xC2B2AE3D27D4EB4Full);
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 29;
   }
-  return h;
+  if (i < s.size()) {
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 29;
+  }
+  return Fmix64(h);
 }
 
-void KeepEarliest(std::vector<Sample>& v, const Sample& s, size_t cap) {
+inline void KeepEarliest(std::vector<Sample>& v, const Sample& s, size_t cap) {
   if (v.size() < cap) {
     v.insert(std::upper_bound(v.begin(), v.end(), s, SampleLess), s);
   } else if (SampleLess(s, v.back())) {
@@ -510,8 +535,7 @@ struct Analyzer::Impl {
   static uint64_t NameHash(const IpAddress& src, uint32_t id) {
     return Mix(AddrHash(src) ^ (uint64_t{id} * 0x9E3779B97F4A7C15ull));
   }
-  uint32_t NamePairIndexOf(const IpAddress& src, uint32_t id) {
-    const uint64_t h = NameHash(src, id);
+  uint32_t NamePairIndexOf(const IpAddress& src, uint32_t id, uint64_t h) {
     const uint64_t tag = h >> 32;
     size_t mask = name_slots.size() - 1;
     if (!name_slots.empty()) {
@@ -591,7 +615,8 @@ struct Analyzer::Impl {
     return id;
   }
 
-  Sample MakeSample(const ingest::Observation& o, uint64_t bytes) {
+  // with_uid: hash the connection uid (joins tls/http records to connections; DNS provenance needs none).
+  Sample MakeSample(const ingest::Observation& o, uint64_t bytes, bool with_uid = true) {
     const int64_t ns = o.ts.nanos();
     const int64_t sec = FloorDiv(ns, kNanosPerSecond);
     if (!have_base) {
@@ -605,7 +630,7 @@ struct Analyzer::Impl {
     s.input = InputId(o.src);
     s.record = static_cast<uint32_t>(std::min<uint64_t>(o.src.record, UINT32_MAX));
     s.bytes = static_cast<uint32_t>(std::min<uint64_t>(bytes, UINT32_MAX));
-    s.uid = o.uid.empty() ? 0 : static_cast<uint32_t>(Fnv1a(o.uid) | 1);
+    s.uid = !with_uid || o.uid.empty() ? 0 : static_cast<uint32_t>(HashText(o.uid) | 1);
     return s;
   }
 
@@ -621,6 +646,20 @@ struct Analyzer::Impl {
                                : static_cast<double>(base + static_cast<int64_t>(s.sec)) + s.ms / 1000.0;
   }
 
+  // Interned names through a direct-mapped cache (by HashText; the name itself compared).
+  struct InternEntry {
+    uint64_t hash = 0;
+    uint32_t id = UINT32_MAX;
+  };
+  std::vector<InternEntry> intern_cache = std::vector<InternEntry>(4096);
+  uint32_t InternCached(const std::string& n) {
+    const uint64_t h = HashText(n);
+    InternEntry& e = intern_cache[h & (intern_cache.size() - 1)];
+    if (e.id != UINT32_MAX && e.hash == h && names[e.id] == n) return e.id;
+    e.hash = h;
+    e.id = Intern(n);
+    return e.id;
+  }
   uint32_t Intern(const std::string& n) {
     auto it = name_index.find(n);
     if (it != name_index.end()) return it->second;
@@ -754,6 +793,37 @@ struct Analyzer::Impl {
   void FoldSize(PairSummary& ps, const Sample& s) {
     const double t = EpochF(s);
     const int32_t day = static_cast<int32_t>(FloorDiv(EpochSec(s), kDay));
+    // A record of the open day that cannot enter the day's earliest records changes only the day's
+    // count, first/last time and size sketch: buffered (the same result, applied later in order).
+    if (day == ps.open_day && ps.earliest_full && !SampleLess(s, ps.earliest_back)) {
+      if (ps.nbuf == kSizeBuf) FlushSizes(ps);
+      if (ps.nbuf == 0) {
+        ps.buf_first = ps.buf_last = t;
+      } else {
+        ps.buf_first = std::min(ps.buf_first, t);
+        ps.buf_last = std::max(ps.buf_last, t);
+      }
+      ps.buf[ps.nbuf++] = static_cast<float>(s.bytes);
+      return;
+    }
+    FlushSizes(ps);
+    FoldSizeRecord(ps, s, t, day);
+    const DaySummary& open = ps.days.back();
+    ps.open_day = open.day;
+    ps.earliest_full = open.earliest.size() >= cfg.provenance_cap;
+    if (ps.earliest_full) ps.earliest_back = open.earliest.back();
+  }
+  // Applies the buffered records of the open day (FoldSize).
+  static void FlushSizes(PairSummary& ps) {
+    if (ps.nbuf == 0) return;
+    DaySummary& d = ps.days.back();
+    d.count += ps.nbuf;
+    d.first = std::min(d.first, ps.buf_first);
+    d.last = std::max(d.last, ps.buf_last);
+    for (size_t i = 0; i < ps.nbuf; ++i) ps.day_bytes.Add(ps.buf[i]);
+    ps.nbuf = 0;
+  }
+  void FoldSizeRecord(PairSummary& ps, const Sample& s, double t, int32_t day) {
     if (ps.days.empty() || day > ps.days.back().day) {
       if (!ps.days.empty()) CloseDay(ps);
       ps.days.emplace_back();
@@ -789,6 +859,7 @@ struct Analyzer::Impl {
   }
   void CloseSummary(PairSummary& ps) {
     if (ps.flushed) return;
+    FlushSizes(ps);
     if (!ps.days.empty()) CloseDay(ps);
     ps.flushed = true;
   }
@@ -911,7 +982,7 @@ struct Analyzer::Impl {
     pc.resp_bytes = o.resp_bytes;
     pc.dur = std::isfinite(o.duration) && o.duration > 0 ? o.duration : 0;
     pc.idx = UINT32_MAX;
-    pc.uid = o.uid.empty() ? 0 : static_cast<uint32_t>(Fnv1a(o.uid) | 1);
+    pc.uid = o.uid.empty() ? 0 : static_cast<uint32_t>(HashText(o.uid) | 1);
     pc.record = static_cast<uint32_t>(std::min<uint64_t>(o.src.record, UINT32_MAX));
     pc.input = InputId(o.src);
     pc.resp_p = o.resp_p;
@@ -932,7 +1003,10 @@ struct Analyzer::Impl {
       if (late.idx != UINT32_MAX) {
         const IpPair& p = pairs[late.idx];
         if (p.samples.capacity()) __builtin_prefetch(p.samples.data() + p.samples.size(), 1);
-        if (p.summary) __builtin_prefetch(p.summary.get(), 1);
+        if (p.summary) {
+          __builtin_prefetch(p.summary.get(), 1);
+          __builtin_prefetch(reinterpret_cast<const char*>(p.summary.get()) + 64, 1);
+        }
       }
     }
     return Status::Ok();
@@ -945,6 +1019,8 @@ struct Analyzer::Impl {
       --pend_size;
     }
     FlushPendingNames();
+    for (auto& p : pairs)
+      if (p.summary) FlushSizes(*p.summary);
   }
 
   void ApplyConn(const PendingConn& pc) {
@@ -1054,7 +1130,7 @@ struct Analyzer::Impl {
         name.resize(colon);
     }
     if (name.empty()) return;
-    const uint32_t id = Intern(name);
+    const uint32_t id = InternCached(name);
     const NameInfo info = name_info[id];
     if (info.address) return;  // an address literal is not a name
     if (info.allowed) {
@@ -1073,32 +1149,56 @@ struct Analyzer::Impl {
     pn.src = o.orig_h;
     pn.dst = o.resp_h;
     pn.h = PairKeyHash{}(PairKey{o.orig_h, o.resp_h});
+    pn.nh = NameHash(o.orig_h, id);
     pn.s = MakeSample(o, 0);
     pn.id = id;
     pn.flag = flag;
-    pn.cand = UINT32_MAX;
+    pn.cand = pn.ncand = UINT32_MAX;
     pn.resp_p = o.resp_p;
     pn.dynamic = info.dynamic;
     if (!pair_slots.empty()) __builtin_prefetch(&pair_slots[pn.h & (pair_slots.size() - 1)]);
-    if (!name_slots.empty()) __builtin_prefetch(&name_slots[NameHash(o.orig_h, id) & (name_slots.size() - 1)]);
+    if (!name_slots.empty()) __builtin_prefetch(&name_slots[pn.nh & (name_slots.size() - 1)]);
     ++name_pend_size;
-    if (name_pend_size > kNameResolveLag) {
+    if (name_pend_size > kNameResolveLag) {  // candidates (first tag match) of both pairs, prefetched
       PendingName& mid = name_pending[(name_pend_head + name_pend_size - 1 - kNameResolveLag) % kNamePipe];
       mid.cand = CandidatePair(mid.h);
       if (mid.cand != UINT32_MAX) __builtin_prefetch(&pairs[mid.cand], 1);
+      mid.ncand = CandidateNamePair(mid.nh);
+      if (mid.ncand != UINT32_MAX) {
+        const char* np = reinterpret_cast<const char*>(&name_pairs[mid.ncand]);
+        for (size_t off = 0; off < sizeof(NamePair); off += 64) __builtin_prefetch(np + off, 1);
+      }
+    }
+    if (name_pend_size > kNameTouchLag) {  // and, later, where its sample will be written
+      const PendingName& late = name_pending[(name_pend_head + name_pend_size - 1 - kNameTouchLag) % kNamePipe];
+      if (late.ncand != UINT32_MAX) {
+        const NamePair& np = name_pairs[late.ncand];
+        if (np.samples.capacity()) __builtin_prefetch(np.samples.data() + np.samples.size(), 1);
+      }
+    }
+  }
+  // The first name pair whose slot tag matches h, or UINT32_MAX (as CandidatePair).
+  uint32_t CandidateNamePair(uint64_t h) const {
+    if (name_slots.empty()) return UINT32_MAX;
+    const uint64_t tag = h >> 32;
+    const size_t mask = name_slots.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const uint64_t slot = name_slots[i];
+      if (!slot) return UINT32_MAX;
+      if ((slot >> 32) == tag) return static_cast<uint32_t>(slot) - 1;
     }
   }
 
   struct PendingName {
     IpAddress src, dst;
-    uint64_t h = 0;
+    uint64_t h = 0, nh = 0;  // hashes of the (source, address) and (source, name) pairs
     Sample s;
-    uint32_t id = 0, cand = UINT32_MAX;
+    uint32_t id = 0, cand = UINT32_MAX, ncand = UINT32_MAX;  // candidate address pair and name pair
     uint16_t resp_p = 0;
     uint8_t flag = 0;
     bool dynamic = false;
   };
-  static constexpr size_t kNamePipe = 8, kNameResolveLag = 3;
+  static constexpr size_t kNamePipe = 16, kNameResolveLag = 6, kNameTouchLag = 12;
   std::array<PendingName, kNamePipe> name_pending{};
   size_t name_pend_head = 0, name_pend_size = 0;
 
@@ -1111,7 +1211,12 @@ struct Analyzer::Impl {
   }
 
   void ApplyName(const PendingName& pn) {
-    NamePair& np = name_pairs[NamePairIndexOf(pn.src, pn.id)];  // its slot was prefetched when queued
+    // The candidate is checked here, where it is in cache; else the full probe (its slot was
+    // prefetched when queued).
+    const uint32_t nc = pn.ncand;
+    NamePair& np = name_pairs[nc != UINT32_MAX && name_pairs[nc].name == pn.id && SameAddr(name_pairs[nc].src, pn.src)
+                                  ? nc
+                                  : NamePairIndexOf(pn.src, pn.id, pn.nh)];
     np.flags |= pn.flag;
     NameSample ns;
     ns.sec = pn.s.sec;
@@ -1177,7 +1282,7 @@ struct Analyzer::Impl {
     for (const auto& a : o.answers) {
       if (a.type != "A" && a.type != "AAAA") continue;
       // Answers repeat: one recently seen as text is neither parsed nor looked up again.
-      AnswerText& seen = answer_cache[Mix(Fnv1a(a.value)) & (answer_cache.size() - 1)];
+      AnswerText& seen = answer_cache[HashText(a.value) & (answer_cache.size() - 1)];
       if (seen.len == a.value.size() && std::memcmp(seen.text, a.value.data(), seen.len) == 0) continue;
       auto ip = IpAddress::Parse(a.value);
       if (!ip.ok()) continue;
@@ -1191,9 +1296,12 @@ struct Analyzer::Impl {
         answered_capped = true;
       }
     }
-    const uint64_t qh = Fnv1a(q);
-    DnsNameCache& c = dns_cache[Mix(qh) & (dns_cache.size() - 1)];
-    if (!c.valid || c.hash != qh) {
+    const uint64_t qh = HashText(q);
+    DnsNameCache& c = dns_cache[qh & (dns_cache.size() - 1)];
+    // A name still in the cache was inserted into its parent's set when its entry was made (or the
+    // set was capped then, and stays capped): only a fresh entry needs the set.
+    const bool fresh = !c.valid || c.hash != qh;
+    if (fresh) {
       c.valid = true;
       c.hash = qh;
       c.dynamic = IsDynamicName(q);
@@ -1217,7 +1325,7 @@ struct Analyzer::Impl {
     if (!c.parent) return;
     DnsParent& d = *c.parent;
     ++d.queries;
-    if (!d.capped) {
+    if (fresh && !d.capped) {
       d.subdomains.insert(qh);
       if (d.subdomains.size() >= std::max<uint64_t>(cfg.dns_c2_min_subdomains * 100, 100000)) d.capped = true;
     }
@@ -1232,7 +1340,7 @@ struct Analyzer::Impl {
       }
       if (!found && d.sources.size() < 8) d.sources.emplace_back(o.orig_h, 1);
     }
-    Sample s = MakeSample(o, 0);
+    const Sample s = MakeSample(o, 0, false);
     d.min_sec = std::min(d.min_sec, s.sec);
     d.max_sec = std::max(d.max_sec, s.sec);
     KeepEarliest(d.first, s, cfg.provenance_cap);
@@ -2332,7 +2440,7 @@ struct Analyzer::Impl {
     for (const auto& [k, d] : dns_parents) n += k.capacity() + 96 + d.subdomains.size() * 24 + d.first.size() * 16;
     n += dyn_names.size() * sizeof(DynName) + internal_cache.size() * sizeof(InternalCache) +
          dns_cache.size() * sizeof(DnsNameCache) + answer_cache.size() * sizeof(AnswerText) +
-         dns_peer_cache.size() * sizeof(DnsPeer);
+         dns_peer_cache.size() * sizeof(DnsPeer) + intern_cache.size() * sizeof(InternEntry);
     return n;
   }
 };

@@ -1,7 +1,8 @@
 // analytics_bench MODE [--context context.json] [--rita-compatible] INPUT...
 //   parse     ingest::ReadInputs into a sink that only counts conn observations (the baseline)
 //   analyze   the same read with the Analyzer as sink, then Finish()
-//   findings  as analyze, then one JSON line per finding (kind, key, window, score, detail): the
+//   findings  as analyze, then one JSON line per finding (kind, key, window, score, severity, first and
+//             last seen, techniques, detail, provenance): the
 //             ranking diagnostics used to check PortGrid and re-seeded scenarios (README).
 // parse/analyze print one JSON line: mode, seconds (wall), cpu_seconds (user+sys), records, conns, pairs, findings,
 // state bytes, peak RSS (KiB, getrusage: each mode runs in its own process). run.sh runs both on the same inputs.
@@ -17,6 +18,7 @@
 
 #include "onus/analytics/analyzer.h"
 #include "onus/core/case_context.h"
+#include "onus/core/time.h"
 #include "onus/ingest/reader.h"
 
 namespace {
@@ -115,7 +117,16 @@ int main(int argc, char** argv) {
                           {"score", f.score},
                           {"site", f.site},
                           {"count", f.count},
+                          {"severity", f.severity},
+                          {"first_seen", onus::FormatRfc3339(f.first_seen, 6)},
+                          {"last_seen", onus::FormatRfc3339(f.last_seen, 6)},
+                          {"techniques", f.techniques},
+                          {"provenance_total", f.provenance_total},
                           {"detail", nlohmann::json::parse(f.detail_json, nullptr, false)}};
+      nlohmann::json prov = nlohmann::json::array();
+      for (const auto& r : f.provenance)
+        prov.push_back({r.input ? r.input->path : std::string(), r.record, r.is_packet});
+      j["provenance"] = prov;
       std::printf("%s\n", j.dump().c_str());
     }
     return 0;
