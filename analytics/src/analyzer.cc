@@ -120,6 +120,28 @@ struct SampleLessT {
 };
 constexpr SampleLessT SampleLess{};
 
+// Sorts a range that is sorted but for a few records (Zeek logs a connection when it ends, tls/http
+// records as they come): insertion, linear on such input, falling back to std::sort when the records
+// are far out of order. Records have distinct (time, input, record) keys, so the result is the order
+// any sort gives.
+template <typename It, typename Less>
+void SortNearlySorted(It first, It last, Less less) {
+  const auto n = last - first;
+  std::ptrdiff_t budget = 8 * n + 64;
+  for (It i = first + (n > 0 ? 1 : 0); i < last; ++i) {
+    if (!less(*i, *(i - 1))) continue;
+    auto x = std::move(*i);
+    It j = i;
+    for (; j > first && less(x, *(j - 1)); --j) *j = std::move(*(j - 1));
+    *j = std::move(x);
+    budget -= i - j;
+    if (budget < 0) {
+      std::sort(first, last, less);
+      return;
+    }
+  }
+}
+
 struct DayCount {
   int32_t day;
   uint32_t count;
@@ -652,7 +674,7 @@ struct Analyzer::Impl {
     uint32_t id = UINT32_MAX;
   };
   std::vector<InternEntry> intern_cache = std::vector<InternEntry>(4096);
-  uint32_t InternCached(const std::string& n) {
+  uint32_t InternCached(std::string_view n) {
     const uint64_t h = HashText(n);
     InternEntry& e = intern_cache[h & (intern_cache.size() - 1)];
     if (e.id != UINT32_MAX && e.hash == h && names[e.id] == n) return e.id;
@@ -660,7 +682,8 @@ struct Analyzer::Impl {
     e.id = Intern(n);
     return e.id;
   }
-  uint32_t Intern(const std::string& n) {
+  uint32_t Intern(std::string_view nv) {
+    std::string n(nv);
     auto it = name_index.find(n);
     if (it != name_index.end()) return it->second;
     uint32_t id = static_cast<uint32_t>(names.size());
@@ -674,22 +697,27 @@ struct Analyzer::Impl {
     return id;
   }
 
-  bool IsDynamicName(const std::string& n) const {
+  bool IsDynamicName(std::string_view n) const {
     for (const auto& z : dyn_zones)
       if (NameUnder(n, z)) return true;
     if (cfg.context) {
-      for (const auto* note : cfg.context->NotesFor(n))
+      for (const auto* note : cfg.context->NotesFor(std::string(n)))
         if (note->kind == "dynamic-dns") return true;
     }
     return false;
   }
 
-  // Lower-case, trailing dots removed (NormalizeName) into name_buf.
-  void NormalizeIntoBuf(std::string_view raw) {
+  // Lower-case, trailing dots removed (NormalizeName): `raw` itself when it is already so (most
+  // names), else a copy in name_buf. Valid until the next call.
+  std::string_view Normalized(std::string_view raw) {
+    unsigned upper = 0;
+    for (unsigned char c : raw) upper |= static_cast<unsigned>(c - 'A') < 26u;
+    if (!upper && (raw.empty() || raw.back() != '.')) return raw;
     name_buf.assign(raw.data(), raw.size());
     for (char& c : name_buf)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     while (!name_buf.empty() && name_buf.back() == '.') name_buf.pop_back();
+    return name_buf;
   }
 
   DynName& DynEntry(const IpAddress& src, uint32_t id) {
@@ -721,7 +749,7 @@ struct Analyzer::Impl {
   // Folds a batch of samples into the summary in time order, holding back the latest kReorder
   // (all of them when `all`); a sample older than the last folded one is late.
   void Fold(PairSummary& ps, std::vector<Sample>& batch, bool sized, bool all) {
-    if (!std::is_sorted(batch.begin(), batch.end(), SampleLess)) std::sort(batch.begin(), batch.end(), SampleLess);
+    SortNearlySorted(batch.begin(), batch.end(), SampleLess);
     const size_t n = all ? batch.size() : batch.size() - std::min(batch.size(), kReorder);
     for (size_t i = 0; i < n; ++i) {
       const Sample& s = batch[i];
@@ -879,8 +907,11 @@ struct Analyzer::Impl {
       ++stats.summary_pairs;
       np.summary = std::make_unique<PairSummary>(cfg.summary_sketch_k);
     }
-    std::sort(np.samples.begin(), np.samples.end(),
-              [&](const NameSample& a, const NameSample& b) { return SampleLess(FromName(a), FromName(b)); });
+    SortNearlySorted(np.samples.begin(), np.samples.end(), [](const NameSample& a, const NameSample& b) {
+      const uint64_t ka = (uint64_t{a.sec} << 32) | (uint64_t{a.ms} << 16) | a.input;
+      const uint64_t kb = (uint64_t{b.sec} << 32) | (uint64_t{b.ms} << 16) | b.input;
+      return ka != kb ? ka < kb : a.record < b.record;
+    });
     const size_t n = all ? np.samples.size() : np.samples.size() - std::min(np.samples.size(), kReorder);
     std::vector<Sample>& batch = scratch_batch;  // reused: no allocation per fold
     batch.clear();
@@ -941,11 +972,17 @@ struct Analyzer::Impl {
     int64_t ns = 0;
     uint64_t bytes = 0, orig_bytes = 0, resp_bytes = 0;
     double dur = 0;
-    uint32_t idx = UINT32_MAX;  // resolved pair index, UINT32_MAX when absent at resolve time
-    uint32_t uid = 0, record = 0;
+    uint32_t idx = UINT32_MAX;     // resolved pair index, UINT32_MAX when absent at resolve time
+    uint32_t uid = 0, record = 0;  // uid: its hash when uid_len == kUidHashed
     uint16_t input = 0, resp_p = 0;
     uint8_t flags = 0;
+    // The uid's text, hashed when the record is applied and only if its pair keeps exact samples
+    // (the uid joins tls/http records to exact samples; summaries never read it).
+    uint8_t uid_len = 0;
+    std::array<char, 24> uid_text;
   };
+  static constexpr uint8_t kUidHashed = 0xFF;
+  static uint32_t UidHash(std::string_view uid) { return uid.empty() ? 0 : static_cast<uint32_t>(HashText(uid) | 1); }
   static constexpr size_t kPipe = 32, kResolveLag = 10, kTouchLag = 22;
   std::array<PendingConn, kPipe> pending{};
   size_t pend_head = 0, pend_size = 0;
@@ -982,7 +1019,13 @@ struct Analyzer::Impl {
     pc.resp_bytes = o.resp_bytes;
     pc.dur = std::isfinite(o.duration) && o.duration > 0 ? o.duration : 0;
     pc.idx = UINT32_MAX;
-    pc.uid = o.uid.empty() ? 0 : static_cast<uint32_t>(HashText(o.uid) | 1);
+    if (o.uid.size() <= pc.uid_text.size()) {
+      pc.uid_len = static_cast<uint8_t>(o.uid.size());
+      std::memcpy(pc.uid_text.data(), o.uid.data(), o.uid.size());
+    } else {
+      pc.uid_len = kUidHashed;
+      pc.uid = UidHash(o.uid);
+    }
     pc.record = static_cast<uint32_t>(std::min<uint64_t>(o.src.record, UINT32_MAX));
     pc.input = InputId(o.src);
     pc.resp_p = o.resp_p;
@@ -1045,7 +1088,9 @@ struct Analyzer::Impl {
     s.input = pc.input;
     s.record = pc.record;
     s.bytes = static_cast<uint32_t>(std::min<uint64_t>(pc.bytes, UINT32_MAX));
-    s.uid = pc.uid;
+    s.uid = p.summary                  ? 0
+            : pc.uid_len == kUidHashed ? pc.uid
+                                       : UidHash(std::string_view(pc.uid_text.data(), pc.uid_len));
     ++p.count;
     const double dur = pc.dur;
     p.total_duration += dur;
@@ -1081,7 +1126,7 @@ struct Analyzer::Impl {
           ++stats.summary_pairs;
           p.summary = std::make_unique<PairSummary>(cfg.summary_sketch_k);
           if (p.sizes_only) {
-            std::sort(p.samples.begin(), p.samples.end(), SampleLess);
+            SortNearlySorted(p.samples.begin(), p.samples.end(), SampleLess);
             for (const Sample& x : p.samples) FoldSize(*p.summary, x);
             stats.summarised += p.samples.size();
             std::vector<Sample>().swap(p.samples);
@@ -1122,12 +1167,11 @@ struct Analyzer::Impl {
 
   void OnName(const ingest::Observation& o, const std::string& raw, uint8_t flag) {
     if (!o.has_endpoints || raw.empty() || !IsInternal(o.orig_h)) return;
-    NormalizeIntoBuf(raw);
-    std::string& name = name_buf;
+    std::string_view name = Normalized(raw);
     if (flag == kHttp) {  // host header may carry a port; bracketed IPv6 literals are left as they are
       auto colon = name.rfind(':');
-      if (colon != std::string::npos && name.find(']') == std::string::npos && name.find(':') == colon)
-        name.resize(colon);
+      if (colon != std::string_view::npos && name.find(']') == std::string_view::npos && name.find(':') == colon)
+        name = name.substr(0, colon);
     }
     if (name.empty()) return;
     const uint32_t id = InternCached(name);
@@ -1264,8 +1308,7 @@ struct Analyzer::Impl {
   void OnDns(const ingest::Observation& o) {
     ++stats.dns;
     if (o.query.empty()) return;
-    NormalizeIntoBuf(o.query);
-    const std::string& q = name_buf;
+    const std::string_view q = Normalized(o.query);
     if (q.empty()) return;
     const bool internal_src = o.has_endpoints && IsInternal(o.orig_h);
     // A direct-mapped cache of (client, resolver) in front of the sets: the same few pairs repeat.
@@ -2046,8 +2089,7 @@ struct Analyzer::Impl {
         Fold(*p.summary, p.samples, true, true);
         CloseSummary(*p.summary);
       } else {
-        if (!std::is_sorted(p.samples.begin(), p.samples.end(), SampleLess))
-          std::sort(p.samples.begin(), p.samples.end(), SampleLess);
+        SortNearlySorted(p.samples.begin(), p.samples.end(), SampleLess);
       }
     }
 
