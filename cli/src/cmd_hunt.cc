@@ -21,6 +21,7 @@
 #include "onus/analytics/analyzer.h"
 #include "onus/core/case_context.h"
 #include "onus/core/file.h"
+#include "onus/core/file_digests.h"
 #include "onus/core/progress.h"
 #include "onus/ingest/reader.h"
 #include "onus/intel/import.h"
@@ -166,6 +167,8 @@ int RunHunt(int argc, char** argv) {
     auto f = ingest::DetectFormat(p);
     if (!f.ok()) return Fail("hunt", f.status());
   }
+  // The inputs are hashed on a thread of their own from here on, while the intelligence loads.
+  FileDigests input_digests(*expanded);
 
   intel::WarningListSet warninglists;
   if (!warninglists_path.empty()) {
@@ -348,6 +351,7 @@ int RunHunt(int argc, char** argv) {
   ProgressReporter progress(stderr, po, total_bytes);
   ingest::IngestOptions iopt;
   iopt.progress = &progress;
+  iopt.digests = &input_digests;
   ingest::IngestRun run;
   Status st = ingest::ReadInputs(*expanded, iopt, tee, run);
   if (!st.ok()) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <system_error>
 
 #include "decoders/eve/eve.h"
@@ -14,6 +15,7 @@
 #include "json_util.h"
 #include "log_emitter.h"
 #include "onus/core/file.h"
+#include "onus/core/file_digests.h"
 #include "onus/core/hash.h"
 #include "onus/ingest/capture.h"
 
@@ -231,6 +233,13 @@ Status ReadInputs(const std::vector<std::string>& paths, const IngestOptions& op
     }
     plan.push_back({std::move(e.path), std::move(d)});
   }
+  std::optional<FileDigests> own_digests;
+  FileDigests* digests = options.digests;
+  if (!digests) {
+    std::vector<std::string> paths;
+    for (const auto& p : plan) paths.push_back(p.path);
+    digests = &own_digests.emplace(std::move(paths));
+  }
   detail::ZeekShared zeek_shared;
   for (auto& p : plan) {
     InputInfo& info = run.inputs.emplace_back();
@@ -238,7 +247,7 @@ Status ReadInputs(const std::vector<std::string>& paths, const IngestOptions& op
     info.format = p.detected.format;
     info.log_type = p.detected.log_type;
     ONUS_ASSIGN_OR_RETURN(info.size, FileSize(p.path));
-    ONUS_ASSIGN_OR_RETURN(info.sha256, Sha256File(p.path));
+    ONUS_ASSIGN_OR_RETURN(info.sha256, digests->Get(p.path));
     uint64_t bytes_before = run.stats.bytes;
     ++run.stats.files;
     if (info.format == InputFormat::kPcap || info.format == InputFormat::kPcapng) {

@@ -21,6 +21,10 @@
 #include "onus/core/result.h"
 #include "onus/ingest/observation.h"
 
+namespace onus {
+class FileDigests;  // onus/core/file_digests.h
+}
+
 namespace onus::ingest {
 
 struct IngestOptions {
@@ -36,6 +40,11 @@ struct IngestOptions {
   bool decode_protocols = true;
   ProgressReporter* progress = nullptr;  // not owned; may be null
   size_t max_warnings = 100;             // per run; further warnings are only counted
+  // The inputs' SHA-256 (InputInfo::sha256, known before an input's first observation). Null: the
+  // reader hashes its inputs on a thread of its own, each one ahead of its decoding (the first input
+  // is waited for). A caller that can start hashing earlier (e.g. while it loads intelligence) passes
+  // its own, built over ExpandInputs(paths). Not owned.
+  FileDigests* digests = nullptr;
 };
 
 struct IngestStats {
