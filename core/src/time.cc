@@ -155,20 +155,40 @@ std::string FormatRfc3339(Timestamp t, int fraction_digits) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
-  char buf[64];
-  int n = snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(y), m, d,
-                   static_cast<long long>(sod / 3600), static_cast<long long>(sod / 60 % 60),
-                   static_cast<long long>(sod % 60));
-  std::string out(buf, static_cast<size_t>(n));
   if (fraction_digits > 9) fraction_digits = 9;
-  if (fraction_digits > 0) {
-    char fb[32];
-    snprintf(fb, sizeof fb, "%09lld", static_cast<long long>(frac));
-    out += '.';
-    out.append(fb, static_cast<size_t>(fraction_digits));
+  char buf[64];
+  size_t n;
+  if (y >= 0 && y <= 9999) {
+    // Digits written directly (this runs once per stored row; snprintf was a visible cost).
+    auto put = [&buf](size_t at, int64_t v, int width) {
+      for (int i = width - 1; i >= 0; --i, v /= 10) buf[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+    };
+    put(0, y, 4);
+    buf[4] = '-';
+    put(5, m, 2);
+    buf[7] = '-';
+    put(8, d, 2);
+    buf[10] = 'T';
+    put(11, sod / 3600, 2);
+    buf[13] = ':';
+    put(14, sod / 60 % 60, 2);
+    buf[16] = ':';
+    put(17, sod % 60, 2);
+    n = 19;
+  } else {
+    n = static_cast<size_t>(snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                                     static_cast<long long>(y), m, d, static_cast<long long>(sod / 3600),
+                                     static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60)));
   }
-  out += 'Z';
-  return out;
+  if (fraction_digits > 0) {
+    buf[n] = '.';
+    int64_t v = frac;
+    for (int i = 8; i >= 0; --i, v /= 10)
+      if (i < fraction_digits) buf[n + 1 + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+    n += 1 + static_cast<size_t>(fraction_digits);
+  }
+  buf[n++] = 'Z';
+  return std::string(buf, n);
 }
 
 }  // namespace onus

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
 #include <limits>
+#include <random>
 
 namespace onus {
 namespace {
@@ -64,6 +67,29 @@ TEST(Time, ExtremesFormatWithoutOverflow) {
   EXPECT_EQ(Timestamp::FromNanos(-1).seconds(), -1);
   EXPECT_EQ(Timestamp::FromNanos(-1000000000).seconds(), -1);
   EXPECT_EQ(Timestamp::FromNanos(-1000000001).seconds(), -2);
+}
+
+TEST(Time, FormatAgreesWithGmtimeAcrossTheRange) {
+  // The hand-written digits against the C library's calendar, at every precision.
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<int64_t> any(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+  for (int i = 0; i < 2000; ++i) {
+    int64_t ns = any(rng);
+    int64_t secs = ns / 1000000000 - ((ns % 1000000000) < 0 ? 1 : 0);
+    int64_t frac = ns % 1000000000;
+    if (frac < 0) frac += 1000000000;
+    std::time_t tt = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    ASSERT_NE(gmtime_r(&tt, &tm), nullptr);
+    char want[64];
+    std::strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%S", &tm);
+    char digits[16];
+    std::snprintf(digits, sizeof digits, "%09lld", static_cast<long long>(frac));
+    for (int p = 0; p <= 9; ++p) {
+      std::string expect = std::string(want) + (p ? "." + std::string(digits, static_cast<size_t>(p)) : "") + "Z";
+      ASSERT_EQ(FormatRfc3339(Timestamp::FromNanos(ns), p), expect) << ns << " digits " << p;
+    }
+  }
 }
 
 }  // namespace
