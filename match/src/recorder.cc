@@ -235,30 +235,29 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   if (o.src.input) {
     ONUS_ASSIGN_OR_RETURN(input_id, EnsureInput(*o.src.input));
   }
-  // The row is filled in place (strings keep their capacity between batches) and inserted with the
+  // The entry is filled in place (strings keep their capacity between chunks) and inserted with the
   // rest of its chunk, in key order, by FlushSightings.
   if (pending_n_ == pending_.size()) pending_.emplace_back();
-  store::SightingRow& r = pending_[pending_n_++];
-  r.indicator_id.assign(index_.indicator_id(s.indicator));
+  PendingSighting& r = pending_[pending_n_++];
+  r.indicator = s.indicator;
+  r.pattern = s.entry == kNoEntry;
+  r.type = s.type;
   r.value.assign(s.seen);
-  r.value_type.assign(s.entry == kNoEntry ? std::string_view("pattern") : ValueTypeName(s.type));
-  r.seen_where.assign(s.where);
-  r.ts = FormatRfc3339(o.ts, 6);
+  r.where.assign(s.where);
+  r.ts = o.ts;
   r.site.assign(s.location.site);
   r.segment.assign(s.location.segment);
+  r.has_endpoints = o.has_endpoints;
   if (o.has_endpoints) {
-    r.orig_h = o.orig_h.ToString();
-    r.resp_h = o.resp_h.ToString();
-  } else {
-    r.orig_h.clear();
-    r.resp_h.clear();
+    r.orig_h = o.orig_h;
+    r.resp_h = o.resp_h;
   }
   r.uid.assign(o.uid);
   r.community_id.assign(o.community_id);
   r.stale = s.stale;
   r.input_id = input_id;
   r.record = static_cast<int64_t>(o.src.record);
-  r.record_type.assign(o.src.is_packet ? "packet" : "line");
+  r.is_packet = o.src.is_packet;
   if (options_.context || options_.warninglists)
     r.annotations_json = SightingAnnotationsJson(s, options_.context, options_.warninglists);
   else
@@ -274,9 +273,9 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   auto it = summary_index_.find(std::string_view(summary_key_));
   if (it == summary_index_.end()) {
     SightingSummary sum;
-    sum.indicator_id = r.indicator_id;
+    sum.indicator_id = std::string(index_.indicator_id(s.indicator));
     sum.value = r.value;
-    sum.where = r.seen_where;
+    sum.where = r.where;
     sum.site = r.site;
     sum.stale = s.stale;
     sum.first = sum.last = o.ts;
@@ -293,10 +292,9 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   return Status::Ok();
 }
 
-// Inserts the pending sightings sorted by the table's UNIQUE key (indicator_id, input_id, record,
-// seen_where, value): consecutive inserts then land on neighbouring index pages instead of random
-// ones (indicator ids are UUIDs). Row ids follow key order within a chunk; readers order sightings
-// by (ts, input, record), never by row id alone.
+// Hands the pending sightings to the writer (or inserts them here). A chunk is inserted sorted by
+// (indicator ordinal, input, record, where, value): each sighting group's records go in together,
+// and the order of inserts does not depend on the order of decoding.
 Status HuntRecorder::FlushSightings() {
   if (pending_n_ == 0) return Status::Ok();
   if (!options_.background_writes) {
@@ -317,22 +315,45 @@ Status HuntRecorder::FlushSightings() {
   return Status::Ok();
 }
 
-Status HuntRecorder::InsertSorted(std::vector<store::SightingRow>& rows, size_t n) {
+Status HuntRecorder::InsertSorted(std::vector<PendingSighting>& rows, size_t n) {
   order_.resize(n);
   for (size_t i = 0; i < n; ++i) order_[i] = static_cast<uint32_t>(i);
   std::sort(order_.begin(), order_.end(), [&rows](uint32_t a, uint32_t b) {
-    const store::SightingRow& x = rows[a];
-    const store::SightingRow& y = rows[b];
-    if (int c = x.indicator_id.compare(y.indicator_id)) return c < 0;
+    const PendingSighting& x = rows[a];
+    const PendingSighting& y = rows[b];
+    if (x.indicator != y.indicator) return x.indicator < y.indicator;
     if (x.input_id != y.input_id) return x.input_id < y.input_id;
     if (x.record != y.record) return x.record < y.record;
-    if (int c = x.seen_where.compare(y.seen_where)) return c < 0;
+    if (int c = x.where.compare(y.where)) return c < 0;
     if (int c = x.value.compare(y.value)) return c < 0;
     return a < b;
   });
+  store::SightingRow& row = row_;
   for (size_t i = 0; i < n; ++i) {
+    const PendingSighting& p = rows[order_[i]];
+    row.indicator_id.assign(index_.indicator_id(p.indicator));
+    row.value.assign(p.value);
+    row.value_type.assign(p.pattern ? std::string_view("pattern") : ValueTypeName(p.type));
+    row.seen_where.assign(p.where);
+    row.ts = FormatRfc3339(p.ts, 6);
+    row.site.assign(p.site);
+    row.segment.assign(p.segment);
+    if (p.has_endpoints) {
+      row.orig_h = p.orig_h.ToString();
+      row.resp_h = p.resp_h.ToString();
+    } else {
+      row.orig_h.clear();
+      row.resp_h.clear();
+    }
+    row.uid.assign(p.uid);
+    row.community_id.assign(p.community_id);
+    row.stale = p.stale;
+    row.input_id = p.input_id;
+    row.record = p.record;
+    row.record_type.assign(p.is_packet ? "packet" : "line");
+    row.annotations_json.assign(p.annotations_json);
     ONUS_RETURN_IF_ERROR(EnsureTx());
-    ONUS_RETURN_IF_ERROR(store_.AddSighting(rows[order_[i]]));
+    ONUS_RETURN_IF_ERROR(store_.AddSighting(row));
     ONUS_RETURN_IF_ERROR(Row());
   }
   return Status::Ok();

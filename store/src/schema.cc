@@ -86,6 +86,51 @@ ALTER TABLE sightings ADD COLUMN annotations_json TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE inputs ADD COLUMN scope TEXT NOT NULL DEFAULT 'all' CHECK(scope IN ('all','sighted'));
 DROP INDEX IF EXISTS sightings_indicator;
 )sql",
+    // 4: sightings split into their group (indicator, value, where: stored once) and one lean row per
+    // record, clustered by (group, input, record) — the old UNIQUE key — without a rowid or a second
+    // index, so a hunt writes each record once (before: a 17-column row and a 5-column text index
+    // entry). The view `sightings` keeps the old columns for readers (and inserts, via the trigger).
+    R"sql(
+CREATE TABLE sighting_groups(
+  id INTEGER PRIMARY KEY,
+  indicator_id TEXT NOT NULL, value TEXT NOT NULL, seen_where TEXT NOT NULL, value_type TEXT NOT NULL DEFAULT '',
+  UNIQUE(indicator_id, value, seen_where));
+CREATE TABLE sighting_records(
+  group_id INTEGER NOT NULL REFERENCES sighting_groups(id),
+  input_id INTEGER NOT NULL REFERENCES inputs(id), record INTEGER NOT NULL,
+  ts TEXT NOT NULL, site TEXT NOT NULL DEFAULT '', segment TEXT NOT NULL DEFAULT '',
+  orig_h TEXT NOT NULL DEFAULT '', resp_h TEXT NOT NULL DEFAULT '', uid TEXT NOT NULL DEFAULT '',
+  community_id TEXT NOT NULL DEFAULT '', stale INTEGER NOT NULL DEFAULT 0, record_type TEXT NOT NULL,
+  annotations_json TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY(group_id, input_id, record)) WITHOUT ROWID;
+INSERT OR IGNORE INTO sighting_groups(indicator_id, value, seen_where, value_type)
+  SELECT indicator_id, value, seen_where, value_type FROM sightings ORDER BY id;
+INSERT OR IGNORE INTO sighting_records(group_id, input_id, record, ts, site, segment, orig_h, resp_h, uid,
+                                       community_id, stale, record_type, annotations_json)
+  SELECT g.id, s.input_id, s.record, s.ts, s.site, s.segment, s.orig_h, s.resp_h, s.uid, s.community_id,
+         s.stale, s.record_type, s.annotations_json
+  FROM sightings s JOIN sighting_groups g
+    ON g.indicator_id = s.indicator_id AND g.value = s.value AND g.seen_where = s.seen_where
+  ORDER BY s.id;
+DROP TABLE sightings;
+CREATE VIEW sightings AS
+  SELECT g.id AS group_id, g.indicator_id, g.value, g.value_type, g.seen_where, r.ts, r.site, r.segment,
+         r.orig_h, r.resp_h, r.uid, r.community_id, r.stale, r.input_id, r.record, r.record_type,
+         r.annotations_json
+  FROM sighting_records r JOIN sighting_groups g ON g.id = r.group_id;
+CREATE TRIGGER sightings_insert INSTEAD OF INSERT ON sightings BEGIN
+  INSERT OR IGNORE INTO sighting_groups(indicator_id, value, seen_where, value_type)
+    VALUES(NEW.indicator_id, NEW.value, NEW.seen_where, COALESCE(NEW.value_type, ''));
+  INSERT OR IGNORE INTO sighting_records(group_id, input_id, record, ts, site, segment, orig_h, resp_h, uid,
+                                         community_id, stale, record_type, annotations_json)
+    VALUES((SELECT id FROM sighting_groups
+            WHERE indicator_id = NEW.indicator_id AND value = NEW.value AND seen_where = NEW.seen_where),
+           NEW.input_id, NEW.record, NEW.ts, COALESCE(NEW.site, ''), COALESCE(NEW.segment, ''),
+           COALESCE(NEW.orig_h, ''), COALESCE(NEW.resp_h, ''), COALESCE(NEW.uid, ''),
+           COALESCE(NEW.community_id, ''), COALESCE(NEW.stale, 0), COALESCE(NEW.record_type, 'line'),
+           COALESCE(NEW.annotations_json, '[]'));
+END;
+)sql",
 };
 
 }  // namespace

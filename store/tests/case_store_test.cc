@@ -37,13 +37,33 @@ TEST_F(CaseStoreTest, MigratesToCurrentVersionAndReopens) {
 }
 
 TEST_F(CaseStoreTest, UpgradesAVersionOneCaseInPlace) {
-  // Make the fresh case look like a version-1 case (no annotations or scope column), keep rows, reopen.
-  ASSERT_TRUE(store_->db().Exec("ALTER TABLE sightings DROP COLUMN annotations_json").ok());
-  Status dropped = store_->db().Exec("ALTER TABLE inputs DROP COLUMN scope");
-  ASSERT_TRUE(dropped.ok()) << dropped.message();
+  // Make the fresh case look like a version-1 case (one sightings table without annotations, no
+  // inputs.scope), with rows, and reopen: every migration runs on real rows.
+  Status v1 = store_->db().Exec(
+      "DROP TRIGGER sightings_insert; DROP VIEW sightings; DROP TABLE sighting_records; DROP TABLE sighting_groups;"
+      "CREATE TABLE sightings(id INTEGER PRIMARY KEY, indicator_id TEXT NOT NULL, value TEXT NOT NULL,"
+      " value_type TEXT NOT NULL DEFAULT '', seen_where TEXT NOT NULL, ts TEXT NOT NULL, site TEXT NOT NULL DEFAULT '',"
+      " segment TEXT NOT NULL DEFAULT '', orig_h TEXT NOT NULL DEFAULT '', resp_h TEXT NOT NULL DEFAULT '',"
+      " uid TEXT NOT NULL DEFAULT '', community_id TEXT NOT NULL DEFAULT '', stale INTEGER NOT NULL DEFAULT 0,"
+      " input_id INTEGER NOT NULL REFERENCES inputs(id), record INTEGER NOT NULL, record_type TEXT NOT NULL,"
+      " UNIQUE(indicator_id, input_id, record, seen_where, value));"
+      "CREATE INDEX sightings_indicator ON sightings(indicator_id);"
+      "ALTER TABLE inputs DROP COLUMN scope;");
+  ASSERT_TRUE(v1.ok()) << v1.message();
   ASSERT_TRUE(store_->db()
                   .Exec("INSERT INTO inputs(path, sha256, size, kind, ingested_at, state) "
                         "VALUES('old.log', '0ld', 1, 'zeek-tsv', 't', 'complete')")
+                  .ok());
+  // Two records of one (indicator, value, where) and one of another value: two groups, three records.
+  ASSERT_TRUE(store_->db()
+                  .Exec("INSERT INTO sightings(indicator_id, value, value_type, seen_where, ts, site, orig_h, resp_h,"
+                        " uid, input_id, record, record_type) VALUES"
+                        "('indicator--a', '198.51.100.7', 'ipv4-addr', 'conn.resp_h', '2021-03-01T00:00:02.000000Z',"
+                        " 'HQ', '10.0.0.1', '198.51.100.7', 'C1', 1, 7, 'line'),"
+                        "('indicator--a', '198.51.100.7', 'ipv4-addr', 'conn.resp_h', '2021-03-01T00:00:01.000000Z',"
+                        " 'HQ', '10.0.0.2', '198.51.100.7', 'C2', 1, 5, 'line'),"
+                        "('indicator--a', '198.51.100.8', 'ipv4-addr', 'conn.resp_h', '2021-03-01T00:00:03.000000Z',"
+                        " 'HQ', '10.0.0.2', '198.51.100.8', 'C3', 1, 9, 'line')")
                   .ok());
   ASSERT_TRUE(store_->db().Exec("DELETE FROM schema_version WHERE version >= 2").ok());
   ASSERT_TRUE(store_->db().Exec("INSERT INTO assessments(created_at, format, content) VALUES('t', 'json', '{}')").ok());
@@ -59,6 +79,23 @@ TEST_F(CaseStoreTest, UpgradesAVersionOneCaseInPlace) {
   ASSERT_TRUE(has.ok());
   ASSERT_TRUE(has->Step());
   EXPECT_EQ(has->ColumnInt(0), 1);
+  auto sightings = (*s)->ListSightings();
+  ASSERT_TRUE(sightings.ok()) << sightings.status().ToString();
+  ASSERT_EQ(sightings->size(), 3u);
+  EXPECT_EQ((*sightings)[0].record, 5);  // by time
+  EXPECT_EQ((*sightings)[0].uid, "C2");
+  EXPECT_EQ((*sightings)[0].orig_h, "10.0.0.2");
+  EXPECT_EQ((*sightings)[0].site, "HQ");
+  EXPECT_EQ((*sightings)[0].annotations_json, "[]");
+  EXPECT_EQ((*sightings)[1].record, 7);
+  EXPECT_EQ((*sightings)[0].id, (*sightings)[1].id);  // one group
+  EXPECT_EQ((*sightings)[2].value, "198.51.100.8");
+  EXPECT_NE((*sightings)[2].id, (*sightings)[0].id);
+  auto groups = (*s)->db().Prepare("SELECT COUNT(*) FROM sighting_groups");
+  ASSERT_TRUE(groups.ok());
+  ASSERT_TRUE(groups->Step());
+  EXPECT_EQ(groups->ColumnInt(0), 2);
+  EXPECT_EQ(*(*s)->Count("sightings"), 3);
   auto kept = (*s)->Count("assessments");
   ASSERT_TRUE(kept.ok());
   EXPECT_EQ(*kept, 1);
@@ -133,6 +170,60 @@ TEST_F(CaseStoreTest, SightingsDeduplicateByRecord) {
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].record, 42);
+}
+
+TEST_F(CaseStoreTest, SightingGroupsSurviveARolledBackTransaction) {
+  auto in = store_->BeginInput("c.log", "def", 1, "zeek-tsv", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(in.ok());
+  SightingRow s;
+  s.indicator_id = "indicator--1";
+  s.value = "198.51.100.7";
+  s.value_type = "ipv4-addr";
+  s.seen_where = "conn.resp_h";
+  s.ts = "2021-03-01T00:00:00.000000Z";
+  s.input_id = in->id;
+  s.record = 1;
+  {
+    auto tx = Transaction::Begin(store_->db());
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(store_->AddSighting(s).ok());  // the group is stored and its id cached...
+  }                                           // ...and rolled back with the record
+  EXPECT_EQ(*store_->Count("sightings"), 0);
+  s.record = 2;
+  Status again = store_->AddSighting(s);  // the cached id names no row: the group is stored again
+  ASSERT_TRUE(again.ok()) << again.message();
+  auto all = store_->ListSightings();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].record, 2);
+  EXPECT_EQ((*all)[0].value_type, "ipv4-addr");
+}
+
+TEST_F(CaseStoreTest, TheSightingsViewTakesInsertsLikeTheOldTable) {
+  // Tools that wrote the pre-4 table directly (e.g. test fixtures) insert through the view.
+  auto in = store_->BeginInput("c.log", "def", 1, "zeek-tsv", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(in.ok());
+  const std::string sql = "INSERT OR IGNORE INTO sightings(indicator_id, value, value_type, seen_where, ts, uid, "
+                          "input_id, record, record_type) VALUES('indicator--9', 'evil.example', 'domain-name', "
+                          "'dns.query', '2021-03-01T00:00:00.000000Z', 'C9', " +
+                          std::to_string(in->id) + ", 3, 'line')";
+  ASSERT_TRUE(store_->db().Exec(sql).ok());
+  ASSERT_TRUE(store_->db().Exec(sql).ok());  // the same record again: ignored
+  auto all = store_->ListSightings();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].value, "evil.example");
+  EXPECT_EQ((*all)[0].uid, "C9");
+  EXPECT_EQ((*all)[0].community_id, "");
+  EXPECT_EQ((*all)[0].annotations_json, "[]");
+  SightingRow same = (*all)[0];  // and AddSighting finds the group the trigger stored
+  same.record = 4;
+  ASSERT_TRUE(store_->AddSighting(same).ok());
+  auto groups = store_->db().Prepare("SELECT COUNT(*) FROM sighting_groups");
+  ASSERT_TRUE(groups.ok());
+  ASSERT_TRUE(groups->Step());
+  EXPECT_EQ(groups->ColumnInt(0), 1);
+  EXPECT_EQ(*store_->Count("sightings"), 2);
 }
 
 TEST_F(CaseStoreTest, SightingNeedsAKnownInput) {

@@ -11,8 +11,9 @@
 // Contract: inputs are registered in the case on their first observation (BeginInput by SHA-256)
 // and completed by Finish(). Rows are written in batched transactions (`batch_rows`); AddSighting
 // and AddObservation are INSERT OR IGNORE on their record keys, so hunting the same telemetry again
-// (e.g. with new intel) adds only what is new. Sightings are inserted in chunks of kSightingChunk
-// sorted by their key (the index pages stay hot; row ids follow key order within a chunk). JSON lines go to the `emit` callback (the CLI writes
+// (e.g. with new intel) adds only what is new. Sightings are inserted in chunks of kSightingChunk,
+// each sorted by (indicator, input, record, where, value); their rows are formatted by the thread
+// that inserts them. JSON lines go to the `emit` callback (the CLI writes
 // them); the library never prints.
 // Thread-safety: one calling thread (the CaseStore's); with background_writes the recorder's own
 // writer thread uses the store only while the caller's thread does not.
@@ -97,7 +98,18 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
   Status Row();  // counts a row; commits and reopens the batch at batch_rows
   Status Keep(const ingest::Observation& obs, const Location& loc);
   Status FlushSightings();  // inserts the pending sightings in key order (or hands them to the writer)
-  Status InsertSorted(std::vector<store::SightingRow>& rows, size_t n);
+  // A sighting as the hunt saw it, kept raw: the row (time stamp and addresses as text) is
+  // formatted by the thread that inserts it, beside decoding when writes are in the background.
+  struct PendingSighting {
+    uint32_t indicator = 0;
+    bool pattern = false, stale = false, has_endpoints = false, is_packet = false;
+    ValueType type = ValueType::kAddr;
+    std::string value, where, site, segment, uid, community_id, annotations_json;
+    Timestamp ts;
+    IpAddress orig_h, resp_h;
+    int64_t input_id = 0, record = 0;
+  };
+  Status InsertSorted(std::vector<PendingSighting>& rows, size_t n);
   Status WaitForWriter();   // until the writer is idle; its first error, if any
   void WriterLoop();
 
@@ -117,12 +129,13 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
   InputState* last_state_ = nullptr;
   std::unordered_map<std::string, size_t> polls_per_key_;
   uint64_t polls_kept_ = 0;
-  std::vector<store::SightingRow> pending_;  // reused rows; the first pending_n_ are pending
+  std::vector<PendingSighting> pending_;  // reused entries; the first pending_n_ are pending
   size_t pending_n_ = 0;
   std::vector<uint32_t> order_;  // used by whichever thread inserts (never both at once)
+  store::SightingRow row_;       // likewise: the row being inserted (strings keep their capacity)
   // Background writes: the chunk being written and the handshake (mu_ guards busy_, stop_,
   // writer_status_ and the hand-over of writing_/tx_/rows_in_batch_ between the threads).
-  std::vector<store::SightingRow> writing_;
+  std::vector<PendingSighting> writing_;
   size_t writing_n_ = 0;
   std::thread writer_;
   std::mutex mu_;

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "onus/core/result.h"
@@ -27,7 +28,7 @@
 
 namespace onus::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 struct InputRow {
   int64_t id = 0;
@@ -70,8 +71,10 @@ struct StixObjectRow {
 };
 
 // One matching record. Aggregates (first/last seen, count) are queries over these rows.
+// Stored as a group (indicator, value, where: table sighting_groups) and one lean row per record
+// (sighting_records); the view `sightings` shows them joined, one row per record, as SightingRow.
 struct SightingRow {
-  int64_t id = 0;
+  int64_t id = 0;  // the sighting's group (sighting_groups.id): the same for every record of it
   std::string indicator_id, value, value_type, seen_where;  // seen_where: "conn.resp_h", "dns.query"...
   std::string ts, site, segment;
   std::string orig_h, resp_h, uid, community_id;
@@ -154,7 +157,9 @@ class CaseStore {
   Status UpsertSource(const SourceRow& s);
   Status UpsertIndicator(const IndicatorRow& r);
   Status UpsertStixObject(const StixObjectRow& r);
-  Status AddSighting(const SightingRow& r);  // INSERT OR IGNORE on (indicator, input, record, where, value)
+  // INSERT OR IGNORE on (indicator, input, record, where, value). The group's value_type is the
+  // first one stored; every other field is the record's. Group ids are cached by the store.
+  Status AddSighting(const SightingRow& r);
   Status AddObservation(const ObservationRow& r);  // INSERT OR IGNORE on (input, record, kind)
   // Replaces any finding with the same (kind, key, window) — analytics recompute, never duplicate.
   Status PutFinding(const FindingRow& r);
@@ -171,7 +176,7 @@ class CaseStore {
   Status ForEachIndicator(const std::function<Status(const IndicatorRow&)>& fn, bool pattern_only_for_multi = false);
   Result<int64_t> CountIndicatorsOutside(const std::vector<int64_t>& input_ids);
   Result<std::vector<StixObjectRow>> ListStixObjects(const std::string& type = "");
-  // Every sighting, ordered by (ts, input, record, row id).
+  // Every sighting, ordered by (ts, input, record, where, value, indicator).
   Result<std::vector<SightingRow>> ListSightings();
   Result<std::vector<ObservationRow>> ListObservations(const std::string& kind = "");
   Result<std::vector<FindingRow>> ListFindings();  // sorted by score, highest first
@@ -184,11 +189,19 @@ class CaseStore {
   Status Migrate();
   // The cached statement for `slot`, prepared on first use, reset and unbound.
   enum Slot { kFindInputBySha, kInsertInput, kCompleteInput, kCompleteInputSightedOnly, kUpsertSource, kUpsertIndicator, kUpsertStixObject,
-              kAddSighting, kAddObservation, kDeleteFinding, kInsertFinding, kSlotCount };
+              kAddSighting, kInsertSightingGroup, kFindSightingGroup, kAddObservation, kDeleteFinding,
+              kInsertFinding, kSlotCount };
   Result<Statement*> Cached(Slot slot, const char* sql);
+  // The id of the sighting group (indicator, value, where), stored when new. `cached` tells whether
+  // it came from sighting_groups_ (a rolled-back transaction may have removed the row since).
+  Result<int64_t> SightingGroup(const SightingRow& r, bool& cached);
   std::unique_ptr<Database> db_;  // declared before the statements: they are finalised first
   std::unique_ptr<Statement> statements_[kSlotCount];
   int version_ = 0;
+  // Group ids by indicator_id \x1f value \x1f where. An id is a hash of its key (the next free one
+  // on a collision), so a rolled-back group row comes back with the same id.
+  std::unordered_map<std::string, int64_t> sighting_groups_;
+  std::string group_key_;  // reused
 };
 
 }  // namespace onus::store

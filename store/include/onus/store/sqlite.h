@@ -26,6 +26,9 @@ class Statement {
   Statement& Bind(int i, int64_t v);
   Statement& Bind(int i, double v);
   Statement& Bind(int i, std::string_view v);
+  // Binds without copying: the bytes must stay valid until the statement is next Reset() (the
+  // CaseStore's cached statements are reset before each use) or finalised.
+  Statement& BindView(int i, std::string_view v);
   Statement& BindNull(int i);
   Statement& BindOptional(int i, const std::optional<std::string>& v);
 
