@@ -98,9 +98,16 @@ std::string DigestHex(const char* algorithm, std::string_view data, size_t hex_c
   static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
   static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   const EVP_MD* md = std::strcmp(algorithm, "MD5") == 0 ? md5 : sha256;
+  // One context per thread, reused: EVP_Digest allocates and frees a context on every call.
+  struct Ctx {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Ctx c;
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (md == nullptr || EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1) {
+  if (md == nullptr || c.ctx == nullptr || EVP_DigestInit_ex2(c.ctx, md, nullptr) != 1 ||
+      EVP_DigestUpdate(c.ctx, data.data(), data.size()) != 1 || EVP_DigestFinal_ex(c.ctx, out, &len) != 1) {
     return algorithm[0] == 'M' ? Md5Hex(data).substr(0, hex_chars) : Sha256Hex(data).substr(0, hex_chars);
   }
   std::string hex;
