@@ -479,11 +479,18 @@ struct Analyzer::Impl {
     uint8_t len = 0xFF;  // 0xFF: empty
   };
   std::vector<AnswerText> answer_cache = std::vector<AnswerText>(4096);  // answer texts already in the set
-  // One-entry cache of the (proto, service) -> pair flags mapping.
+  // The (proto, service) -> pair flags mapping of the distinct values seen: each entry keyed by the
+  // two lengths and the first 8 bytes of each string (integer compares), the rest compared on a match.
   struct ServiceEntry {
     std::string proto, service;
+    uint64_t lens = 0, proto8 = 0, service8 = 0;
     uint8_t flags = 0;
   };
+  static uint64_t Prefix8(const std::string& v) {
+    uint64_t w = 0;
+    std::memcpy(&w, v.data(), std::min<size_t>(v.size(), 8));
+    return w;
+  }
   std::vector<ServiceEntry> service_flags;  // distinct (proto, service) values seen, up to 64
 
   bool Summaries() const { return !cfg.rita_compatible; }
@@ -940,10 +947,13 @@ struct Analyzer::Impl {
   uint8_t ConnFlags(const ingest::Observation& o) {
     const std::string& sv = o.service;
     const std::string& pr = o.proto;
+    const uint64_t lens = (uint64_t{sv.size()} << 32) | pr.size(), sv8 = Prefix8(sv), pr8 = Prefix8(pr);
     uint8_t f = 0;
     bool found = false;
     for (const auto& e : service_flags) {
-      if (e.service.size() == sv.size() && e.proto.size() == pr.size() && e.service == sv && e.proto == pr) {
+      if (e.lens == lens && e.service8 == sv8 && e.proto8 == pr8 &&
+          (sv.size() <= 8 || std::memcmp(e.service.data() + 8, sv.data() + 8, sv.size() - 8) == 0) &&
+          (pr.size() <= 8 || std::memcmp(e.proto.data() + 8, pr.data() + 8, pr.size() - 8) == 0)) {
         f = e.flags;
         found = true;
         break;
@@ -951,7 +961,7 @@ struct Analyzer::Impl {
     }
     if (!found) {
       f = ServiceFlags(pr, sv);
-      if (service_flags.size() < 64) service_flags.push_back({pr, sv, f});
+      if (service_flags.size() < 64) service_flags.push_back({pr, sv, lens, pr8, sv8, f});
     }
     const uint16_t p = o.resp_p;
     if (p == 80 || p == 443 || p == 8080 || p == 8443) f |= kWebPort;
@@ -2013,11 +2023,18 @@ struct Analyzer::Impl {
   // in for a name pair's (null: the summary's own).
   void ScoreSummary(const PairSummary& ps, const PairCtx& c, const IpPair* sizes, std::vector<Finding>& out,
                     double* best) const {
-    json extra = {{"summary", true},
-                  {"exact_cap", cfg.exact_samples_per_pair},
-                  {"sketch_k", cfg.summary_sketch_k},
-                  {"late_records", ps.late}};
-    if (sizes) extra["sizes_from"] = "address pair " + sizes->src.ToString() + "->" + sizes->dst.ToString();
+    // The detail and provenance are built only for windows that are reported (EmitBeacon's own bar).
+    auto reported = [&](const BeaconEval& e) { return e.score >= cfg.beacon_min_score || c.watched; };
+    auto extra = [&](double ts_median, double ds_median) {
+      json x = {{"summary", true},
+                {"exact_cap", cfg.exact_samples_per_pair},
+                {"sketch_k", cfg.summary_sketch_k},
+                {"late_records", ps.late}};
+      if (sizes) x["sizes_from"] = "address pair " + sizes->src.ToString() + "->" + sizes->dst.ToString();
+      x["ts_median"] = ts_median;
+      x["ds_median"] = ds_median;
+      return x;
+    };
     std::vector<DayCount> days;
     uint64_t total = 0, nonzero = ps.cross_nonzero;
     for (const auto& d : ps.days) {
@@ -2037,9 +2054,8 @@ struct Analyzer::Impl {
                                      cfg.duration_ideal_hours_seen);
       if (!e.ok) continue;
       if (best) *best = std::max(*best, e.score);
-      json x = extra;
-      x["ts_median"] = d.ts.median;
-      x["ds_median"] = ds.median;
+      if (!reported(e)) continue;
+      const json x = extra(d.ts.median, ds.median);
       EmitBeacon(c, e, DayLabel(int64_t{d.day} * kDay), lo, hi, d.first, d.last, d.count, SummaryProvenance(&d, 1), &x,
                  out);
     }
@@ -2055,9 +2071,8 @@ struct Analyzer::Impl {
                                    std::max(2, bins / 2), bins);
     if (!e.ok) return;
     if (best) *best = std::max(*best, e.score);
-    json x = extra;
-    x["ts_median"] = ts.median;
-    x["ds_median"] = ds.median;
+    if (!reported(e)) return;
+    const json x = extra(ts.median, ds.median);
     EmitBeacon(c, e, "multi-day", lo, hi, ps.days.front().first, ps.days.back().last, total,
                SummaryProvenance(ps.days.data(), ps.days.size()), &x, out);
   }
