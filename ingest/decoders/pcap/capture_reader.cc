@@ -1,5 +1,6 @@
-// ReadCapture: libpcap offline reading (pcap and pcapng) → PacketDecoder → FlowTable →
-// application decoders → the caller's ObservationSink.
+// ReadCapture: classic pcap from a memory mapping (MappedPcap), everything else through libpcap's
+// offline reader (pcapng, gzip) → PacketDecoder → FlowTable → application decoders → the caller's
+// ObservationSink.
 #include <pcap/pcap.h>
 #include <zlib.h>
 
@@ -12,6 +13,7 @@
 
 #include "decoders/flow/flow_table.h"
 #include "decoders/flow/record_emitter.h"
+#include "decoders/pcap/mapped_pcap.h"
 #include "decoders/pcap/packet.h"
 #include "decoders/pcap/resync.h"
 #include "onus/ingest/capture.h"
@@ -69,8 +71,13 @@ FILE* OpenGzipStream(const std::string& path) {
 Status ReadCapture(const InputInfo& info, const IngestOptions& options, ObservationSink& sink, IngestStats& stats) {
   char err[PCAP_ERRBUF_SIZE] = {0};
   const bool gzipped = IsGzip(info.path);
+  // Classic pcap on a regular file is read from a memory mapping (no copy, no call per record);
+  // pcapng, compressed captures and anything that does not map go through libpcap.
+  std::unique_ptr<detail::MappedPcap> mapped;
+  if (!gzipped && info.format == InputFormat::kPcap) mapped = detail::MappedPcap::Open(info.path);
   std::unique_ptr<pcap_t, PcapClose> pc;
-  if (gzipped) {
+  if (mapped) {
+  } else if (gzipped) {
     FILE* gz = OpenGzipStream(info.path);
     if (!gz) return Status::IoError("'" + info.path + "': cannot open gzip stream");
     pc.reset(pcap_fopen_offline_with_tstamp_precision(gz, PCAP_TSTAMP_PRECISION_NANO, err));
@@ -78,16 +85,18 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   } else {
     pc.reset(pcap_open_offline_with_tstamp_precision(info.path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err));
   }
-  if (!pc) {
+  if (!mapped && !pc) {
     if (errno == ENOENT) return Status::NotFound("'" + info.path + "': " + err);
     return Status::Corrupt("'" + info.path + "': not a readable capture: " + err);
   }
-  const int dlt = pcap_datalink(pc.get());
+  const int dlt = mapped ? mapped->linktype() : pcap_datalink(pc.get());
   if (!detail::IsSupportedDlt(dlt)) {
     const char* name = pcap_datalink_val_to_name(dlt);
     return Status::Unsupported("'" + info.path + "': link type " + std::to_string(dlt) + " (" +
                                (name ? name : "unknown") + ") is not supported");
   }
+  const int snaplen = mapped ? static_cast<int>(mapped->snaplen()) : pcap_snapshot(pc.get());
+  const bool swapped = mapped ? mapped->swapped() : pcap_is_swapped(pc.get()) != 0;
   detail::RecordEmitter emitter(info, options, sink, stats);
   detail::FlowConfig cfg;
   cfg.tcp_timeout_ns = static_cast<int64_t>(options.tcp_inactivity_timeout_s * 1e9);
@@ -99,36 +108,77 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   detail::FlowTable flows(cfg, emitter);
   detail::PacketDecoder decoder;
   detail::DecodedPacket pkt;
-  detail::CaptureResync resync(info.path, info.format == InputFormat::kPcapng, pcap_is_swapped(pc.get()) != 0);
+  detail::CaptureResync resync(info.path, info.format == InputFormat::kPcapng, swapped);
+
+  uint64_t index = 0;
+  int64_t last_sec = 0;
+  int resyncs = 0;
+  // One good record: decoded and handed to the flow table (or counted as malformed).
+  auto on_record = [&](int64_t ts_ns, const u_char* data, uint32_t caplen, uint32_t len, uint64_t offset) {
+    ++index;
+    ++stats.records;
+    stats.bytes += caplen;
+    pkt.ts_ns = ts_ns;
+    last_sec = ts_ns / 1000000000LL;
+    pkt.index = index;
+    pkt.file_offset = offset;
+    switch (decoder.Decode(dlt, data, caplen, len, pkt)) {
+      case detail::DecodeResult::kOk:
+        flows.OnPacket(pkt);
+        break;
+      case detail::DecodeResult::kMalformed:
+        if (emitter.Malformed(index, pkt.file_offset, pkt.ts_ns, pkt.error)) emitter.CommitAnomaly();
+        break;
+      default:
+        break;
+    }
+    if (options.progress) options.progress->Update(stats.records, pkt.file_offset);
+  };
+  // A broken record at `at`: counted, then the next plausible record is looked for. False = stop.
+  auto recover = [&](const std::string& why, uint64_t at, uint64_t& next) {
+    if (emitter.Malformed(index + 1, at, last_sec * 1000000000LL, "bad_capture_record: " + why)) {
+      emitter.CommitAnomaly();
+    }
+    if (gzipped) {  // resync scans the file as stored; a compressed stream cannot be searched that way
+      emitter.Warn("stopped reading at offset " + std::to_string(at) + " of the decompressed capture");
+      return false;
+    }
+    if (++resyncs > 1000 || !resync.Find(at + 1, last_sec, snaplen, next)) {
+      emitter.Warn("stopped reading at offset " + std::to_string(at) + ": no further valid record");
+      return false;
+    }
+    emitter.Warn("skipped " + std::to_string(next - at) + " bytes of damaged capture at offset " + std::to_string(at));
+    return true;
+  };
+
+  if (mapped) {
+    detail::PcapRecord rec;
+    for (;;) {
+      detail::MappedPcap::Next r = mapped->Read(rec);
+      if (r == detail::MappedPcap::Next::kRecord) {
+        on_record(rec.ts_ns, rec.data, rec.caplen, rec.len, rec.offset);
+        if (!emitter.status().ok()) break;
+        continue;
+      }
+      if (r == detail::MappedPcap::Next::kEnd) break;
+      uint64_t next = 0;
+      if (!recover(mapped->error(), mapped->offset(), next)) break;
+      mapped->Seek(next);
+    }
+    if (emitter.status().ok()) flows.Flush();
+    return emitter.status();
+  }
 
   FILE* fp = pcap_file(pc.get());
   const bool pcapng = info.format == InputFormat::kPcapng;
   long offset = fp ? std::ftell(fp) : 0;
-  uint64_t index = 0;
-  int64_t last_sec = 0;
-  int resyncs = 0;
   for (;;) {
     pcap_pkthdr* h = nullptr;
     const u_char* data = nullptr;
     int r = pcap_next_ex(pc.get(), &h, &data);
     if (r == 1) {
-      ++index;
-      ++stats.records;
-      stats.bytes += h->caplen;
-      pkt.ts_ns = static_cast<int64_t>(h->ts.tv_sec) * 1000000000LL + static_cast<int64_t>(h->ts.tv_usec);
-      last_sec = h->ts.tv_sec;
-      pkt.index = index;
-      pkt.file_offset = offset < 0 ? 0 : static_cast<uint64_t>(offset);
-      switch (decoder.Decode(dlt, data, h->caplen, h->len, pkt)) {
-        case detail::DecodeResult::kOk:
-          flows.OnPacket(pkt);
-          break;
-        case detail::DecodeResult::kMalformed:
-          if (emitter.Malformed(index, pkt.file_offset, pkt.ts_ns, pkt.error)) emitter.CommitAnomaly();
-          break;
-        default:
-          break;
-      }
+      on_record(static_cast<int64_t>(h->ts.tv_sec) * 1000000000LL + static_cast<int64_t>(h->ts.tv_usec), data,
+                h->caplen, h->len, offset < 0 ? 0 : static_cast<uint64_t>(offset));
       // Classic pcap: records are a 16-byte header + caplen (no syscall per packet); pcapng blocks
       // vary, so ask the stream.
       if (pcapng) {
@@ -136,28 +186,14 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
       } else {
         offset += 16 + static_cast<long>(h->caplen);
       }
-      if (options.progress) options.progress->Update(stats.records, pkt.file_offset);
       if (!emitter.status().ok()) break;
       continue;
     }
     if (r == PCAP_ERROR_BREAK || r == 0) break;  // end of file
-    // A broken record: count it, then try to find the next plausible record and go on.
-    const std::string why = pcap_geterr(pc.get());
     const uint64_t at = offset < 0 ? 0 : static_cast<uint64_t>(offset);
-    if (emitter.Malformed(index + 1, at, last_sec * 1000000000LL, "bad_capture_record: " + why)) {
-      emitter.CommitAnomaly();
-    }
     uint64_t next = 0;
-    if (gzipped) {  // resync scans the file as stored; a compressed stream cannot be searched that way
-      emitter.Warn("stopped reading at offset " + std::to_string(at) + " of the decompressed capture");
-      break;
-    }
-    if (!fp || ++resyncs > 1000 || !resync.Find(at + 1, last_sec, pcap_snapshot(pc.get()), next)) {
-      emitter.Warn("stopped reading at offset " + std::to_string(at) + ": no further valid record");
-      break;
-    }
-    if (std::fseek(fp, static_cast<long>(next), SEEK_SET) != 0) break;
-    emitter.Warn("skipped " + std::to_string(next - at) + " bytes of damaged capture at offset " + std::to_string(at));
+    if (!recover(pcap_geterr(pc.get()), at, next)) break;
+    if (!fp || std::fseek(fp, static_cast<long>(next), SEEK_SET) != 0) break;
     offset = static_cast<long>(next);
   }
   if (emitter.status().ok()) flows.Flush();
