@@ -1,4 +1,4 @@
-// Whole capture files through ReadCapture (libpcap's pcap/pcapng readers, the resync after
+// Whole capture files through ReadCapture (MappedPcap for classic pcap, libpcap for pcapng, the resync after
 // damaged records, and everything above). The input is written to a temporary file.
 #include <unistd.h>
 
