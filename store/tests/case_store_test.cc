@@ -152,16 +152,23 @@ TEST_F(CaseStoreTest, SightedOnlyInputCanBeCompletedButNeverDowngraded) {
   EXPECT_FALSE(store_->db().Exec("UPDATE inputs SET scope='some'").ok());  // CHECK constraint
 }
 
-TEST_F(CaseStoreTest, SightingsDeduplicateByRecord) {
-  auto in = store_->BeginInput("c.log", "def", 1, "zeek-tsv", "2026-01-01T00:00:00Z");
-  ASSERT_TRUE(in.ok());
+// A conn.resp_h sighting of 198.51.100.7 by indicator--1 in a fresh input, at `record`.
+SightingRow ConnSighting(CaseStore& store, int64_t record) {
+  auto in = store.BeginInput("c.log", "def", 1, "zeek-tsv", "2026-01-01T00:00:00Z");
+  EXPECT_TRUE(in.ok());
   SightingRow s;
   s.indicator_id = "indicator--1";
   s.value = "198.51.100.7";
+  s.value_type = "ipv4-addr";
   s.seen_where = "conn.resp_h";
   s.ts = "2021-03-01T00:00:00.000000Z";
-  s.input_id = in->id;
-  s.record = 42;
+  s.input_id = in.ok() ? in->id : 0;
+  s.record = record;
+  return s;
+}
+
+TEST_F(CaseStoreTest, SightingsDeduplicateByRecord) {
+  SightingRow s = ConnSighting(*store_, 42);
   ASSERT_TRUE(store_->AddSighting(s).ok());
   ASSERT_TRUE(store_->AddSighting(s).ok());
   s.record = 43;
@@ -173,16 +180,7 @@ TEST_F(CaseStoreTest, SightingsDeduplicateByRecord) {
 }
 
 TEST_F(CaseStoreTest, SightingGroupsSurviveARolledBackTransaction) {
-  auto in = store_->BeginInput("c.log", "def", 1, "zeek-tsv", "2026-01-01T00:00:00Z");
-  ASSERT_TRUE(in.ok());
-  SightingRow s;
-  s.indicator_id = "indicator--1";
-  s.value = "198.51.100.7";
-  s.value_type = "ipv4-addr";
-  s.seen_where = "conn.resp_h";
-  s.ts = "2021-03-01T00:00:00.000000Z";
-  s.input_id = in->id;
-  s.record = 1;
+  SightingRow s = ConnSighting(*store_, 1);
   {
     auto tx = Transaction::Begin(store_->db());
     ASSERT_TRUE(tx.ok());
