@@ -496,6 +496,8 @@ struct Analyzer::Impl {
   bool Summaries() const { return !cfg.rita_compatible; }
   // RITA's score with perfect timing, sizes and histogram but no duration (set in the constructor).
   double no_duration_bound = 1.0;
+  // ... and with perfect timing, sizes and duration but no histogram.
+  double no_histogram_bound = 1.0;
   // Scratch buffers of the scoring path (Finish runs on the analyzer's one thread).
   std::vector<Sample> scratch_batch;  // FoldNames
   mutable std::vector<double> scratch_dev, scratch_iv, scratch_sorted, scratch_edges, scratch_ts, scratch_bytes;
@@ -1830,6 +1832,13 @@ struct Analyzer::Impl {
       if (may_skip && !multi_day && to - from < static_cast<size_t>(cfg.duration_min_hours_seen) &&
           no_duration_bound < cfg.beacon_min_score)
         return;
+      // Likewise with the histogram: n timestamps in B bins have a coefficient of variation of at
+      // least sqrt(B / n - 1) (counts are integers), so its score is 0 when n <= B / 2, and the bimodal
+      // fit needs at least its minimum of active bins (<= n): with both 0 the histogram score is 0.
+      const int32_t bimodal_min = cfg.histogram_bimodal_min_hours_seen < 6 ? 11 : cfg.histogram_bimodal_min_hours_seen;
+      if (may_skip && !multi_day && (to - from) * 2 <= static_cast<size_t>(bins) &&
+          to - from < static_cast<size_t>(bimodal_min) && no_histogram_bound < cfg.beacon_min_score)
+        return;
       std::vector<double>& ts = scratch_ts;
       std::vector<double>& bytes = scratch_bytes;
       ts.clear();
@@ -2520,6 +2529,8 @@ Analyzer::Analyzer(AnalyticsConfig config) : impl_(std::make_unique<Impl>()) {
   const BeaconWeights& w = impl_->cfg.weights;
   impl_->no_duration_bound =
       rita::GetBeaconScore(1, w.timestamp, 1, w.data_size, 0, w.duration, 1, w.histogram).value_or(1.0);
+  impl_->no_histogram_bound =
+      rita::GetBeaconScore(1, w.timestamp, 1, w.data_size, 1, w.duration, 0, w.histogram).value_or(1.0);
   std::sort(impl_->dyn_zones.begin(), impl_->dyn_zones.end());
   impl_->dyn_zones.erase(std::unique(impl_->dyn_zones.begin(), impl_->dyn_zones.end()), impl_->dyn_zones.end());
 }
