@@ -83,13 +83,16 @@ Source NamedSource(std::string_view name, std::string_view type, const IntelOpti
   return s;
 }
 
-Indicator MakeValueIndicator(const Source& source, std::vector<IndicatorValue> values, int64_t line) {
+Indicator MakeValueIndicator(const Source& source, std::vector<IndicatorValue> values, int64_t line,
+                             bool values_only) {
   Indicator ind;
   ind.id = DeterministicIndicatorId(source.id, values);
-  ind.pattern = StixPatternFor(values);
   ind.pattern_type = "stix";
   ind.pattern_version = "2.1";
-  ind.name = values.size() == 1 ? values[0].type + " " + values[0].value : std::to_string(values.size()) + " values";
+  if (!values_only) {
+    ind.pattern = StixPatternFor(values);
+    ind.name = values.size() == 1 ? values[0].type + " " + values[0].value : std::to_string(values.size()) + " values";
+  }
   ind.values = std::move(values);
   ind.source_id = source.id;
   ind.grade = source.grade;

@@ -89,8 +89,10 @@ Source NamedSource(std::string_view name, std::string_view type, const IntelOpti
                    std::string_view fallback_grade = kDefaultGrade);
 // File name without directories ("apt_barium.txt").
 std::string BaseName(std::string_view path);
-// Builds a non-STIX indicator from values: deterministic id, pattern, name.
-Indicator MakeValueIndicator(const Source& source, std::vector<IndicatorValue> values, int64_t line);
+// Builds a non-STIX indicator from values: deterministic id, pattern, name (pattern and name left
+// empty when `values_only`: see IntelOptions::values_only).
+Indicator MakeValueIndicator(const Source& source, std::vector<IndicatorValue> values, int64_t line,
+                             bool values_only);
 using onus::JsonQuote;  // core/json_text.h
 std::string JsonStringArray(const std::vector<std::string>& v);
 std::string ToLower(std::string_view s);

@@ -384,7 +384,9 @@ Status StreamJobs(const std::vector<ImportJob>& jobs, store::CaseStore& store, c
     StoreSink sink(store, in.id, options, &sum, sum.already_imported ? StoreMode::kNothing : StoreMode::kContext,
                    nullptr, &take, capture);
     ONUS_RETURN_IF_ERROR(sink.Begin());
-    ONUS_RETURN_IF_ERROR(detail::FindLoader(job.format)({job.path, job.format}, options.intel, sink));
+    IntelOptions lean = options.intel;
+    lean.values_only = true;  // the indicators go to matching only; sighted ones are read again in full
+    ONUS_RETURN_IF_ERROR(detail::FindLoader(job.format)({job.path, job.format}, lean, sink));
     ONUS_RETURN_IF_ERROR(sink.Finish());
     ONUS_RETURN_IF_ERROR(batches.Flush());
     if (!sum.already_imported) ONUS_RETURN_IF_ERROR(store.CompleteInputSightedOnly(in.id, sum.records));

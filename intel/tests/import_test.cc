@@ -191,10 +191,12 @@ TEST_F(ImportTest, StreamIntelStoresContextAndOnlyKeptIndicators) {
   std::vector<int64_t> lines;
   const auto caller = std::this_thread::get_id();
   bool same_thread = true;
+  size_t lean = 0;  // streamed value indicators carry no pattern, name or labels (values_only)
   o.on_indicator = [&](const Indicator& ind) {
     same_thread = same_thread && std::this_thread::get_id() == caller;
     ids.push_back(ind.id);
     lines.push_back(ind.line);
+    if (!ind.values.empty() && ind.pattern.empty() && ind.labels.empty()) ++lean;
     return Status::Ok();
   };
   std::vector<ImportSummary> sums;
@@ -229,6 +231,11 @@ TEST_F(ImportTest, StreamIntelStoresContextAndOnlyKeptIndicators) {
   EXPECT_EQ((*rows)[0].id, kept);
   EXPECT_EQ((*rows)[0].line, wanted[0]);
   EXPECT_EQ((*rows)[0].input_id, zeek.input_id);
+  EXPECT_GE(lean, 8u);  // at least the Zeek intel file's
+  // The stored sighted indicator is whole again: read from its line with pattern, name and labels.
+  EXPECT_FALSE((*rows)[0].pattern.empty());
+  EXPECT_FALSE((*rows)[0].name.empty());
+  EXPECT_NE((*rows)[0].labels_json.find("zeek:"), std::string::npos);
 
   // A second stream of the same files writes no indicator; a whole import completes them.
   ids.clear();

@@ -183,7 +183,7 @@ class ListReader {
                               (forced_.empty() ? std::string("an indicator value") : "a " + forced_ + " value"));
       return Status::Ok();
     }
-    Indicator ind = MakeValueIndicator(default_source_, {std::move(*v)}, ln);
+    Indicator ind = MakeValueIndicator(default_source_, {std::move(*v)}, ln, options_.values_only);
     if (!rest.empty()) ind.description = std::string(rest.substr(0, 1000));
     return sink_.OnIndicator(std::move(ind));
   }
@@ -297,7 +297,7 @@ class ListReader {
       }
     }
     for (auto& g : groups) {
-      Indicator ind = MakeValueIndicator(src, std::move(g), ln);
+      Indicator ind = MakeValueIndicator(src, std::move(g), ln, options_.values_only);
       ind.description = std::string(desc_cell.substr(0, 2000));
       ind.labels = labels;
       ind.confidence = confidence;

@@ -250,7 +250,7 @@ static Status LoadOneEvent(std::string_view /*text*/, const object& ev, int32_t 
     PendingIndicator p;
     Indicator& ind = p.ind;
     std::string_view uuid = Str(at, "uuid");
-    ind = MakeValueIndicator(src, values, line);
+    ind = MakeValueIndicator(src, values, line, options.values_only);
     if (IsUuid(uuid)) ind.id = "indicator--" + std::string(uuid);
     ind.name = type + " " + std::string(value.substr(0, 200));
     ind.description = std::string(Str(at, "comment"));

@@ -135,11 +135,13 @@ class ZeekIntelReader {
       }
       src = &it->second;
     }
-    Indicator ind = MakeValueIndicator(*src, {std::move(*v)}, ln);
-    ind.description = std::string(field(cols_.desc));
-    std::string_view url = field(cols_.url);
-    if (!url.empty()) ind.labels.push_back("reference:" + std::string(url));
-    ind.labels.push_back("zeek:" + t);
+    Indicator ind = MakeValueIndicator(*src, {std::move(*v)}, ln, options_.values_only);
+    if (!options_.values_only) {
+      ind.description = std::string(field(cols_.desc));
+      std::string_view url = field(cols_.url);
+      if (!url.empty()) ind.labels.push_back("reference:" + std::string(url));
+      ind.labels.push_back("zeek:" + t);
+    }
     return sink_.OnIndicator(std::move(ind));
   }
 

@@ -130,6 +130,10 @@ struct IntelOptions {
   bool misp_require_to_ids = false;  // true: MISP attributes with to_ids=false are skipped
   size_t max_skipped_kept = 1000;
   uint64_t max_bytes = uint64_t{4} << 30;  // larger inputs are refused (ResourceExhausted)
+  // Value indicators carry only what matching needs (id, values, source, validity, confidence,
+  // line): no pattern, name, description or labels. Set by StreamIntel (onus hunt --intel), which
+  // reads a sighted indicator's line again in full before storing it.
+  bool values_only = false;
 };
 
 // Detects the format from content ("stix-2.1", "stix-2.0", "attack", "misp-event", "misp-feed",
