@@ -1402,6 +1402,20 @@ struct Analyzer::Impl {
   }
   // ---- scoring ----
 
+  // rita::Median (the middle value, or the two middle ones summed and halved) by selection instead of
+  // a sorted copy: the same values, so the same result. Reorders v.
+  static double SelectMedian(std::vector<double>& v) {
+    const size_t n = v.size();
+    if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+    const auto mid = v.begin() + static_cast<std::ptrdiff_t>(n / 2);
+    std::nth_element(v.begin(), mid, v.end());
+    if (n % 2) return *mid;
+    double sum = 0;
+    sum += *std::max_element(v.begin(), mid);
+    sum += *mid;
+    return sum / 2.0;
+  }
+
   // rita::CalculateStatisticalScore over an already sorted series, bit-identical to it: Tukey hinges,
   // and the MAD from merging the two monotone halves of |x - median| instead of sorting them.
   Result<rita::StatScore> SortedStat(const std::vector<double>& v, double default_mad_score) const {
@@ -1853,11 +1867,12 @@ struct Analyzer::Impl {
       if (multi_day) {
         // Bins two median intervals wide (1 h .. 1 day): a steady beacon puts about two
         // connections in every bin, irregular traffic leaves bins empty or crowded.
-        std::vector<double> deltas;
+        std::vector<double>& deltas = scratch_iv;
+        deltas.clear();
         for (size_t k = 1; k < ts.size(); ++k)
           if (ts[k] > ts[k - 1]) deltas.push_back(ts[k] - ts[k - 1]);
         if (deltas.empty()) return;
-        bins = MultiDayBins(rita::Median(deltas), lo, hi);
+        bins = MultiDayBins(SelectMedian(deltas), lo, hi);
         if (bins < 2) return;
       }
       BeaconEval e = multi_day ? Evaluate(ts, bytes, lo, hi, bins, may_skip, std::numeric_limits<int32_t>::max(),
