@@ -357,9 +357,13 @@ inline uint64_t HashText(std::string_view s) {
     h = (h ^ w) * 0xff51afd7ed558ccdull;
     h ^= h >> 29;
   }
-  if (i < s.size()) {
+  if (i < s.size()) {  // the tail: the last 8 bytes (overlapping) when there are 8, else byte by byte
     uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, s.size() - i);
+    if (s.size() >= 8) {
+      std::memcpy(&w, s.data() + s.size() - 8, 8);
+    } else {
+      for (size_t k = 0; k < s.size(); ++k) w |= uint64_t{static_cast<unsigned char>(s[k])} << (8 * k);
+    }
     h = (h ^ w) * 0xff51afd7ed558ccdull;
     h ^= h >> 29;
   }
@@ -488,7 +492,11 @@ struct Analyzer::Impl {
   };
   static uint64_t Prefix8(const std::string& v) {
     uint64_t w = 0;
-    std::memcpy(&w, v.data(), std::min<size_t>(v.size(), 8));
+    if (v.size() >= 8) {
+      std::memcpy(&w, v.data(), 8);
+    } else {
+      for (size_t k = 0; k < v.size(); ++k) w |= uint64_t{static_cast<unsigned char>(v[k])} << (8 * k);
+    }
     return w;
   }
   std::vector<ServiceEntry> service_flags;  // distinct (proto, service) values seen, up to 64
