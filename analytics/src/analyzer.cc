@@ -500,6 +500,7 @@ struct Analyzer::Impl {
     return w;
   }
   std::vector<ServiceEntry> service_flags;  // distinct (proto, service) values seen, up to 64
+  std::array<uint8_t, 256> service_slot{};  // direct-mapped by the key's hash: index + 1 into service_flags
 
   bool Summaries() const { return !cfg.rita_compatible; }
   // RITA's score with perfect timing, sizes and histogram but no duration (set in the constructor).
@@ -958,20 +959,33 @@ struct Analyzer::Impl {
     const std::string& sv = o.service;
     const std::string& pr = o.proto;
     const uint64_t lens = (uint64_t{sv.size()} << 32) | pr.size(), sv8 = Prefix8(sv), pr8 = Prefix8(pr);
+    auto same = [&](const ServiceEntry& e) {
+      return e.lens == lens && e.service8 == sv8 && e.proto8 == pr8 &&
+             (sv.size() <= 8 || std::memcmp(e.service.data() + 8, sv.data() + 8, sv.size() - 8) == 0) &&
+             (pr.size() <= 8 || std::memcmp(e.proto.data() + 8, pr.data() + 8, pr.size() - 8) == 0);
+    };
+    // One probe of the direct-mapped slot; else the list (and the slot remembers the entry).
+    uint8_t& slot = service_slot[Mix(lens ^ (sv8 * 0x9E3779B97F4A7C15ull) ^ (pr8 * 0xC2B2AE3D27D4EB4Full)) & 255];
     uint8_t f = 0;
-    bool found = false;
-    for (const auto& e : service_flags) {
-      if (e.lens == lens && e.service8 == sv8 && e.proto8 == pr8 &&
-          (sv.size() <= 8 || std::memcmp(e.service.data() + 8, sv.data() + 8, sv.size() - 8) == 0) &&
-          (pr.size() <= 8 || std::memcmp(e.proto.data() + 8, pr.data() + 8, pr.size() - 8) == 0)) {
-        f = e.flags;
-        found = true;
-        break;
+    if (slot && same(service_flags[slot - 1u])) {
+      f = service_flags[slot - 1u].flags;
+    } else {
+      bool found = false;
+      for (size_t i = 0; i < service_flags.size(); ++i) {
+        if (same(service_flags[i])) {
+          f = service_flags[i].flags;
+          slot = static_cast<uint8_t>(i + 1);
+          found = true;
+          break;
+        }
       }
-    }
-    if (!found) {
-      f = ServiceFlags(pr, sv);
-      if (service_flags.size() < 64) service_flags.push_back({pr, sv, lens, pr8, sv8, f});
+      if (!found) {
+        f = ServiceFlags(pr, sv);
+        if (service_flags.size() < 64) {
+          service_flags.push_back({pr, sv, lens, pr8, sv8, f});
+          slot = static_cast<uint8_t>(service_flags.size());
+        }
+      }
     }
     const uint16_t p = o.resp_p;
     if (p == 80 || p == 443 || p == 8080 || p == 8443) f |= kWebPort;
