@@ -484,7 +484,10 @@ void FlowTable::EmitConn(Flow& f) {
   Observation& o = emitter_.Begin(ObservationKind::kConn, f.first_ns, f.first_index);
   FillIdentity(o, f);
   o.service = ServiceName(f.service);
-  o.duration = static_cast<double>(f.last_ns - f.first_ns) / 1e9;
+  int64_t span = 0;  // exact; in doubles only when hostile time stamps put it beyond int64
+  o.duration = __builtin_sub_overflow(f.last_ns, f.first_ns, &span)
+                   ? (static_cast<double>(f.last_ns) - static_cast<double>(f.first_ns)) / 1e9
+                   : static_cast<double>(span) / 1e9;
   if (f.proto == kProtoTcp) {
     o.orig_bytes = f.seq_span[0];
     o.resp_bytes = f.seq_span[1];
@@ -575,7 +578,10 @@ void FlowTable::End(uint32_t idx) {
 void FlowTable::Expire(int64_t now_ns) {
   for (uint8_t l = 0; l < 4; ++l) {
     const int64_t timeout = TimeoutFor(l);
-    while (tail_[l] != kNil && At(tail_[l]).last_ns + timeout < now_ns) End(tail_[l]);
+    // A deadline past the end of int64 time never comes (hostile time stamps saturate there).
+    int64_t deadline = 0;
+    while (tail_[l] != kNil && !__builtin_add_overflow(At(tail_[l]).last_ns, timeout, &deadline) && deadline < now_ns)
+      End(tail_[l]);
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -64,6 +65,16 @@ FILE* OpenGzipStream(const std::string& path) {
   FILE* f = fopencookie(gz, "rb", io);
   if (!f) gzclose(gz);
   return f;
+}
+
+// libpcap's time stamp (nanosecond precision) in ns; pcapng's 64-bit times can lie beyond what
+// int64 nanoseconds hold (hostile or broken files): those saturate instead of overflowing.
+int64_t TimestampNs(const timeval& ts) {
+  int64_t ns = 0;
+  if (__builtin_mul_overflow(static_cast<int64_t>(ts.tv_sec), int64_t{1000000000}, &ns) ||
+      __builtin_add_overflow(ns, static_cast<int64_t>(ts.tv_usec), &ns))
+    return ts.tv_sec < 0 ? INT64_MIN : INT64_MAX;
+  return ns;
 }
 
 }  // namespace
@@ -177,8 +188,7 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
     const u_char* data = nullptr;
     int r = pcap_next_ex(pc.get(), &h, &data);
     if (r == 1) {
-      on_record(static_cast<int64_t>(h->ts.tv_sec) * 1000000000LL + static_cast<int64_t>(h->ts.tv_usec), data,
-                h->caplen, h->len, offset < 0 ? 0 : static_cast<uint64_t>(offset));
+      on_record(TimestampNs(h->ts), data, h->caplen, h->len, offset < 0 ? 0 : static_cast<uint64_t>(offset));
       // Classic pcap: records are a 16-byte header + caplen (no syscall per packet); pcapng blocks
       // vary, so ask the stream.
       if (pcapng) {

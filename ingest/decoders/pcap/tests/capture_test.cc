@@ -277,6 +277,32 @@ TEST(CaptureBadInput, CorruptedRecordHeaderIsSkipped) {
   EXPECT_EQ(run.sink.Of(ObservationKind::kConn).size(), 19u);
 }
 
+TEST(CaptureBadInput, PcapngTimesBeyondInt64NanosecondsSaturate) {
+  // pcapng time stamps are 64-bit counts of (here) microseconds: 2^63 us is far past what int64
+  // nanoseconds hold. Such a packet is read with a saturated time, not an overflow (UBSan).
+  std::string b;
+  auto u16 = [&b](uint16_t v) { b.append(reinterpret_cast<const char*>(&v), 2); };
+  auto u32 = [&b](uint32_t v) { b.append(reinterpret_cast<const char*>(&v), 4); };
+  u32(0x0A0D0D0A), u32(28), u32(0x1A2B3C4D), u16(1), u16(0), u32(0xFFFFFFFF), u32(0xFFFFFFFF), u32(28);
+  u32(1), u32(20), u16(1), u16(0), u32(65535), u32(20);  // interface: Ethernet, microseconds
+  const std::string frame = Eth(Ipv4(kA, kB, 17, Udp(1000, 2000, "late")));
+  const uint32_t padded = static_cast<uint32_t>((frame.size() + 3) / 4 * 4);
+  const uint64_t us = uint64_t{1} << 63;
+  u32(6), u32(32 + padded), u32(0), u32(static_cast<uint32_t>(us >> 32)), u32(static_cast<uint32_t>(us));
+  u32(static_cast<uint32_t>(frame.size())), u32(static_cast<uint32_t>(frame.size()));
+  b += frame + std::string(padded - frame.size(), '\0');
+  u32(32 + padded);
+  const std::string path = TempPath("cap_far_future.pcapng");
+  std::ofstream(path, std::ios::binary).write(b.data(), static_cast<std::streamsize>(b.size()));
+  CaptureRun run;
+  RunCapture(path, run);
+  ASSERT_TRUE(run.status.ok()) << run.status.ToString();
+  EXPECT_EQ(run.stats.records, 1u);
+  auto conns = run.sink.Of(ObservationKind::kConn);
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_EQ(conns[0].ts.nanos(), INT64_MAX);
+}
+
 TEST(CaptureBadInput, CorruptedPcapngBlockIsSkipped) {
   std::string bytes = ReadAll(SharedPcap("malware_c2/nDPI/malware.pcap"));
   ASSERT_EQ(bytes.substr(0, 4), std::string("\x0a\x0d\x0d\x0a", 4));
