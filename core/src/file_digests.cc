@@ -43,7 +43,13 @@ Result<std::string> HashFile(const std::string& path, const std::function<bool()
       ::madvise(m, size, MADV_SEQUENTIAL);
       Sha256Stream s;
       const auto* p = static_cast<const unsigned char*>(m);
-      for (size_t at = 0; at < size && !(stopped = stop()); at += kBlock) s.Update(p + at, std::min(kBlock, size - at));
+      for (size_t at = 0; at < size && !(stopped = stop()); at += kBlock) {
+        const size_t n = std::min(kBlock, size - at);
+        s.Update(p + at, n);
+        // Hashed pages are handed back (they stay in the page cache): the process's resident
+        // size does not grow with the file.
+        ::madvise(const_cast<unsigned char*>(p) + at, n, MADV_DONTNEED);
+      }
       ::munmap(m, size);
       return s.FinishHex();
     }

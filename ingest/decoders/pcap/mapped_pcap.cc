@@ -53,7 +53,17 @@ uint32_t MappedPcap::U32(const uint8_t* p) const {
   return static_cast<uint32_t>(p[3]) << 24 | static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[1]) << 8 | p[0];
 }
 
+void MappedPcap::ReleaseBehind() {
+  static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t upto = pos_ / page * page;  // whole pages before the current record only
+  if (upto > released_) {
+    ::madvise(const_cast<uint8_t*>(base_) + released_, upto - released_, MADV_DONTNEED);
+    released_ = upto;
+  }
+}
+
 MappedPcap::Next MappedPcap::Read(PcapRecord& out) {
+  if (pos_ >= released_ + kReleaseStep) ReleaseBehind();  // the previous record is no longer in use
   if (pos_ >= size_) return Next::kEnd;
   const uint64_t left = size_ - pos_;
   if (left < 16) {

@@ -9,7 +9,8 @@
 // cut to the snaplen, a caplen beyond 262,144 bytes (libpcap's maximum for the supported link
 // types) or a record running past the end of the file is an error naming the offset. After an
 // error the caller may Seek() to a resynchronised offset and go on (tested against libpcap on
-// every capture in shared/data and on damaged files: ingest_pcap_tests MappedPcap*).
+// every capture in shared/data and on damaged files: ingest_pcap_tests MappedPcap*). A record's
+// bytes stay valid until the next Read() (as with libpcap's buffer).
 // Thread-safety: one thread; the mapping lives as long as the object.
 #pragma once
 
@@ -52,8 +53,14 @@ class MappedPcap {
   MappedPcap() = default;
   uint32_t U32(const uint8_t* p) const;
 
+  // Pages behind the read position are handed back (MADV_DONTNEED) every kReleaseStep bytes, so
+  // the mapping's resident share stays small however large the file (the data stay in the page
+  // cache). A record's bytes are valid until the next Read(), as libpcap's buffer is.
+  static constexpr uint64_t kReleaseStep = 8u << 20;
+  void ReleaseBehind();
+
   const uint8_t* base_ = nullptr;
-  uint64_t size_ = 0, pos_ = 24;
+  uint64_t size_ = 0, pos_ = 24, released_ = 0;
   int linktype_ = 0;
   uint32_t snaplen_ = 0;
   bool swapped_ = false, nano_ = false;
