@@ -1,8 +1,19 @@
 #include "onus/core/hash.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "hash_file.h"
 
 namespace onus {
 namespace {
@@ -76,17 +87,51 @@ std::string Sha256Stream::FinishHex() {
 }
 
 Result<std::string> Sha256File(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Status::IoError("cannot open '" + path + "'");
+  bool stopped = false;
+  return detail::Sha256FileUntil(path, [] { return false; }, stopped);
+}
+
+namespace detail {
+
+Result<std::string> Sha256FileUntil(const std::string& path, const std::function<bool()>& stop, bool& stopped) {
+  constexpr size_t kBlock = 1 << 20;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError("cannot open '" + path + "'");
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    const size_t size = static_cast<size_t>(st.st_size);
+    void* m = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m != MAP_FAILED) {
+      ::close(fd);
+      ::madvise(m, size, MADV_SEQUENTIAL);
+      Sha256Stream s;
+      const auto* p = static_cast<const unsigned char*>(m);
+      for (size_t at = 0; at < size && !(stopped = stop()); at += kBlock) {
+        const size_t n = std::min(kBlock, size - at);
+        s.Update(p + at, n);
+        // Hashed pages are handed back (they stay in the page cache): the process's resident
+        // size does not grow with the file.
+        ::madvise(const_cast<unsigned char*>(p) + at, n, MADV_DONTNEED);
+      }
+      ::munmap(m, size);
+      return s.FinishHex();
+    }
+  }
+  std::unique_ptr<FILE, int (*)(FILE*)> f(::fdopen(fd, "rb"), &std::fclose);
+  if (!f) {
+    ::close(fd);
+    return Status::IoError("cannot open '" + path + "'");
+  }
+  std::vector<char> buf(kBlock);
   Sha256Stream s;
-  char buf[1 << 16];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.Update(buf, n);
-  bool err = std::ferror(f);
-  std::fclose(f);
-  if (err) return Status::IoError("read error on '" + path + "'");
+  while (!(stopped = stop()) && (n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) s.Update(buf.data(), n);
+  if (std::ferror(f.get())) return Status::IoError("read error on '" + path + "'");
   return s.FinishHex();
 }
+
+
+}  // namespace detail
 
 std::string Base64Encode(std::string_view in) {
   static const char kT[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -87,13 +87,12 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   std::unique_ptr<detail::MappedPcap> mapped;
   if (!gzipped && info.format == InputFormat::kPcap) mapped = detail::MappedPcap::Open(info.path);
   std::unique_ptr<pcap_t, PcapClose> pc;
-  if (mapped) {
-  } else if (gzipped) {
+  if (!mapped && gzipped) {
     FILE* gz = OpenGzipStream(info.path);
     if (!gz) return Status::IoError("'" + info.path + "': cannot open gzip stream");
     pc.reset(pcap_fopen_offline_with_tstamp_precision(gz, PCAP_TSTAMP_PRECISION_NANO, err));
     if (!pc) std::fclose(gz);  // pcap_close owns the stream only once opened
-  } else {
+  } else if (!mapped) {
     pc.reset(pcap_open_offline_with_tstamp_precision(info.path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err));
   }
   if (!mapped && !pc) {
