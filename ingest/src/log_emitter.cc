@@ -64,6 +64,7 @@ void ResetObservation(Observation& o) {
   o.conn_state.clear();
   o.history.clear();
   o.local_orig = o.local_resp = false;
+  o.start_announced = false;
   o.query.clear();
   o.qtype_name.clear();
   o.rcode_name.clear();

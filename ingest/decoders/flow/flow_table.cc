@@ -349,6 +349,10 @@ void FlowTable::OnPacket(const DecodedPacket& p) {
   if (idx == kNil) {
     idx = Create(p, h, icmp_key);
     dir = 0;
+    if (Observation* start = emitter_.BeginStart(p.ts_ns, p.index)) {
+      FillIdentity(*start, At(idx));
+      emitter_.CommitStart();
+    }
   }
   Flow& f = At(idx);
   // Like Zeek, packets after both sides closed (the last ACK) count but do not extend duration.
@@ -483,6 +487,7 @@ void FlowTable::EmitConn(Flow& f) {
   if (!emitter_.Wants(ObservationKind::kConn)) return;
   Observation& o = emitter_.Begin(ObservationKind::kConn, f.first_ns, f.first_index);
   FillIdentity(o, f);
+  o.start_announced = emitter_.AnnouncesStarts();
   o.service = ServiceName(f.service);
   int64_t span = 0;  // exact; in doubles only when hostile time stamps put it beyond int64
   o.duration = __builtin_sub_overflow(f.last_ns, f.first_ns, &span)

@@ -27,6 +27,22 @@ Observation& RecordEmitter::Begin(ObservationKind k, int64_t ts_ns, uint64_t pac
   return obs_;
 }
 
+Observation* RecordEmitter::BeginStart(int64_t ts_ns, uint64_t packet_index) {
+  if (!options_.conn_starts || !status_.ok()) return nullptr;
+  ResetObservation(start_obs_);
+  start_obs_.kind = ObservationKind::kConn;
+  start_obs_.ts = Timestamp::FromNanos(ts_ns);
+  start_obs_.src.input = &info_;
+  start_obs_.src.record = packet_index;
+  start_obs_.src.is_packet = true;
+  return &start_obs_;
+}
+
+void RecordEmitter::CommitStart() {
+  if (!status_.ok()) return;
+  status_ = options_.conn_starts->OnObservation(start_obs_);
+}
+
 void RecordEmitter::Commit() {
   if (!status_.ok()) return;
   status_ = sink_.OnObservation(obs_);

@@ -22,6 +22,11 @@ class RecordEmitter {
   Observation& Begin(ObservationKind k, int64_t ts_ns, uint64_t packet_index);
   // Delivers the scratch observation (once the sink failed, nothing more is delivered).
   void Commit();
+  // The scratch observation of a flow start (IngestOptions::conn_starts), cleared, as kConn with ts
+  // and provenance set; null when starts are not announced. Separate from Begin()'s scratch.
+  Observation* BeginStart(int64_t ts_ns, uint64_t packet_index);
+  void CommitStart();
+  bool AnnouncesStarts() const { return options_.conn_starts != nullptr; }
   // A malformed record: counts stats.malformed, keeps a capped warning
   // "path: packet N (offset X): what" and, when wanted, emits an anomaly observation. The
   // returned observation pointer (or null when anomalies are not wanted) lets the caller add the
@@ -42,6 +47,7 @@ class RecordEmitter {
   IngestStats& stats_;
   uint32_t wanted_ = 0;
   Observation obs_;
+  Observation start_obs_;
   Status status_;
   uint64_t emitted_ = 0;
 };

@@ -6,9 +6,12 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <set>
 #include <random>
 
 #include "decoders/pcap/packet.h"
+#include "onus/core/file.h"
 #include "decoders/pcap/tests/capture_test_util.h"
 #include "onus/ingest/reader.h"
 #include "tests/ingest_test_util.h"
@@ -496,6 +499,123 @@ TEST(Capture, SinkErrorStopsReading) {
   s = ReadCapture(info, IngestOptions{}, sink2, stats);
   EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
   EXPECT_EQ(sink2.n, 3);
+}
+
+// IngestOptions::conn_starts: every flow is announced once, when it begins, with the identity its
+// conn record carries later (uid, Community ID, endpoints, ports, proto, first time stamp and packet),
+// before any other record of the flow; the conn record says so (start_announced).
+struct Sequence {
+  struct Entry {
+    bool start;
+    Observation obs;
+  };
+  std::vector<Entry> entries;
+  struct Side : ObservationSink {
+    Sequence* seq;
+    bool start;
+    Side(Sequence* s, bool st) : seq(s), start(st) {}
+    Status OnObservation(const Observation& o) override {
+      seq->entries.push_back({start, o});
+      return Status::Ok();
+    }
+  };
+  Side main{this, false}, starts{this, true};
+};
+
+void ExpectStartsMatchConns(const Sequence& seq) {
+  std::map<std::string, size_t> start_at;  // uid -> position
+  size_t conns = 0, starts = 0;
+  for (size_t i = 0; i < seq.entries.size(); ++i) {
+    const auto& e = seq.entries[i];
+    if (e.start) {
+      ++starts;
+      EXPECT_EQ(e.obs.kind, ObservationKind::kConn);
+      EXPECT_EQ(e.obs.orig_pkts + e.obs.resp_pkts, 0u);  // identity only
+      EXPECT_TRUE(start_at.emplace(e.obs.uid, i).second) << "flow announced twice: " << e.obs.uid;
+      continue;
+    }
+    if (e.obs.uid.empty()) continue;
+    auto it = start_at.find(e.obs.uid);
+    ASSERT_NE(it, start_at.end()) << "record of a flow not announced before it: " << e.obs.uid;
+    if (e.obs.kind != ObservationKind::kConn) continue;
+    ++conns;
+    const Observation& s = seq.entries[it->second].obs;
+    EXPECT_TRUE(e.obs.start_announced);
+    EXPECT_EQ(s.community_id, e.obs.community_id);
+    EXPECT_EQ(s.ts, e.obs.ts);
+    EXPECT_EQ(s.src.record, e.obs.src.record);
+    EXPECT_EQ(s.src.input, e.obs.src.input);
+    EXPECT_EQ(s.orig_h, e.obs.orig_h);
+    EXPECT_EQ(s.resp_h, e.obs.resp_h);
+    EXPECT_EQ(s.orig_p, e.obs.orig_p);
+    EXPECT_EQ(s.resp_p, e.obs.resp_p);
+    EXPECT_EQ(s.proto, e.obs.proto);
+    EXPECT_TRUE(s.has_endpoints);
+  }
+  EXPECT_EQ(conns, starts);  // every flow ends in a conn record
+  EXPECT_GT(conns, 0u);
+}
+
+TEST(CaptureConnStarts, EveryFlowAnnouncedOnceBeforeItsRecords) {
+  PcapWriter w;
+  w.Packet(Eth(Ipv4(kA, kB, 17, Udp(1000, 53, DnsQuery("a.test")))), 10);
+  w.Packet(Eth(Ipv4(kA, kB, 17, Udp(7, 8, "a"))), 1000);
+  w.Packet(Eth(Ipv4(kB, kA, 17, Udp(8, 7, "bb"))), 1030);
+  w.Packet(Eth(Ipv4(kA, kB, 17, Udp(7, 8, "c"))), 1200);  // > 60 s idle: a new flow, a new start
+  for (uint16_t i = 0; i < 20; ++i)  // more flows than the table holds: evicted flows end early
+    w.Packet(Eth(Ipv4(kA, kB, 17, Udp(static_cast<uint16_t>(3000 + i), 9999, "x"))), 1300 + i);
+  const std::string path = TempPath("cap_starts.pcap");
+  ASSERT_TRUE(w.Write(path));
+  Sequence seq;
+  InputInfo info;
+  info.path = path;
+  info.format = InputFormat::kPcap;
+  IngestStats stats;
+  IngestOptions opt;
+  opt.max_flows = 4;
+  opt.conn_starts = &seq.starts;
+  ASSERT_TRUE(ReadCapture(info, opt, seq.main, stats).ok());
+  ExpectStartsMatchConns(seq);
+
+  // Without a starts sink nothing is announced and no conn record claims it was.
+  CaptureRun plain = RunOn(w, "cap_starts_plain.pcap");
+  for (const auto& c : plain.sink.Of(ObservationKind::kConn)) EXPECT_FALSE(c.start_announced);
+}
+
+TEST(CaptureConnStarts, RealCapturesAnnounceEveryFlow) {
+  const std::string dir = std::string(ONUS_SHARED_DIR) + "/data/pcaps/";
+  int read = 0;
+  for (const char* f : {"mixed/nDPI/dns.pcap", "mixed/nDPI/443-firefox.pcap", "malware_c2/nDPI/emotet.pcap",
+                        "malware_c2/nDPI/trickbot.pcap"}) {
+    if (!FileExists(dir + f)) continue;
+    SCOPED_TRACE(f);
+    Sequence seq;
+    IngestOptions opt;
+    opt.conn_starts = &seq.starts;
+    IngestRun run;
+    ASSERT_TRUE(ReadInputs({dir + f}, opt, seq.main, run).ok());
+    ExpectStartsMatchConns(seq);
+    ++read;
+  }
+  if (read == 0) GTEST_SKIP() << "captures not found under " << dir;
+}
+
+TEST(CaptureConnStarts, StartSinkErrorStopsReading) {
+  PcapWriter w;
+  for (uint16_t i = 0; i < 10; ++i) w.Packet(Eth(Ipv4(kA, kB, 17, Udp(static_cast<uint16_t>(1000 + i), 53, "x"))), 1 + i);
+  const std::string path = TempPath("cap_starts_stop.pcap");
+  ASSERT_TRUE(w.Write(path));
+  InputInfo info;
+  info.path = path;
+  info.format = InputFormat::kPcap;
+  IngestStats stats;
+  StopAfter starts;
+  CollectSink sink;
+  IngestOptions opt;
+  opt.conn_starts = &starts;
+  Status s = ReadCapture(info, opt, sink, stats);
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(starts.n, 3);
 }
 
 }  // namespace

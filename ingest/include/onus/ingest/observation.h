@@ -85,6 +85,9 @@ struct Observation {
   uint64_t orig_ip_bytes = 0, resp_ip_bytes = 0;
   std::string conn_state, history;
   bool local_orig = false, local_resp = false;
+  // A conn record from a capture whose flow was announced when it began (IngestOptions::conn_starts):
+  // its endpoints were delivered then, with the same uid, time and record. Not serialised.
+  bool start_announced = false;
 
   // dns
   std::string query, qtype_name, rcode_name;

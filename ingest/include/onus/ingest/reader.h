@@ -45,6 +45,14 @@ struct IngestOptions {
   // is waited for). A caller that can start hashing earlier (e.g. while it loads intelligence) passes
   // its own, built over ExpandInputs(paths). Not owned.
   FileDigests* digests = nullptr;
+  // Captures only: when a flow begins (its first packet), this sink receives a kConn observation
+  // holding only the flow's identity — uid, community_id, endpoints, ports, proto — with the
+  // flow's first time stamp and packet as ts and record, like Zeek's new_connection event. The
+  // flow's full conn record still goes to the main sink when it ends, with start_announced set.
+  // A consumer that needs only endpoints (intel on addresses) can act at once instead of at the
+  // end of the flow, which for a long-lived flow or a short capture is the final flush. Called on
+  // the reading thread, before any other record of that flow. Not owned; null = not announced.
+  ObservationSink* conn_starts = nullptr;
 };
 
 struct IngestStats {
