@@ -318,18 +318,35 @@ Status Hunter::Patterns(const ingest::Observation& obs, const Location&) {
   return Status::Ok();
 }
 
+bool Hunter::Announced(const ingest::InputInfo* input) const {
+  if (!input || announced_inputs_.empty()) return false;
+  if (announced_inputs_.back() == input) return true;  // the capture being read
+  return std::find(announced_inputs_.begin(), announced_inputs_.end(), input) != announced_inputs_.end();
+}
+
+Status Hunter::ConnEndpoints(const ingest::Observation& obs) {
+  if (!obs.has_endpoints || !index_->has_type(ValueType::kAddr)) return Status::Ok();
+  const Location none;
+  ONUS_RETURN_IF_ERROR(Addr(obs, obs.orig_h, "conn.orig_h", AddrRole::kOrig, {}, none));
+  return Addr(obs, obs.resp_h, "conn.resp_h", AddrRole::kResp, {}, none);
+}
+
+Status Hunter::OnConnStart(const ingest::Observation& obs) {
+  if (obs.kind != ingest::ObservationKind::kConn) return Status::Ok();
+  if (obs.src.input && !Announced(obs.src.input)) announced_inputs_.push_back(obs.src.input);
+  return ConnEndpoints(obs);
+}
+
 Status Hunter::OnObservation(const ingest::Observation& obs) {
   ++stats_.observations;
   using K = ingest::ObservationKind;
   const Location none;
   const IndicatorIndex& idx = *index_;
   switch (obs.kind) {
-    case K::kConn:
-      if (obs.has_endpoints && (idx.has_type(ValueType::kAddr))) {
-        ONUS_RETURN_IF_ERROR(Addr(obs, obs.orig_h, "conn.orig_h", AddrRole::kOrig, {}, none));
-        ONUS_RETURN_IF_ERROR(Addr(obs, obs.resp_h, "conn.resp_h", AddrRole::kResp, {}, none));
-      }
+    case K::kConn: {
+      if (!(obs.start_announced && Announced(obs.src.input))) ONUS_RETURN_IF_ERROR(ConnEndpoints(obs));
       break;
+    }
     case K::kDns:
       if (idx.has_type(ValueType::kDomain)) ONUS_RETURN_IF_ERROR(Domain(obs, obs.query, "dns.query", none));
       for (const auto& a : obs.answers) {

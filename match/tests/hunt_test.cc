@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -370,6 +371,74 @@ TEST(HuntPlantedTest, GeneratedObservationsEveryType) {
       {"suffix", "dns.answers", "generated", 7},    {"answer", "dns.answers", "generated", 7},
   };
   EXPECT_EQ(got, want);
+}
+
+// With ingest's conn_starts wired to Hunter::conn_starts(), a capture's address sightings are made
+// when each flow begins (not when its conn record comes, at the flow's end): the very same
+// sightings — indicator, where, value, input, record, time, uid, Community ID, direction.
+TEST(HuntTest, ConnStartsGiveTheSameSightingsAsConnRecords) {
+  std::string dir = std::string(ONUS_SHARED_DIR) + "/data/pcaps/";
+  std::vector<std::string> picked;
+  for (const char* f : {"mixed/nDPI/dns.pcap", "mixed/nDPI/443-firefox.pcap", "malware_c2/nDPI/emotet.pcap",
+                        "malware_c2/nDPI/trickbot.pcap", "malware_c2/slips/test-cc-capture-2.pcap"})
+    if (FileExists(dir + f)) picked.push_back(dir + f);
+  if (picked.size() < 2) GTEST_SKIP() << "captures not found under " << dir;
+  ingest::IngestRun first;
+  auto obs = Read(picked, first);
+  // Both ends of every conn, some as /24 prefixes, and DNS answers come along where they match.
+  std::vector<intel::Indicator> inds;
+  std::set<std::string> added;
+  int n = 0;
+  for (const auto& o : obs) {
+    if (o.kind != ObservationKind::kConn || !o.has_endpoints) continue;
+    for (const IpAddress* a : {&o.orig_h, &o.resp_h}) {
+      std::string v = a->ToString();
+      if (!added.insert(v).second) continue;
+      if (a->is_v4() && ++n % 3 == 0) {
+        std::string net = v.substr(0, v.rfind('.')) + ".0/24";
+        if (added.insert(net).second) inds.push_back(Ind("net-" + net, "ipv4-addr", net));
+      } else {
+        inds.push_back(Ind("addr-" + v, a->is_v4() ? "ipv4-addr" : "ipv6-addr", v));
+      }
+    }
+  }
+  inds.push_back(Ind("absent", "ipv4-addr", "203.0.113.77"));
+  auto compiled = CompileIntel(inds);
+  ASSERT_TRUE(compiled.ok());
+  struct Full : SightingSink {
+    const IndicatorIndex* index = nullptr;
+    std::vector<std::string> rows;
+    size_t from_start = 0;  // sightings whose observation is a flow start (no packets counted yet)
+    Status OnSighting(const Sighting& s) override {
+      const Observation& o = *s.obs;
+      rows.push_back(std::string(index->indicator_id(s.indicator)) + "|" + std::string(s.where) + "|" +
+                     std::string(s.seen) + "|" + (o.src.input ? o.src.input->path : "") + "|" +
+                     std::to_string(o.src.record) + "|" + std::to_string(o.ts.nanos()) + "|" + o.uid + "|" +
+                     o.community_id + "|" + std::string(s.direction) + "|" + (s.stale ? "stale" : "-"));
+      if (o.kind == ObservationKind::kConn && o.orig_pkts + o.resp_pkts == 0) ++from_start;
+      return Status::Ok();
+    }
+  };
+  auto hunt = [&](bool starts) {
+    Full sink;
+    sink.index = compiled->index.get();
+    Hunter hunter(*compiled, {}, sink);
+    ingest::IngestOptions opt;
+    if (starts) opt.conn_starts = &hunter.conn_starts();
+    ingest::IngestRun run;
+    Status st = ingest::ReadInputs(picked, opt, hunter, run);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    std::sort(sink.rows.begin(), sink.rows.end());
+    return sink;
+  };
+  Full at_end = hunt(false), at_start = hunt(true);
+  size_t conn_rows = 0;
+  for (const auto& r : at_start.rows) conn_rows += r.find("|conn.") != std::string::npos;
+  EXPECT_GT(conn_rows, 50u);
+  EXPECT_EQ(at_end.from_start, 0u);
+  EXPECT_EQ(at_start.from_start, conn_rows);  // every conn.* sighting was made as its flow began
+  EXPECT_EQ(at_start.rows, at_end.rows);
+  for (const auto& r : at_start.rows) EXPECT_EQ(r.rfind("absent|", 0), std::string::npos);
 }
 
 TEST(HuntTest, StaleSightingsAreKeptAndFlagged) {

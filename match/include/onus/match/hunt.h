@@ -140,6 +140,12 @@ class Hunter : public ingest::ObservationSink {
 
   Status OnObservation(const ingest::Observation& obs) override;
 
+  // The sink for ingest's IngestOptions::conn_starts: a capture's flow is matched on its endpoints
+  // (conn.orig_h / conn.resp_h) when it begins, so those sightings stream out while the capture is
+  // read rather than all at its final flush; the flow's conn record (start_announced) is then not
+  // matched on its endpoints again. Same sightings, same provenance (the flow's first packet).
+  ingest::ObservationSink& conn_starts() { return starts_; }
+
   const HuntStats& stats() const { return stats_; }
   const IndicatorIndex& index() const { return *index_; }
   size_t evaluated_patterns() const;
@@ -147,6 +153,17 @@ class Hunter : public ingest::ObservationSink {
 
  private:
   struct PatternState;
+  class StartSink : public ingest::ObservationSink {
+   public:
+    explicit StartSink(Hunter& h) : hunter_(h) {}
+    Status OnObservation(const ingest::Observation& obs) override { return hunter_.OnConnStart(obs); }
+
+   private:
+    Hunter& hunter_;
+  };
+  Status OnConnStart(const ingest::Observation& obs);
+  bool Announced(const ingest::InputInfo* input) const;
+  Status ConnEndpoints(const ingest::Observation& obs);
   Status Hit(const ingest::Observation& obs, uint32_t entry, std::string_view where, std::string_view seen,
              bool via_parent, std::string_view direction, const Location& loc);
   Status Addr(const ingest::Observation& obs, const IpAddress& a, std::string_view where, AddrRole side,
@@ -165,6 +182,9 @@ class Hunter : public ingest::ObservationSink {
   std::unique_ptr<PatternState> patterns_;
   std::vector<std::string> skipped_patterns_;
   HuntStats stats_;
+  StartSink starts_{*this};
+  // Inputs whose flow starts reached starts_: their conn records' endpoints were matched then.
+  std::vector<const ingest::InputInfo*> announced_inputs_;
 };
 
 }  // namespace onus::match
