@@ -3,6 +3,7 @@
 // sightings, notable observations and findings; print intel.log-style JSON lines (--jsonl) and a summary.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -34,6 +35,38 @@
 
 namespace onus::cli {
 namespace {
+
+// With ONUS_HUNT_PHASES set, one stderr line at the end of the hunt: each phase's wall time and the
+// process's CPU time (all threads) over it — where a slow hunt spends its time.
+class PhaseClock {
+ public:
+  explicit PhaseClock(bool on) : on_(on), last_wall_(std::chrono::steady_clock::now()), last_cpu_(ProcessCpu()) {}
+  ~PhaseClock() {
+    if (on_) std::fprintf(stderr, "onus hunt: phases (wall / CPU of all threads):%s\n", line_.c_str());
+  }
+  void Mark(const char* name) {
+    if (!on_) return;
+    auto now = std::chrono::steady_clock::now();
+    double cpu = ProcessCpu();
+    char buf[128];
+    std::snprintf(buf, sizeof buf, " %s %.2f / %.2f s;", name,
+                  std::chrono::duration<double>(now - last_wall_).count(), cpu - last_cpu_);
+    line_ += buf;
+    last_wall_ = now;
+    last_cpu_ = cpu;
+  }
+
+ private:
+  static double ProcessCpu() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  }
+  bool on_;
+  std::chrono::steady_clock::time_point last_wall_;
+  double last_cpu_;
+  std::string line_;
+};
 
 // Feeds every observation to several sinks in order.
 class TeeSink : public ingest::ObservationSink {
@@ -148,6 +181,7 @@ int RunHunt(int argc, char** argv) {
   if (int rc = Parse(app, argc, argv); rc >= 0) return rc;
 
   auto started = std::chrono::steady_clock::now();
+  PhaseClock phases(std::getenv("ONUS_HUNT_PHASES") != nullptr);
   for (const auto& p : intel_files)
     if (!FileExists(p)) return Fail("hunt", "intel file '" + p + "' does not exist");
   for (const auto& p : inputs)
@@ -189,6 +223,7 @@ int RunHunt(int argc, char** argv) {
   // are stored, their indicators only when sighted, after the hunt). Indicators the case already
   // holds from other inputs are read back lean. Stream and case share ids: the stream wins.
   auto intel_started = std::chrono::steady_clock::now();
+  phases.Mark("case opened");
   match::CompileOptions copt;
   copt.domain_scope = exact_domains ? match::DomainScope::kExact : match::DomainScope::kZone;
   std::vector<intel::ImportSummary> streamed;
@@ -305,6 +340,7 @@ int RunHunt(int argc, char** argv) {
     }
   } join_cache_writer{cache_writer};
   double intel_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - intel_started).count();
+  phases.Mark("intel and index");
 
   FILE* jsonl = nullptr;
   if (jsonl_path == "-") {
@@ -352,8 +388,10 @@ int RunHunt(int argc, char** argv) {
   ingest::IngestOptions iopt;
   iopt.progress = &progress;
   iopt.digests = &input_digests;
+  iopt.conn_starts = &hunter.conn_starts();  // address sightings as flows begin, not at their end
   ingest::IngestRun run;
   Status st = ingest::ReadInputs(*expanded, iopt, tee, run);
+  phases.Mark("decode and hunt");
   if (!st.ok()) {
     if (jsonl && jsonl != stdout) std::fclose(jsonl);
     return Fail("hunt", st);
@@ -361,8 +399,10 @@ int RunHunt(int argc, char** argv) {
   std::vector<const ingest::InputInfo*> infos;
   for (const auto& i : run.inputs) infos.push_back(&i);
   st = recorder.Finish(infos);
+  phases.Mark("sightings stored");
   if (!st.ok()) return Fail("hunt", st);
   st = StoreSightedIntel(streamed, marks.sighted(), streamed_lines, *compiled->index, **store, io);
+  phases.Mark("sighted indicators stored");
   if (!st.ok()) return Fail("hunt", st);
 
   size_t findings = 0;
@@ -379,6 +419,7 @@ int RunHunt(int argc, char** argv) {
     st = tx->Commit();
     if (!st.ok()) return Fail("hunt", st);
     findings = fs->size();
+    phases.Mark("analytics");
   }
   if (jsonl) {
     std::fflush(jsonl);
