@@ -480,4 +480,48 @@ Status StoreStreamedIndicators(const ImportSummary& streamed, store::CaseStore& 
   return sink.Finish();
 }
 
+namespace {
+
+// Keeps the indicators `keep` selects as rows; everything else a feed holds is only counted.
+class KeptRowsSink : public detail::FeedSink {
+ public:
+  KeptRowsSink(int64_t input_id, const std::function<bool(std::string_view)>& keep,
+               std::vector<store::IndicatorRow>& rows)
+      : input_id_(input_id), keep_(keep), rows_(rows) {}
+  Status OnSource(Source) override { return Status::Ok(); }
+  Status OnIndicator(Indicator ind) override {
+    if (keep_(ind.id)) rows_.push_back(ToIndicatorRow(ind, input_id_));
+    return Status::Ok();
+  }
+  Status OnObject(StixObject) override { return Status::Ok(); }
+  void OnSkipped(int64_t, std::string) override {}
+  void OnRecord() override {}
+
+ private:
+  int64_t input_id_;
+  const std::function<bool(std::string_view)>& keep_;
+  std::vector<store::IndicatorRow>& rows_;
+};
+
+}  // namespace
+
+Result<std::vector<store::IndicatorRow>> ReadStreamedIndicators(const ImportSummary& streamed,
+                                                                const ImportOptions& options,
+                                                                const std::vector<int64_t>& lines,
+                                                                const std::function<bool(std::string_view id)>& keep) {
+  std::vector<store::IndicatorRow> rows;
+  if (streamed.already_imported) return rows;
+  KeptRowsSink sink(streamed.input_id, keep, rows);
+  detail::FeedInput in{streamed.path, streamed.format, &lines};
+  ONUS_RETURN_IF_ERROR(detail::FindLoader(streamed.format)(in, options.intel, sink));
+  return rows;
+}
+
+Status StoreIndicatorRows(store::CaseStore& store, const std::vector<store::IndicatorRow>& rows) {
+  if (rows.empty()) return Status::Ok();
+  ONUS_ASSIGN_OR_RETURN(auto tx, store::Transaction::Begin(store.db()));
+  for (const auto& r : rows) ONUS_RETURN_IF_ERROR(store.UpsertIndicator(r));
+  return tx.Commit();
+}
+
 }  // namespace onus::intel

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -236,13 +238,38 @@ TEST_F(ImportTest, StreamIntelStoresContextAndOnlyKeptIndicators) {
   EXPECT_FALSE((*rows)[0].pattern.empty());
   EXPECT_FALSE((*rows)[0].name.empty());
   EXPECT_NE((*rows)[0].labels_json.find("zeek:"), std::string::npos);
+  // In two steps (read with no store, beside other writes; then stored): the very same row.
+  auto read = ReadStreamedIndicators(zeek, o, wanted, [&](std::string_view id) { return id == kept; });
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), 1u);
+  {
+    const store::IndicatorRow& x = (*read)[0];
+    const store::IndicatorRow& y = (*rows)[0];
+    EXPECT_EQ(std::tie(x.id, x.pattern, x.pattern_type, x.name, x.value_type, x.value, x.valid_from, x.valid_until,
+                       x.confidence, x.revoked, x.source_id, x.grade, x.report_id, x.labels_json, x.input_id, x.line),
+              std::tie(y.id, y.pattern, y.pattern_type, y.name, y.value_type, y.value, y.valid_from, y.valid_until,
+                       y.confidence, y.revoked, y.source_id, y.grade, y.report_id, y.labels_json, y.input_id, y.line));
+  }
+  // A bundle is parsed whole and filtered by keep; StoreIndicatorRows stores what was read.
+  const std::string kept_bundle = ids[2];
+  auto bundle = ReadStreamedIndicators(sums[0], o, {lines[2]}, [&](std::string_view id) { return id == kept_bundle; });
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  ASSERT_EQ(bundle->size(), 1u);
+  EXPECT_EQ((*bundle)[0].input_id, sums[0].input_id);
+  ASSERT_TRUE(StoreIndicatorRows(*store_, *bundle).ok());
+  EXPECT_EQ(*store_->Count("indicators"), 2);
+  auto all = store_->ListIndicators();
+  ASSERT_TRUE(all.ok());
+  bool found = false;
+  for (const auto& r : *all) found = found || (r.id == kept_bundle && r.pattern == (*bundle)[0].pattern);
+  EXPECT_TRUE(found);
 
   // A second stream of the same files writes no indicator; a whole import completes them.
   ids.clear();
   std::vector<ImportSummary> again;
   ASSERT_TRUE(StreamIntel(files, *store_, o, &again).ok());
   EXPECT_EQ(static_cast<int64_t>(ids.size()), total);
-  EXPECT_EQ(*store_->Count("indicators"), 1);
+  EXPECT_EQ(*store_->Count("indicators"), 2);
   ImportOptions whole;
   std::vector<ImportSummary> imported;
   ASSERT_TRUE(ImportIntel(files, *store_, whole, &imported).ok());

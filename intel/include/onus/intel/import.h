@@ -94,6 +94,15 @@ Status StoreStreamedIndicators(const ImportSummary& streamed, store::CaseStore& 
                                const std::vector<int64_t>& lines,
                                const std::function<bool(std::string_view id)>& keep);
 
+// StoreStreamedIndicators in two steps, so the reading can run while the case is busy with other
+// writes: ReadStreamedIndicators touches no store and returns the rows (empty when the file was
+// already stored whole); StoreIndicatorRows writes them in one transaction.
+Result<std::vector<store::IndicatorRow>> ReadStreamedIndicators(const ImportSummary& streamed,
+                                                                const ImportOptions& options,
+                                                                const std::vector<int64_t>& lines,
+                                                                const std::function<bool(std::string_view id)>& keep);
+Status StoreIndicatorRows(store::CaseStore& store, const std::vector<store::IndicatorRow>& rows);
+
 // The store row for an indicator (value_type/value set only for single-value indicators; labels_json
 // holds labels then indicator types; report_id the first report).
 store::IndicatorRow ToIndicatorRow(const Indicator& ind, int64_t input_id);
