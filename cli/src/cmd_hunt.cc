@@ -97,30 +97,69 @@ class SightedMarks : public match::SightingSink {
   std::vector<bool> sighted_;
 };
 
-// Stores the sighted indicators of the streamed intel files (ordinals are assigned in stream
-// order, so file i holds [sum of the earlier files' counts, + its count)). Only files with a
-// sighting are read again.
-Status StoreSightedIntel(const std::vector<intel::ImportSummary>& streamed, const std::vector<bool>& sighted,
-                         const std::vector<int64_t>& lines, const match::IndicatorIndex& index,
-                         store::CaseStore& store, const intel::ImportOptions& options) {
-  size_t first = 0;
-  for (const auto& s : streamed) {
-    size_t end = first + static_cast<size_t>(s.indicators);
+// The sighted indicators of the streamed intel files (ordinals are assigned in stream order, so
+// file i holds [sum of the earlier files' counts, + its count)). Only files with a sighting are read
+// again. Read() touches no store: onus hunt runs it beside the recorder's last inserts, then Store()
+// writes the rows. A file with more sighted indicators than kMaxHeld is not held in memory: Store()
+// streams it from the file instead.
+class SightedIntel {
+ public:
+  static constexpr size_t kMaxHeld = 200000;
+
+  SightedIntel(const std::vector<intel::ImportSummary>& streamed, const std::vector<bool>& sighted,
+               const std::vector<int64_t>& lines, const match::IndicatorIndex& index,
+               const intel::ImportOptions& options)
+      : options_(options) {
+    size_t first = 0;
+    for (const auto& s : streamed) {
+      size_t end = first + static_cast<size_t>(s.indicators);
+      File f{&s, {}, {}, {}, false};
+      for (size_t i = first; i < end && i < sighted.size(); ++i)
+        if (sighted[i]) {
+          f.ids.insert(index.indicator_id(static_cast<uint32_t>(i)));
+          f.wanted.push_back(lines[i]);
+        }
+      first = end;
+      if (f.ids.empty() || s.already_imported) continue;
+      std::sort(f.wanted.begin(), f.wanted.end());
+      files_.push_back(std::move(f));
+    }
+  }
+
+  Status Read() {
+    for (auto& f : files_) {
+      if (f.wanted.size() > kMaxHeld) continue;
+      ONUS_ASSIGN_OR_RETURN(f.rows, intel::ReadStreamedIndicators(*f.summary, options_, f.wanted, Keep(f)));
+      f.read = true;
+    }
+    return Status::Ok();
+  }
+
+  Status Store(store::CaseStore& store) {
+    for (auto& f : files_) {
+      if (f.read) {
+        ONUS_RETURN_IF_ERROR(intel::StoreIndicatorRows(store, f.rows));
+      } else {
+        ONUS_RETURN_IF_ERROR(intel::StoreStreamedIndicators(*f.summary, store, options_, f.wanted, Keep(f)));
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  struct File {
+    const intel::ImportSummary* summary;
     std::unordered_set<std::string_view> ids;
     std::vector<int64_t> wanted;
-    for (size_t i = first; i < end && i < sighted.size(); ++i)
-      if (sighted[i]) {
-        ids.insert(index.indicator_id(static_cast<uint32_t>(i)));
-        wanted.push_back(lines[i]);
-      }
-    first = end;
-    if (ids.empty() || s.already_imported) continue;
-    std::sort(wanted.begin(), wanted.end());
-    ONUS_RETURN_IF_ERROR(intel::StoreStreamedIndicators(s, store, options, wanted,
-                                                        [&](std::string_view id) { return ids.count(id) != 0; }));
+    std::vector<store::IndicatorRow> rows;
+    bool read;
+  };
+  static std::function<bool(std::string_view)> Keep(const File& f) {
+    return [&f](std::string_view id) { return f.ids.count(id) != 0; };
   }
-  return Status::Ok();
-}
+  const intel::ImportOptions& options_;
+  std::vector<File> files_;
+};
 
 // Whether a cache entry describes exactly these files (by SHA-256, in order).
 bool SameFiles(const std::vector<intel::StreamedFile>& files, const std::vector<std::string>& shas) {
@@ -398,10 +437,16 @@ int RunHunt(int argc, char** argv) {
   }
   std::vector<const ingest::InputInfo*> infos;
   for (const auto& i : run.inputs) infos.push_back(&i);
+  // Every sighting is made: the sighted indicators are read again beside the recorder's last inserts.
+  SightedIntel sighted(streamed, marks.sighted(), streamed_lines, *compiled->index, io);
+  Status sighted_read;
+  std::thread sighted_reader([&] { sighted_read = sighted.Read(); });
   st = recorder.Finish(infos);
+  sighted_reader.join();
   phases.Mark("sightings stored");
   if (!st.ok()) return Fail("hunt", st);
-  st = StoreSightedIntel(streamed, marks.sighted(), streamed_lines, *compiled->index, **store, io);
+  if (!sighted_read.ok()) return Fail("hunt", sighted_read);
+  st = sighted.Store(**store);
   phases.Mark("sighted indicators stored");
   if (!st.ok()) return Fail("hunt", st);
 
