@@ -74,7 +74,7 @@ struct RecorderStats {
 
 class HuntRecorder : public SightingSink, public ingest::ObservationSink {
  public:
-  static constexpr size_t kSightingChunk = 16384;  // sightings sorted and inserted together
+  static constexpr size_t kSightingChunk = 4096;   // sightings sorted and inserted together
 
   HuntRecorder(store::CaseStore& store, const IndicatorIndex& index, RecorderOptions options);
   ~HuntRecorder() override;
