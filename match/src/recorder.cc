@@ -265,24 +265,7 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   ++stats_.sightings;
   if (s.stale) ++stats_.stale;
 
-  // Summary key: indicator ordinal, value, where, site, stale (built in a reused buffer).
-  summary_key_.assign(reinterpret_cast<const char*>(&s.indicator), sizeof s.indicator);
-  summary_key_.append(s.seen).push_back('\x1f');
-  summary_key_.append(s.where).push_back('\x1f');
-  summary_key_.append(s.location.site).push_back(s.stale ? 'S' : '-');
-  auto it = summary_index_.find(std::string_view(summary_key_));
-  if (it == summary_index_.end()) {
-    SightingSummary sum;
-    sum.indicator_id = std::string(index_.indicator_id(s.indicator));
-    sum.value = r.value;
-    sum.where = r.where;
-    sum.site = r.site;
-    sum.stale = s.stale;
-    sum.first = sum.last = o.ts;
-    it = summary_index_.emplace(summary_key_, summaries_.size()).first;
-    summaries_.push_back(std::move(sum));
-  }
-  SightingSummary& sum = summaries_[it->second];
+  SightingSummary& sum = SummaryFor(s);
   ++sum.count;
   if (o.ts < sum.first) sum.first = o.ts;
   if (o.ts > sum.last) sum.last = o.ts;
@@ -290,6 +273,43 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   if (options_.emit) options_.emit(SightingJson(s, index_, options_.context, options_.warninglists));
   if (pending_n_ >= kSightingChunk) ONUS_RETURN_IF_ERROR(FlushSightings());
   return Status::Ok();
+}
+
+SightingSummary& HuntRecorder::SummaryFor(const Sighting& s) {
+  const std::hash<std::string_view> hs;
+  uint64_t h = (static_cast<uint64_t>(s.indicator) << 1 | (s.stale ? 1 : 0)) * 0x9E3779B97F4A7C15ULL;
+  h ^= hs(s.seen) + 0x632BE59BD9B4E019ULL + (h << 6) + (h >> 2);
+  h ^= hs(s.where) + 0x8CB92BA72F3D8DD7ULL + (h << 6) + (h >> 2);
+  h ^= hs(s.location.site) + 0x3C6EF372FE94F82BULL + (h << 6) + (h >> 2);
+  if ((summaries_.size() + 1) * 2 > summary_slots_.size()) {
+    summary_slots_.assign(std::max<size_t>(1024, summary_slots_.size() * 2), kNoSummary);
+    const size_t mask = summary_slots_.size() - 1;
+    for (uint32_t k = 0; k < summaries_.size(); ++k) {
+      size_t i = summary_hashes_[k] & mask;
+      while (summary_slots_[i] != kNoSummary) i = (i + 1) & mask;
+      summary_slots_[i] = k;
+    }
+  }
+  const size_t mask = summary_slots_.size() - 1;
+  size_t i = h & mask;
+  for (;; i = (i + 1) & mask) {
+    const uint32_t k = summary_slots_[i];
+    if (k == kNoSummary) break;
+    if (summary_hashes_[k] != h || summary_indicators_[k] != s.indicator) continue;
+    SightingSummary& x = summaries_[k];
+    if (x.stale == s.stale && x.value == s.seen && x.where == s.where && x.site == s.location.site) return x;
+  }
+  summary_slots_[i] = static_cast<uint32_t>(summaries_.size());
+  summary_hashes_.push_back(h);
+  summary_indicators_.push_back(s.indicator);
+  SightingSummary& sum = summaries_.emplace_back();
+  sum.indicator_id = std::string(index_.indicator_id(s.indicator));
+  sum.value = std::string(s.seen);
+  sum.where = std::string(s.where);
+  sum.site = std::string(s.location.site);
+  sum.stale = s.stale;
+  sum.first = sum.last = s.obs->ts;
+  return sum;
 }
 
 // Hands the pending sightings to the writer (or inserts them here). A chunk is inserted sorted by

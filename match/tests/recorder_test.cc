@@ -162,6 +162,58 @@ TEST_F(RecorderTest, WarningListContextIsStoredAndPrinted) {
   EXPECT_TRUE(found);
 }
 
+// Summaries() aggregates per (indicator, value, where, site, stale): the same counts and first/last
+// times as grouping the stored rows, over thousands of sightings (several summary-table growths).
+TEST_F(RecorderTest, SummariesAgreeWithTheStoredRows) {
+  intel::Indicator stale = Ind("later", "ipv4-addr", "198.51.100.3");
+  stale.valid_from = Timestamp::FromSeconds(2000000000);  // not yet valid: every hit is stale
+  std::vector<intel::Indicator> inds = {Ind("one", "ipv4-addr", "198.51.100.7"), Ind("net", "ipv4-addr", "198.51.0.0/16"),
+                                        Ind("orig", "ipv4-addr", "10.20.10.32"), stale};
+  auto compiled = CompileIntel(inds);
+  ASSERT_TRUE(compiled.ok());
+  RecorderOptions ro;
+  ro.background_writes = true;
+  HuntRecorder recorder(*store_, *compiled->index, ro);
+  Hunter hunter(*compiled, {}, recorder);
+  for (size_t i = 0; i < 6000; ++i) {
+    Observation o = Conn(i + 1, ("198.51." + std::to_string(100 + i % 13) + "." + std::to_string(i % 251)).c_str());
+    ASSERT_TRUE(hunter.OnObservation(o).ok());
+    ASSERT_TRUE(recorder.OnObservation(o).ok());
+  }
+  ASSERT_TRUE(recorder.Finish({&info_}).ok());
+  struct Agg {
+    uint64_t count = 0;
+    std::string first, last;
+  };
+  std::map<std::string, Agg> want, got;
+  auto rows = store_->ListSightings();
+  ASSERT_TRUE(rows.ok());
+  for (const auto& r : *rows) {
+    Agg& a = want[r.indicator_id + "|" + r.value + "|" + r.seen_where + "|" + r.site + "|" + (r.stale ? "S" : "-")];
+    ++a.count;
+    if (a.first.empty() || r.ts < a.first) a.first = r.ts;
+    if (a.last.empty() || r.ts > a.last) a.last = r.ts;
+  }
+  for (const auto& s : recorder.Summaries()) {
+    Agg& a = got[s.indicator_id + "|" + s.value + "|" + s.where + "|" + s.site + "|" + (s.stale ? "S" : "-")];
+    EXPECT_EQ(a.count, 0u) << "two summaries for one key";
+    a.count += s.count;
+    a.first = FormatRfc3339(s.first, 6);
+    a.last = FormatRfc3339(s.last, 6);
+  }
+  EXPECT_GT(want.size(), 3000u);
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [k, a] : want) {
+    auto it = got.find(k);
+    ASSERT_NE(it, got.end()) << k;
+    EXPECT_EQ(it->second.count, a.count) << k;
+    EXPECT_EQ(it->second.first, a.first) << k;
+    EXPECT_EQ(it->second.last, a.last) << k;
+  }
+  EXPECT_EQ(got.count("later|198.51.100.3|conn.resp_h||S"), 1u);
+  EXPECT_EQ(got["orig|10.20.10.32|conn.orig_h||-"].count, 6000u);
+}
+
 // Background writes (the recorder's writer thread) store exactly the rows the calling thread
 // stores: several chunks, a second input appearing mid-stream and notable observations in between.
 TEST_F(RecorderTest, BackgroundWritesStoreTheSameRows) {

@@ -142,12 +142,14 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
   std::condition_variable cv_;
   bool busy_ = false, stop_ = false;
   Status writer_status_;
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
-  };
-  std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>> summary_index_;
-  std::string summary_key_;
+  // The summary of a sighting's (indicator, value, where, site, stale), made on first use.
+  SightingSummary& SummaryFor(const Sighting& s);
+  // Summary lookup without building a key: open addressing over summary numbers by a 64-bit hash
+  // of the five fields; a hash match is confirmed on the summary's own fields.
+  static constexpr uint32_t kNoSummary = UINT32_MAX;
+  std::vector<uint32_t> summary_slots_;       // power-of-two size, at most half full
+  std::vector<uint64_t> summary_hashes_;      // per summary
+  std::vector<uint32_t> summary_indicators_;  // per summary: the indicator ordinal
   std::vector<SightingSummary> summaries_;
   RecorderStats stats_;
 };
