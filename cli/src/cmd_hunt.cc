@@ -427,7 +427,8 @@ int RunHunt(int argc, char** argv) {
   ingest::IngestOptions iopt;
   iopt.progress = &progress;
   iopt.digests = &input_digests;
-  iopt.conn_starts = &hunter.conn_starts();  // address sightings as flows begin, not at their end
+  // Address sightings as flows begin, not at their end (only when there are addresses to match).
+  if (compiled->index->has_type(match::ValueType::kAddr)) iopt.conn_starts = &hunter.conn_starts();
   ingest::IngestRun run;
   Status st = ingest::ReadInputs(*expanded, iopt, tee, run);
   phases.Mark("decode and hunt");

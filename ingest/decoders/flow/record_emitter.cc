@@ -15,6 +15,9 @@ RecordEmitter::RecordEmitter(const InputInfo& info, const IngestOptions& options
   if (!options.emit_anomalies) wanted_ &= ~(1u << static_cast<unsigned>(ObservationKind::kAnomaly));
   obs_.src.input = &info_;
   obs_.src.is_packet = true;
+  start_obs_.kind = ObservationKind::kConn;
+  start_obs_.src.input = &info_;
+  start_obs_.src.is_packet = true;
 }
 
 Observation& RecordEmitter::Begin(ObservationKind k, int64_t ts_ns, uint64_t packet_index) {
@@ -29,12 +32,10 @@ Observation& RecordEmitter::Begin(ObservationKind k, int64_t ts_ns, uint64_t pac
 
 Observation* RecordEmitter::BeginStart(int64_t ts_ns, uint64_t packet_index) {
   if (!options_.conn_starts || !status_.ok()) return nullptr;
-  ResetObservation(start_obs_);
-  start_obs_.kind = ObservationKind::kConn;
+  // Only identity fields are ever set on start_obs_ (by the flow table, each time), so the rest stays
+  // as the constructor left it: no reset per flow.
   start_obs_.ts = Timestamp::FromNanos(ts_ns);
-  start_obs_.src.input = &info_;
   start_obs_.src.record = packet_index;
-  start_obs_.src.is_packet = true;
   return &start_obs_;
 }
 

@@ -22,8 +22,10 @@ class RecordEmitter {
   Observation& Begin(ObservationKind k, int64_t ts_ns, uint64_t packet_index);
   // Delivers the scratch observation (once the sink failed, nothing more is delivered).
   void Commit();
-  // The scratch observation of a flow start (IngestOptions::conn_starts), cleared, as kConn with ts
-  // and provenance set; null when starts are not announced. Separate from Begin()'s scratch.
+  // The scratch observation of a flow start (IngestOptions::conn_starts), kConn with ts and
+  // provenance set, for the caller to fill with the flow's identity (uid, community_id, endpoints,
+  // ports, proto: the same fields every time); null when starts are not announced. Separate from
+  // Begin()'s scratch.
   Observation* BeginStart(int64_t ts_ns, uint64_t packet_index);
   void CommitStart();
   bool AnnouncesStarts() const { return options_.conn_starts != nullptr; }
