@@ -45,6 +45,15 @@ std::string ClientHelloRecord(const std::string& sni) {
   return std::string("\x16\x03\x01", 3) + Be16(static_cast<uint16_t>(hs.size())) + hs;
 }
 
+// A synthetic capture written to a temporary file, described as ReadCapture's input.
+InputInfo WrittenCapture(const PcapWriter& w, const std::string& name) {
+  InputInfo info;
+  info.path = TempPath(name);
+  EXPECT_TRUE(w.Write(info.path));
+  info.format = InputFormat::kPcap;
+  return info;
+}
+
 CaptureRun RunOn(const PcapWriter& w, const std::string& name, IngestOptions options = {}) {
   const std::string path = TempPath(name);
   EXPECT_TRUE(w.Write(path));
@@ -483,11 +492,7 @@ class StopAfter : public ObservationSink {
 TEST(Capture, SinkErrorStopsReading) {
   PcapWriter w;
   for (uint16_t i = 0; i < 10; ++i) w.Packet(Eth(Ipv4(kA, kB, 17, Udp(1000, 53, DnsQuery("q.test", i)))), 1 + i);
-  const std::string path = TempPath("cap_stop.pcap");
-  ASSERT_TRUE(w.Write(path));
-  InputInfo info;
-  info.path = path;
-  info.format = InputFormat::kPcap;
+  const InputInfo info = WrittenCapture(w, "cap_stop.pcap");
   IngestStats stats;
   StopAfter sink;
   IngestOptions opt;
@@ -564,12 +569,8 @@ TEST(CaptureConnStarts, EveryFlowAnnouncedOnceBeforeItsRecords) {
   w.Packet(Eth(Ipv4(kA, kB, 17, Udp(7, 8, "c"))), 1200);  // > 60 s idle: a new flow, a new start
   for (uint16_t i = 0; i < 20; ++i)  // more flows than the table holds: evicted flows end early
     w.Packet(Eth(Ipv4(kA, kB, 17, Udp(static_cast<uint16_t>(3000 + i), 9999, "x"))), 1300 + i);
-  const std::string path = TempPath("cap_starts.pcap");
-  ASSERT_TRUE(w.Write(path));
+  const InputInfo info = WrittenCapture(w, "cap_starts.pcap");
   Sequence seq;
-  InputInfo info;
-  info.path = path;
-  info.format = InputFormat::kPcap;
   IngestStats stats;
   IngestOptions opt;
   opt.max_flows = 4;
@@ -603,11 +604,7 @@ TEST(CaptureConnStarts, RealCapturesAnnounceEveryFlow) {
 TEST(CaptureConnStarts, StartSinkErrorStopsReading) {
   PcapWriter w;
   for (uint16_t i = 0; i < 10; ++i) w.Packet(Eth(Ipv4(kA, kB, 17, Udp(static_cast<uint16_t>(1000 + i), 53, "x"))), 1 + i);
-  const std::string path = TempPath("cap_starts_stop.pcap");
-  ASSERT_TRUE(w.Write(path));
-  InputInfo info;
-  info.path = path;
-  info.format = InputFormat::kPcap;
+  const InputInfo info = WrittenCapture(w, "cap_starts_stop.pcap");
   IngestStats stats;
   StopAfter starts;
   CollectSink sink;
