@@ -438,6 +438,17 @@ int RunHunt(int argc, char** argv) {
   }
   std::vector<const ingest::InputInfo*> infos;
   for (const auto& i : run.inputs) infos.push_back(&i);
+  // Every observation is in: the analyzer computes its findings (CPU only, no store) beside the
+  // recorder's last inserts and the sighted indicators; the findings are stored after them.
+  Result<std::vector<analytics::Finding>> analyzed = std::vector<analytics::Finding>();
+  std::thread analyst;
+  if (analyzer) analyst = std::thread([&] { analyzed = analyzer->Finish(); });
+  struct JoinAnalyst {
+    std::thread& t;
+    ~JoinAnalyst() {
+      if (t.joinable()) t.join();
+    }
+  } join_analyst{analyst};
   // Every sighting is made: the sighted indicators are read again beside the recorder's last inserts.
   SightedIntel sighted(streamed, marks.sighted(), streamed_lines, *compiled->index, io);
   Status sighted_read;
@@ -453,7 +464,8 @@ int RunHunt(int argc, char** argv) {
 
   size_t findings = 0;
   if (analyzer) {
-    auto fs = analyzer->Finish();
+    analyst.join();
+    auto& fs = analyzed;
     if (!fs.ok()) return Fail("hunt", fs.status());
     auto tx = store::Transaction::Begin((*store)->db());
     if (!tx.ok()) return Fail("hunt", tx.status());
