@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, finish
+
 onus, shared = sys.argv[1], sys.argv[2]
 pcaps = [os.path.join(shared, "data", "pcaps", p) for p in (
     "malware_c2/nDPI/emotet.pcap", "malware_c2/nDPI/trickbot.pcap", "mixed/nDPI/dns.pcap",
@@ -26,14 +28,6 @@ pcaps = [p for p in pcaps if os.path.exists(p)]
 if len(pcaps) < 2:
     print("SKIP: captures not found under", os.path.join(shared, "data", "pcaps"))
     sys.exit(0)
-
-failures = []
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAIL: ") + what)
-    if not cond:
-        failures.append(what)
 
 
 conns = []
@@ -98,7 +92,4 @@ with tempfile.TemporaryDirectory() as tmp:
     from_lines = collections.Counter((k[0], k[1], k[2], k[4], k[6]) for k in got.elements())
     check(stored == from_lines, f"the case holds the {sum(stored.values())} conn sightings of the JSON lines")
 
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all checks passed")
+finish()

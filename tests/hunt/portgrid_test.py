@@ -26,19 +26,13 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, finish
+
 onus, shared = sys.argv[1], sys.argv[2]
 scen = os.path.join(shared, "data", "scenarios", "portgrid")
 if not os.path.isdir(scen):
     print("SKIP: no scenario at", scen)
     sys.exit(0)
-
-failures = []
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAIL: ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def vendor_ids(name):
@@ -280,5 +274,4 @@ with tempfile.TemporaryDirectory() as tmp:
                    l["annotations"] for l in lines3}
         check(stored == printed, "stored annotations equal the JSON lines' (%d rows)" % len(stored))
 
-print("%d failures" % len(failures))
-sys.exit(1 if failures else 0)
+finish()
