@@ -41,7 +41,6 @@ enum class StoreMode {
   kAll,            // onus intel import: sources, indicators, objects
   kContext,        // onus hunt --intel, first read: sources and objects; indicators only to on_indicator
   kNothing,        // the same for a file already complete in the case: nothing is written
-  kKeptIndicators  // onus hunt --intel, after the hunt: only the indicators `keep` selects
 };
 
 class StoreSink : public detail::FeedSink {
@@ -49,10 +48,8 @@ class StoreSink : public detail::FeedSink {
   using TakeFn = std::function<Status(Indicator&&)>;
   // `take` (streaming modes): receives each indicator by move instead of options.on_indicator.
   StoreSink(store::CaseStore& st, int64_t input_id, const ImportOptions& options, ImportSummary* sum,
-            StoreMode mode = StoreMode::kAll, const std::function<bool(std::string_view)>* keep = nullptr,
-            const TakeFn* take = nullptr, StreamedFile* capture = nullptr)
-      : store_(st), input_id_(input_id), options_(options), sum_(sum), mode_(mode), keep_(keep), take_(take),
-        capture_(capture) {}
+            StoreMode mode = StoreMode::kAll, const TakeFn* take = nullptr, StreamedFile* capture = nullptr)
+      : store_(st), input_id_(input_id), options_(options), sum_(sum), mode_(mode), take_(take), capture_(capture) {}
 
   Status Begin() {
     ONUS_ASSIGN_OR_RETURN(auto t, store::Transaction::Begin(store_.db()));
@@ -80,14 +77,10 @@ class StoreSink : public detail::FeedSink {
   }
   Status OnIndicator(Indicator ind) override {
     ++sum_->indicators;
-    if (mode_ == StoreMode::kKeptIndicators) {
-      if (!(*keep_)(ind.id)) return Status::Ok();
-    } else {
-      ++sum_->indicators_by_type[TypeKey(ind)];
-      if (take_) return (*take_)(std::move(ind));
-      if (options_.on_indicator) ONUS_RETURN_IF_ERROR(options_.on_indicator(ind));
-      if (mode_ != StoreMode::kAll) return Status::Ok();
-    }
+    ++sum_->indicators_by_type[TypeKey(ind)];
+    if (take_) return (*take_)(std::move(ind));
+    if (options_.on_indicator) ONUS_RETURN_IF_ERROR(options_.on_indicator(ind));
+    if (mode_ != StoreMode::kAll) return Status::Ok();
     ONUS_RETURN_IF_ERROR(store_.UpsertIndicator(ToIndicatorRow(ind, input_id_)));
     return Tick();
   }
@@ -131,7 +124,6 @@ class StoreSink : public detail::FeedSink {
   const ImportOptions& options_;
   ImportSummary* sum_;
   StoreMode mode_;
-  const std::function<bool(std::string_view)>* keep_;
   const TakeFn* take_;
   StreamedFile* capture_;
   std::optional<store::Transaction> txn_;
@@ -382,7 +374,7 @@ Status StreamJobs(const std::vector<ImportJob>& jobs, store::CaseStore& store, c
     }
     sum.already_imported = in.state == "complete" && in.scope == "all";
     StoreSink sink(store, in.id, options, &sum, sum.already_imported ? StoreMode::kNothing : StoreMode::kContext,
-                   nullptr, &take, capture);
+                   &take, capture);
     ONUS_RETURN_IF_ERROR(sink.Begin());
     IntelOptions lean = options.intel;
     lean.values_only = true;  // the indicators go to matching only; sighted ones are read again in full
@@ -465,45 +457,55 @@ Status RecordStreamed(const std::vector<std::string>& paths, const std::vector<S
   return Status::Ok();
 }
 
-Status StoreStreamedIndicators(const ImportSummary& streamed, store::CaseStore& store, const ImportOptions& options,
-                               const std::vector<int64_t>& lines,
-                               const std::function<bool(std::string_view id)>& keep) {
-  if (streamed.already_imported) return Status::Ok();
-  ImportOptions quiet = options;
-  quiet.on_indicator = nullptr;
-  quiet.progress = nullptr;
-  ImportSummary again;
-  StoreSink sink(store, streamed.input_id, quiet, &again, StoreMode::kKeptIndicators, &keep);
-  ONUS_RETURN_IF_ERROR(sink.Begin());
-  detail::FeedInput in{streamed.path, streamed.format, &lines};
-  ONUS_RETURN_IF_ERROR(detail::FindLoader(streamed.format)(in, quiet.intel, sink));
-  return sink.Finish();
-}
-
 namespace {
 
-// Keeps the indicators `keep` selects as rows; everything else a feed holds is only counted.
+// Keeps the indicators `keep` selects as rows; everything else a feed holds is skipped. With a
+// `flush`, the rows are handed over (and cleared) every `batch` rows and at the end, so memory stays
+// bounded; without one they all stay in `rows`.
 class KeptRowsSink : public detail::FeedSink {
  public:
+  using FlushFn = std::function<Status(std::vector<store::IndicatorRow>&)>;
   KeptRowsSink(int64_t input_id, const std::function<bool(std::string_view)>& keep,
-               std::vector<store::IndicatorRow>& rows)
-      : input_id_(input_id), keep_(keep), rows_(rows) {}
+               std::vector<store::IndicatorRow>& rows, FlushFn flush = nullptr, size_t batch = 0)
+      : input_id_(input_id), keep_(keep), rows_(rows), flush_(std::move(flush)), batch_(batch) {}
   Status OnSource(Source) override { return Status::Ok(); }
   Status OnIndicator(Indicator ind) override {
-    if (keep_(ind.id)) rows_.push_back(ToIndicatorRow(ind, input_id_));
-    return Status::Ok();
+    if (!keep_(ind.id)) return Status::Ok();
+    rows_.push_back(ToIndicatorRow(ind, input_id_));
+    return flush_ && rows_.size() >= batch_ ? Flush() : Status::Ok();
   }
   Status OnObject(StixObject) override { return Status::Ok(); }
   void OnSkipped(int64_t, std::string) override {}
   void OnRecord() override {}
+  Status Flush() {
+    if (!flush_ || rows_.empty()) return Status::Ok();
+    ONUS_RETURN_IF_ERROR(flush_(rows_));
+    rows_.clear();
+    return Status::Ok();
+  }
 
  private:
   int64_t input_id_;
   const std::function<bool(std::string_view)>& keep_;
   std::vector<store::IndicatorRow>& rows_;
+  FlushFn flush_;
+  size_t batch_;
 };
 
 }  // namespace
+
+Status StoreStreamedIndicators(const ImportSummary& streamed, store::CaseStore& store, const ImportOptions& options,
+                               const std::vector<int64_t>& lines,
+                               const std::function<bool(std::string_view id)>& keep) {
+  if (streamed.already_imported) return Status::Ok();
+  std::vector<store::IndicatorRow> rows;
+  KeptRowsSink sink(
+      streamed.input_id, keep, rows, [&store](std::vector<store::IndicatorRow>& r) { return StoreIndicatorRows(store, r); },
+      static_cast<size_t>(std::max<int64_t>(1, std::min<int64_t>(options.batch_rows, 100000))));
+  detail::FeedInput in{streamed.path, streamed.format, &lines};
+  ONUS_RETURN_IF_ERROR(detail::FindLoader(streamed.format)(in, options.intel, sink));
+  return sink.Flush();
+}
 
 Result<std::vector<store::IndicatorRow>> ReadStreamedIndicators(const ImportSummary& streamed,
                                                                 const ImportOptions& options,

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <tuple>
+#include <set>
 
 #include <algorithm>
 #include <filesystem>
@@ -296,6 +297,43 @@ TEST_F(ImportTest, StreamIntelStoresContextAndOnlyKeptIndicators) {
 
 // What StreamIntel captured records the same files in another case without reading them: the
 // same inputs (scope sighted), sources and STIX objects, and the same summaries.
+// StoreStreamedIndicators stores in batches of at most batch_rows (memory bounded however many
+// are kept): every kept indicator, the same rows ReadStreamedIndicators returns, none of the others.
+TEST_F(ImportTest, StoreStreamedIndicatorsInBatches) {
+  ImportOptions o;
+  std::vector<std::string> ids;
+  std::vector<int64_t> lines;
+  o.on_indicator = [&](const Indicator& ind) {
+    ids.push_back(ind.id);
+    lines.push_back(ind.line);
+    return Status::Ok();
+  };
+  std::vector<ImportSummary> sums;
+  ASSERT_TRUE(StreamIntel({kData + "intel.zeek.dat"}, *store_, o, &sums).ok());
+  ASSERT_EQ(sums.size(), 1u);
+  ASSERT_EQ(ids.size(), 8u);
+  std::set<std::string> kept;  // all but the third
+  std::vector<int64_t> wanted;
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (i != 2) {
+      kept.insert(ids[i]);
+      wanted.push_back(lines[i]);
+    }
+  auto keep = [&](std::string_view id) { return kept.count(std::string(id)) != 0; };
+  o.batch_rows = 3;  // 7 kept: three batches
+  ASSERT_TRUE(StoreStreamedIndicators(sums[0], *store_, o, wanted, keep).ok());
+  auto stored = store_->ListIndicators();
+  ASSERT_TRUE(stored.ok());
+  auto read = ReadStreamedIndicators(sums[0], o, wanted, keep);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), 7u);
+  std::map<std::string, std::string> a, b;
+  for (const auto& r : *stored) a[r.id] = r.pattern + "|" + r.labels_json + "|" + std::to_string(r.line);
+  for (const auto& r : *read) b[r.id] = r.pattern + "|" + r.labels_json + "|" + std::to_string(r.line);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.count(ids[2]), 0u);
+}
+
 TEST_F(ImportTest, RecordStreamedRecordsWhatStreamIntelRecorded) {
   const std::vector<std::string> files = {kData + "bundle-2.1.json", kData + "intel.zeek.dat", kData + "intel.zeek.dat"};
   ImportOptions o;
