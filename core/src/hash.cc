@@ -130,7 +130,6 @@ Result<std::string> Sha256FileUntil(const std::string& path, const std::function
   return s.FinishHex();
 }
 
-
 }  // namespace detail
 
 std::string Base64Encode(std::string_view in) {
