@@ -427,6 +427,9 @@ int RunHunt(int argc, char** argv) {
   ingest::IngestOptions iopt;
   iopt.progress = &progress;
   iopt.digests = &input_digests;
+  // Decoding starts at once, beside the hashing: the recorder registers an input (and stores its
+  // sightings) once its digest is known.
+  iopt.decode_before_digest = true;
   // Address sightings as flows begin, not at their end (only when there are addresses to match).
   if (compiled->index->has_type(match::ValueType::kAddr)) iopt.conn_starts = &hunter.conn_starts();
   ingest::IngestRun run;

@@ -46,4 +46,13 @@ Result<std::string> FileDigests::Get(const std::string& path) {
   return Sha256File(path);
 }
 
+std::optional<Result<std::string>> FileDigests::TryGet(const std::string& path) {
+  for (size_t i = 0; i < paths_.size(); ++i) {
+    if (paths_[i] != path) continue;
+    std::lock_guard lock(mu_);
+    return digests_[i];
+  }
+  return Sha256File(path);
+}
+
 }  // namespace onus

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,11 +47,31 @@ TEST(FileDigests, MissingFileIsTheErrorSha256FileGives) {
   std::remove(present.c_str());
 }
 
+TEST(FileDigests, TryGetIsEmptyOnlyUntilTheDigestIsKnown) {
+  std::string big = TempPath("try_big");
+  std::string small = TempPath("try_small");
+  ASSERT_TRUE(WriteFile(big, std::string(16 << 20, 'q')).ok());
+  ASSERT_TRUE(WriteFile(small, "s").ok());
+  FileDigests digests({big, small});
+  std::optional<Result<std::string>> got;
+  while (!(got = digests.TryGet(small))) std::this_thread::yield();  // hashed after big: polled, not waited
+  ASSERT_TRUE(got->ok());
+  EXPECT_EQ(**got, Sha256Hex("s"));
+  auto big_now = digests.TryGet(big);  // hashed before small: known by now
+  ASSERT_TRUE(big_now.has_value());
+  EXPECT_EQ(**big_now, *Sha256File(big));
+  std::remove(big.c_str());
+  std::remove(small.c_str());
+}
+
 TEST(FileDigests, PathNotInTheListIsHashedByTheCaller) {
   std::string other = TempPath("other");
   ASSERT_TRUE(WriteFile(other, "xyz").ok());
   FileDigests digests({});
   EXPECT_EQ(*digests.Get(other), Sha256Hex("xyz"));
+  auto tried = digests.TryGet(other);
+  ASSERT_TRUE(tried.has_value());
+  EXPECT_EQ(**tried, Sha256Hex("xyz"));
   std::remove(other.c_str());
 }
 

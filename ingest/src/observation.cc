@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "onus/core/file_digests.h"
+
 namespace onus::ingest {
 namespace {
 constexpr std::array<std::string_view, 11> kKindNames = {"conn", "dns",  "tls",     "x509", "http", "file",
@@ -35,6 +37,23 @@ std::string_view InputFormatName(InputFormat f) {
     case InputFormat::kGridJsonl: return "grid-jsonl";
   }
   return "unknown";
+}
+
+Status InputInfo::AwaitSha256() const {
+  if (!sha256.empty() || !pending_digest) return Status::Ok();
+  ONUS_ASSIGN_OR_RETURN(sha256, pending_digest->Get(path));
+  pending_digest = nullptr;
+  return Status::Ok();
+}
+
+bool InputInfo::Sha256Known() const {
+  if (!sha256.empty()) return true;
+  if (!pending_digest) return false;
+  auto got = pending_digest->TryGet(path);
+  if (!got || !got->ok()) return false;  // a failed hash: AwaitSha256() reports it
+  sha256 = std::move(**got);
+  pending_digest = nullptr;
+  return true;
 }
 
 }  // namespace onus::ingest

@@ -247,14 +247,21 @@ Status ReadInputs(const std::vector<std::string>& paths, const IngestOptions& op
     info.format = p.detected.format;
     info.log_type = p.detected.log_type;
     ONUS_ASSIGN_OR_RETURN(info.size, FileSize(p.path));
-    ONUS_ASSIGN_OR_RETURN(info.sha256, digests->Get(p.path));
+    if (options.decode_before_digest) {
+      info.pending_digest = digests;
+    } else {
+      ONUS_ASSIGN_OR_RETURN(info.sha256, digests->Get(p.path));
+    }
     uint64_t bytes_before = run.stats.bytes;
     ++run.stats.files;
-    if (info.format == InputFormat::kPcap || info.format == InputFormat::kPcapng) {
-      ONUS_RETURN_IF_ERROR(ReadCapture(info, options, sink, run.stats));
-    } else {
-      ONUS_RETURN_IF_ERROR(ReadLog(info, options, sink, run.stats, zeek_shared, bytes_before));
-    }
+    Status read = info.format == InputFormat::kPcap || info.format == InputFormat::kPcapng
+                      ? ReadCapture(info, options, sink, run.stats)
+                      : ReadLog(info, options, sink, run.stats, zeek_shared, bytes_before);
+    // The digest is settled before the next input (or the caller) sees this one again.
+    Status digest = info.AwaitSha256();
+    info.pending_digest = nullptr;
+    ONUS_RETURN_IF_ERROR(read);
+    ONUS_RETURN_IF_ERROR(digest);
     run.stats.bytes = bytes_before + info.size;
     if (options.progress) options.progress->Update(run.stats.records, run.stats.bytes);
   }

@@ -5,13 +5,17 @@
 #include <filesystem>
 #include <fstream>
 
+#include "onus/core/file.h"
+#include "onus/core/hash.h"
 #include "tests/ingest_test_util.h"
 
 namespace onus::ingest {
 namespace {
 
 using testing::DataPath;
+using testing::CollectSink;
 using testing::Ingest;
+using testing::SharedPath;
 
 class ReaderTest : public ::testing::Test {
  protected:
@@ -164,6 +168,51 @@ TEST_F(ReaderTest, SinkErrorStopsTheRun) {
   Status st = ReadInputs({DataPath("zeek-tsv/dns.log")}, {}, sink, run);
   EXPECT_EQ(st.code(), StatusCode::kIoError);
   EXPECT_EQ(sink.n, 2);
+}
+
+// decode_before_digest: observations flow before the file's SHA-256 is known; the sink can wait for
+// it (AwaitSha256), and once ReadInputs is done every input holds its digest. What is read — every
+// field, uids included, and the provenance — is the same as when the digest comes first.
+TEST_F(ReaderTest, DecodeBeforeDigestReadsTheSameAndSettlesTheDigest) {
+  std::vector<std::string> paths = {DataPath("zeek-tsv/conn.log"), DataPath("zeek-tsv/dns.log")};
+  const std::string pcaps = SharedPath("data/pcaps/");
+  for (const char* f : {"mixed/nDPI/dns.pcap", "malware_c2/nDPI/emotet.pcap"})
+    if (FileExists(pcaps + f)) paths.push_back(pcaps + f);
+  ASSERT_GE(paths.size(), 3u) << "no shared capture found";
+  auto first = Ingest(paths);
+  ASSERT_TRUE(first->status.ok()) << first->status.ToString();
+
+  struct AwaitingSink : CollectSink {
+    std::vector<std::string> awaited;  // the digest each input's first observation waited for
+    const InputInfo* last = nullptr;
+    Status OnObservation(const Observation& obs) override {
+      if (obs.src.input != last) {
+        last = obs.src.input;
+        ONUS_RETURN_IF_ERROR(obs.src.input->AwaitSha256());
+        awaited.push_back(obs.src.input->sha256);
+      }
+      return CollectSink::OnObservation(obs);
+    }
+  } late;
+  IngestOptions opt;
+  opt.decode_before_digest = true;
+  IngestRun run;
+  ASSERT_TRUE(ReadInputs(paths, opt, late, run).ok());
+  ASSERT_EQ(run.inputs.size(), paths.size());
+  ASSERT_EQ(late.awaited.size(), paths.size());
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const std::string want = *Sha256File(paths[i]);
+    EXPECT_EQ(run.inputs[i].sha256, want) << paths[i];
+    EXPECT_EQ(late.awaited[i], want) << paths[i];
+    EXPECT_EQ(run.inputs[i].pending_digest, nullptr);
+  }
+  ASSERT_EQ(late.all.size(), first->sink.all.size());
+  size_t uids = 0;
+  for (size_t i = 0; i < late.all.size(); ++i) {
+    ASSERT_EQ(ToJsonLine(late.all[i]), ToJsonLine(first->sink.all[i])) << i;
+    uids += !late.all[i].uid.empty();
+  }
+  EXPECT_GT(uids, 0u);
 }
 
 TEST(Kinds, NamesRoundTrip) {

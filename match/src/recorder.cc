@@ -187,24 +187,40 @@ HuntRecorder::~HuntRecorder() {
   // An open batch rolls back (Finish() commits it).
 }
 
-Result<int64_t> HuntRecorder::EnsureInput(const ingest::InputInfo& info) {
-  if (&info == last_info_) return last_state_->id;
-  auto it = inputs_.find(&info);
-  if (it == inputs_.end()) {
-    // BeginInput writes: keep it inside the batch transaction.
-    ONUS_RETURN_IF_ERROR(WaitForWriter());
-    ONUS_RETURN_IF_ERROR(EnsureTx());
-    ONUS_ASSIGN_OR_RETURN(store::InputRow row, store_.BeginInput(info.path, info.sha256, static_cast<int64_t>(info.size),
-                                                                 InputKind(info), options_.now_rfc3339));
-    InputState st;
-    st.id = row.id;
-    st.was_complete = row.state == "complete";
-    it = inputs_.emplace(&info, st).first;
-    ++stats_.inputs;
-  }
+HuntRecorder::InputState& HuntRecorder::StateFor(const ingest::InputInfo& info) {
+  if (&info == last_info_) return *last_state_;
+  auto [it, added] = inputs_.try_emplace(&info);
+  if (added) input_order_.push_back(&info);
   last_info_ = &info;
-  last_state_ = &it->second;
-  return it->second.id;
+  last_state_ = &it->second;  // unordered_map nodes do not move
+  return it->second;
+}
+
+Result<int64_t> HuntRecorder::EnsureInput(const ingest::InputInfo& info) {
+  InputState& state = StateFor(info);
+  if (state.registered) return state.id;
+  // Inputs get their rows in the order they were first seen: earlier ones (whose digests ReadInputs
+  // settled before moving on) go first.
+  for (const ingest::InputInfo* earlier : input_order_) {
+    if (earlier == &info) break;
+    if (!inputs_[earlier].registered) ONUS_RETURN_IF_ERROR(Register(*earlier, inputs_[earlier]));
+  }
+  ONUS_RETURN_IF_ERROR(Register(info, state));
+  return state.id;
+}
+
+Status HuntRecorder::Register(const ingest::InputInfo& info, InputState& state) {
+  ONUS_RETURN_IF_ERROR(info.AwaitSha256());
+  // BeginInput writes: keep it inside the batch transaction.
+  ONUS_RETURN_IF_ERROR(WaitForWriter());
+  ONUS_RETURN_IF_ERROR(EnsureTx());
+  ONUS_ASSIGN_OR_RETURN(store::InputRow row, store_.BeginInput(info.path, info.sha256, static_cast<int64_t>(info.size),
+                                                               InputKind(info), options_.now_rfc3339));
+  state.id = row.id;
+  state.was_complete = row.state == "complete";
+  state.registered = true;
+  ++stats_.inputs;
+  return Status::Ok();
 }
 
 int64_t HuntRecorder::InputId(const ingest::InputInfo* info) const {
@@ -232,8 +248,20 @@ Status HuntRecorder::Row() {
 Status HuntRecorder::OnSighting(const Sighting& s) {
   const ingest::Observation& o = *s.obs;
   int64_t input_id = 0;
+  bool unregistered = false;
   if (o.src.input) {
-    ONUS_ASSIGN_OR_RETURN(input_id, EnsureInput(*o.src.input));
+    // An input whose digest is still being computed is registered later (FlushSightings); its
+    // sightings wait in the chunk meanwhile. A JSON line names the digest: it waits for it.
+    const InputState& state = StateFor(*o.src.input);
+    if (state.registered) {
+      input_id = state.id;
+    } else if (options_.emit || o.src.input->Sha256Known()) {
+      ONUS_ASSIGN_OR_RETURN(input_id, EnsureInput(*o.src.input));
+    } else {
+      unregistered = true;
+      ++unregistered_;
+      unregistered_input_ = o.src.input;
+    }
   }
   // The entry is filled in place (strings keep their capacity between chunks) and inserted with the
   // rest of its chunk, in key order, by FlushSightings.
@@ -256,6 +284,7 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   r.community_id.assign(o.community_id);
   r.stale = s.stale;
   r.input_id = input_id;
+  r.input = unregistered ? o.src.input : nullptr;
   r.record = static_cast<int64_t>(o.src.record);
   r.is_packet = o.src.is_packet;
   if (options_.context || options_.warninglists)
@@ -271,7 +300,12 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   if (o.ts > sum.last) sum.last = o.ts;
 
   if (options_.emit) options_.emit(SightingJson(s, index_, options_.context, options_.warninglists));
-  if (pending_n_ >= kSightingChunk) ONUS_RETURN_IF_ERROR(FlushSightings());
+  if (pending_n_ >= kSightingChunk) {
+    // The chunk keeps growing while its input's digest is pending (up to kMaxDeferredSightings).
+    const bool deferred = unregistered_ > 0 && pending_n_ < kMaxDeferredSightings &&
+                          !StateFor(*unregistered_input_).registered && !unregistered_input_->Sha256Known();
+    if (!deferred) ONUS_RETURN_IF_ERROR(FlushSightings());
+  }
   return Status::Ok();
 }
 
@@ -317,6 +351,16 @@ SightingSummary& HuntRecorder::SummaryFor(const Sighting& s) {
 // and the order of inserts does not depend on the order of decoding.
 Status HuntRecorder::FlushSightings() {
   if (pending_n_ == 0) return Status::Ok();
+  if (unregistered_ > 0) {  // registered now (waiting for a digest still pending)
+    for (size_t i = 0; i < pending_n_; ++i) {
+      PendingSighting& p = pending_[i];
+      if (!p.input) continue;
+      ONUS_ASSIGN_OR_RETURN(p.input_id, EnsureInput(*p.input));
+      p.input = nullptr;
+    }
+    unregistered_ = 0;
+    unregistered_input_ = nullptr;
+  }
   if (!options_.background_writes) {
     size_t n = pending_n_;
     pending_n_ = 0;
@@ -441,9 +485,13 @@ Status HuntRecorder::Keep(const ingest::Observation& obs, const Location& loc) {
 
 Status HuntRecorder::OnObservation(const ingest::Observation& obs) {
   if (obs.src.input) {
-    ONUS_ASSIGN_OR_RETURN(int64_t id, EnsureInput(*obs.src.input));
-    (void)id;
-    if (obs.src.record > last_state_->max_record) last_state_->max_record = obs.src.record;
+    InputState& state = StateFor(*obs.src.input);
+    // Registered at its first observation, or as soon as its pending digest is known.
+    if (!state.registered && obs.src.input->Sha256Known()) {
+      ONUS_ASSIGN_OR_RETURN(int64_t id, EnsureInput(*obs.src.input));
+      (void)id;
+    }
+    if (obs.src.record > state.max_record) state.max_record = obs.src.record;
   }
   const CaseContext* ctx = options_.context;
   switch (obs.kind) {
@@ -493,14 +541,20 @@ Status HuntRecorder::OnObservation(const ingest::Observation& obs) {
 Status HuntRecorder::Finish(const std::vector<const ingest::InputInfo*>& inputs) {
   ONUS_RETURN_IF_ERROR(FlushSightings());
   ONUS_RETURN_IF_ERROR(WaitForWriter());
+  for (const auto* info : input_order_) {  // inputs seen but not registered yet
+    ONUS_ASSIGN_OR_RETURN(int64_t id, EnsureInput(*info));
+    (void)id;
+  }
   for (const auto* info : inputs)
     if (info) {
       ONUS_ASSIGN_OR_RETURN(int64_t id, EnsureInput(*info));
       (void)id;
     }
   ONUS_RETURN_IF_ERROR(EnsureTx());
-  for (auto& [info, st] : inputs_)
+  for (const auto* info : input_order_) {
+    const InputState& st = inputs_[info];
     if (!st.was_complete) ONUS_RETURN_IF_ERROR(store_.CompleteInput(st.id, static_cast<int64_t>(st.max_record)));
+  }
   ONUS_RETURN_IF_ERROR(tx_->Commit());
   tx_.reset();
   rows_in_batch_ = 0;

@@ -3,16 +3,20 @@
 #include "onus/match/recorder.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "onus/core/file.h"
+#include "onus/core/file_digests.h"
+#include "onus/core/hash.h"
 
 namespace onus::match {
 namespace {
@@ -270,6 +274,92 @@ TEST_F(RecorderTest, BackgroundWritesStoreTheSameRows) {
   EXPECT_EQ(fg, bg);
   for (const char* db : {".fg.db", ".bg.db"})
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + db + suffix);
+}
+
+// With IngestOptions::decode_before_digest an input's SHA-256 may still be computing when its
+// sightings arrive: the recorder holds them (no input row yet, the chunk grows past
+// kSightingChunk) and in the end stores exactly what it stores when the digests come first. The
+// hashing thread is held at a FIFO listed before the inputs, so "still computing" is certain.
+TEST_F(RecorderTest, PendingDigestsStoreTheSameRows) {
+  std::vector<intel::Indicator> inds = {Ind("net", "ipv4-addr", "198.51.100.0/24"), Ind("host", "ipv4-addr", "198.51.100.7")};
+  auto compiled = CompileIntel(inds);
+  ASSERT_TRUE(compiled.ok());
+  const std::string first_path = path_ + ".first.pcap", second_path = path_ + ".second.pcap", gate = path_ + ".gate";
+  ASSERT_TRUE(WriteFile(first_path, "first capture").ok());
+  ASSERT_TRUE(WriteFile(second_path, "second capture").ok());
+  auto run = [&](bool pending, const std::string& db) {
+    std::filesystem::remove(db);
+    auto st = store::CaseStore::Open(db);
+    EXPECT_TRUE(st.ok());
+    RecorderOptions ro;
+    ro.background_writes = true;
+    HuntRecorder recorder(**st, *compiled->index, ro);
+    Hunter hunter(*compiled, {}, recorder);
+    ingest::InputInfo first = info_, second = info_;
+    first.path = first_path;
+    second.path = second_path;
+    std::filesystem::remove(gate);
+    EXPECT_EQ(::mkfifo(gate.c_str(), 0600), 0);
+    std::optional<FileDigests> digests;
+    bool gate_open = !pending;  // nothing reads the FIFO when the digests are known up front
+    auto open_gate = [&] {  // the hashing thread reads the FIFO to its end, then hashes the inputs
+      if (gate_open) return;
+      gate_open = true;
+      FILE* f = std::fopen(gate.c_str(), "wb");
+      if (f) std::fclose(f);
+    };
+    if (pending) {
+      digests.emplace(std::vector<std::string>{gate, first_path, second_path});
+      first.sha256.clear();
+      second.sha256.clear();
+      first.pending_digest = second.pending_digest = &*digests;
+    } else {
+      first.sha256 = *Sha256File(first_path);
+      second.sha256 = *Sha256File(second_path);
+    }
+    const size_t n = 3 * HuntRecorder::kSightingChunk;
+    for (size_t i = 0; i < n; ++i) {
+      if (i == n / 2) {
+        if (pending) {  // 1.5 chunks of the first input's sightings held, no input row
+          EXPECT_EQ(recorder.InputId(&first), 0);
+          EXPECT_TRUE(first.sha256.empty());
+          open_gate();
+        }
+        EXPECT_TRUE(first.AwaitSha256().ok());  // as ReadInputs does before the next input
+      }
+      Observation o = Conn(i + 1, ("198.51.100." + std::to_string(i % 11)).c_str());
+      o.src.input = i < n / 2 ? &first : &second;
+      EXPECT_TRUE(hunter.OnObservation(o).ok());
+      EXPECT_TRUE(recorder.OnObservation(o).ok());
+    }
+    open_gate();
+    EXPECT_TRUE(second.AwaitSha256().ok());
+    EXPECT_TRUE(recorder.Finish({&first, &second}).ok());
+    std::vector<std::string> out;
+    auto rows = (*st)->ListSightings();
+    EXPECT_TRUE(rows.ok());
+    for (const auto& r : *rows)
+      out.push_back(r.indicator_id + "|" + r.value + "|" + r.seen_where + "|" + r.ts + "|" + std::to_string(r.input_id) +
+                    "|" + std::to_string(r.record));
+    auto inputs = (*st)->ListInputs();
+    EXPECT_TRUE(inputs.ok());
+    for (const auto& r : *inputs)
+      out.push_back("input|" + std::to_string(r.id) + "|" + r.path + "|" + r.sha256 + "|" + r.state + "|" +
+                    std::to_string(r.records));
+    std::filesystem::remove(gate);
+    return out;
+  };
+  auto known = run(false, path_ + ".known.db");
+  auto pending = run(true, path_ + ".pending.db");
+  EXPECT_GT(known.size(), 3 * HuntRecorder::kSightingChunk);
+  EXPECT_EQ(known, pending);
+  ASSERT_GE(known.size(), 2u);
+  EXPECT_EQ(known[known.size() - 2], "input|1|" + first_path + "|" + *Sha256File(first_path) + "|complete|" +
+                                         std::to_string(3 * HuntRecorder::kSightingChunk / 2));
+  for (const char* db : {".known.db", ".pending.db"})
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + db + suffix);
+  std::filesystem::remove(first_path);
+  std::filesystem::remove(second_path);
 }
 
 // The streaming compiler (one indicator at a time, as `onus hunt` feeds it from the import) builds

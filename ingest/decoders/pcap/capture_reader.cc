@@ -17,6 +17,7 @@
 #include "decoders/pcap/mapped_pcap.h"
 #include "decoders/pcap/packet.h"
 #include "decoders/pcap/resync.h"
+#include "onus/core/hash.h"
 #include "onus/ingest/capture.h"
 
 namespace onus::ingest {
@@ -27,9 +28,25 @@ struct PcapClose {
   void operator()(pcap_t* p) const { pcap_close(p); }
 };
 
-uint64_t SeedFrom(const std::string& sha256_hex) {
+// The seed of a capture's flow uids: a digest of the file's size, first and last 64 KiB. Uids then
+// differ between captures and repeat for the same file, and decoding need not wait for the whole
+// file's SHA-256 (which another thread may still be computing).
+uint64_t UidSeed(const InputInfo& info) {
+  constexpr size_t kPart = 64 * 1024;
+  std::string sample = std::to_string(info.size) + '\n';
+  if (FILE* f = std::fopen(info.path.c_str(), "rb")) {
+    char buf[kPart];
+    size_t got = std::fread(buf, 1, kPart, f);
+    sample.append(buf, got);
+    if (info.size > 2 * kPart && std::fseek(f, -static_cast<long>(kPart), SEEK_END) == 0) {
+      got = std::fread(buf, 1, kPart, f);
+      sample.append(buf, got);
+    }
+    std::fclose(f);
+  }
+  const std::string digest = Sha256Hex(sample);
   uint64_t v = 0xCBF29CE484222325ULL;
-  for (char c : sha256_hex.substr(0, 16)) v = (v ^ static_cast<uint8_t>(c)) * 0x100000001B3ULL;
+  for (char c : digest.substr(0, 16)) v = (v ^ static_cast<uint8_t>(c)) * 0x100000001B3ULL;
   return v;
 }
 
@@ -114,7 +131,7 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   cfg.other_timeout_ns = static_cast<int64_t>(options.icmp_inactivity_timeout_s * 1e9);
   cfg.max_flows = options.max_flows;
   cfg.decode_protocols = options.decode_protocols;
-  cfg.uid_seed = SeedFrom(info.sha256);
+  cfg.uid_seed = UidSeed(info);
   detail::FlowTable flows(cfg, emitter);
   detail::PacketDecoder decoder;
   detail::DecodedPacket pkt;

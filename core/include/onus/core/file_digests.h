@@ -4,7 +4,9 @@
 //
 // Contract: Get(path) returns exactly what Sha256File(path) would (the digest of the file as stored,
 // or its I/O error); it blocks until that file's digest is known. A path not in the list is hashed on
-// the caller's thread. The destructor stops the thread after at most one more read block.
+// the caller's thread. TryGet(path) never blocks on the thread: the same result once it is known,
+// nullopt while that file is still being hashed (a path not in the list: as Get). The destructor
+// stops the thread after at most one more read block.
 // Thread-safety: Get may be called from any thread.
 #pragma once
 
@@ -28,6 +30,7 @@ class FileDigests {
   FileDigests& operator=(const FileDigests&) = delete;
 
   Result<std::string> Get(const std::string& path);
+  std::optional<Result<std::string>> TryGet(const std::string& path);
 
  private:
   void Run();

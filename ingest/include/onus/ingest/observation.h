@@ -10,8 +10,8 @@
 //   legitimate value.
 // - An Observation is a plain value. Sources may reuse one object between emits: a sink that keeps
 //   it must copy it.
-// Thread-safety: value type; an InputInfo is immutable once the first observation is emitted and
-// may be shared across threads.
+// Thread-safety: value type; an InputInfo is immutable once the first observation is emitted (but
+// for a pending sha256, see InputInfo) and may be shared across threads once its input is read.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,10 @@
 #include "onus/core/ip.h"
 #include "onus/core/status.h"
 #include "onus/core/time.h"
+
+namespace onus {
+class FileDigests;  // onus/core/file_digests.h
+}
 
 namespace onus::ingest {
 
@@ -48,11 +52,23 @@ std::string_view InputFormatName(InputFormat f);
 
 // One input file, as read. Owned by the source that reads it; observations point at it.
 struct InputInfo {
-  std::string path;    // as given on the command line (or directory + file name)
-  std::string sha256;  // of the file as stored (compressed files hashed compressed)
+  std::string path;  // as given on the command line (or directory + file name)
+  // SHA-256 of the file as stored (compressed files hashed compressed). Set before the input's first
+  // observation reaches the sink — unless the run lets decoding start first
+  // (IngestOptions::decode_before_digest): then it stays empty until AwaitSha256() or Sha256Known()
+  // fills it, which only the reading thread (the sink's) may call. ReadInputs fills it before it
+  // moves on from the input, so after that any thread may read it.
+  mutable std::string sha256;
   uint64_t size = 0;
   InputFormat format = InputFormat::kUnknown;
   std::string log_type;  // Zeek #path / EVE family ("conn", "dns"...), empty for captures
+
+  // Fills sha256, waiting for the hash if it is still running; the hashing error if it failed.
+  Status AwaitSha256() const;
+  // Fills sha256 if the hash is done (never waits): whether sha256 is set.
+  bool Sha256Known() const;
+  // ReadInputs only: where the pending digest comes from (null once sha256 is set or the input read).
+  mutable FileDigests* pending_digest = nullptr;
 };
 
 struct SourceRef {

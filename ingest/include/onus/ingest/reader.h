@@ -3,7 +3,8 @@
 //
 // Contract:
 // - ReadInputs() hashes each file (SHA-256 as stored), fills an InputInfo that lives in the
-//   returned IngestRun, and streams observations to the sink in file order.
+//   returned IngestRun, and streams observations to the sink in file order. A file whose hash fails
+//   fails the run (with decode_before_digest: once its decoding is done, at the latest).
 // - Malformed records never stop a file: they are counted, a warning naming file and offset/line
 //   is kept (capped), and an anomaly observation is emitted when options.emit_anomalies is set.
 // - An input that is no known format yields Status::Unsupported naming the file (the CLI maps it
@@ -45,6 +46,11 @@ struct IngestOptions {
   // is waited for). A caller that can start hashing earlier (e.g. while it loads intelligence) passes
   // its own, built over ExpandInputs(paths). Not owned.
   FileDigests* digests = nullptr;
+  // Start decoding an input before its SHA-256 is known instead of waiting for the hash: the sink
+  // must then treat InputInfo::sha256 as pending (AwaitSha256 / Sha256Known) until ReadInputs moves
+  // on from that input. For sinks that need the digest late or not at all (a hunt stores its
+  // sightings in chunks); the file is then hashed while it is decoded, not before.
+  bool decode_before_digest = false;
   // Captures only: when a flow begins (its first packet), this sink receives a kConn observation
   // holding only the flow's identity — uid, community_id, endpoints, ports, proto — with the
   // flow's first time stamp and packet as ts and record, like Zeek's new_connection event. The

@@ -75,6 +75,9 @@ struct RecorderStats {
 class HuntRecorder : public SightingSink, public ingest::ObservationSink {
  public:
   static constexpr size_t kSightingChunk = 4096;   // sightings sorted and inserted together
+  // Sightings held while their input's SHA-256 is still being computed (IngestOptions::
+  // decode_before_digest); beyond this, the recorder waits for the digest.
+  static constexpr size_t kMaxDeferredSightings = 1 << 16;
 
   HuntRecorder(store::CaseStore& store, const IndicatorIndex& index, RecorderOptions options);
   ~HuntRecorder() override;
@@ -87,6 +90,8 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
 
   // Input row id for an input (0 when it has not been registered).
   int64_t InputId(const ingest::InputInfo* info) const;
+  // The input's row id, registering it (and every input first seen before it) if need be; waits for
+  // its SHA-256 if that is still pending.
   Result<int64_t> EnsureInput(const ingest::InputInfo& info);
 
   const RecorderStats& stats() const { return stats_; }
@@ -108,6 +113,7 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
     Timestamp ts;
     IpAddress orig_h, resp_h;
     int64_t input_id = 0, record = 0;
+    const ingest::InputInfo* input = nullptr;  // set while the input is not registered (input_id 0)
   };
   Status InsertSorted(std::vector<PendingSighting>& rows, size_t n);
   Status WaitForWriter();   // until the writer is idle; its first error, if any
@@ -121,10 +127,16 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
   int64_t rows_in_batch_ = 0;
   struct InputState {
     int64_t id = 0;
+    bool registered = false;  // has its input row (id)
     bool was_complete = false;
     uint64_t max_record = 0;
   };
+  InputState& StateFor(const ingest::InputInfo& info);  // no store access
+  Status Register(const ingest::InputInfo& info, InputState& state);
   std::unordered_map<const ingest::InputInfo*, InputState> inputs_;
+  std::vector<const ingest::InputInfo*> input_order_;  // first seen first
+  size_t unregistered_ = 0;                             // pending sightings of an unregistered input
+  const ingest::InputInfo* unregistered_input_ = nullptr;
   const ingest::InputInfo* last_info_ = nullptr;
   InputState* last_state_ = nullptr;
   std::unordered_map<std::string, size_t> polls_per_key_;
