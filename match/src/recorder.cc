@@ -172,6 +172,22 @@ HuntRecorder::HuntRecorder(store::CaseStore& store, const IndicatorIndex& index,
     : store_(store), index_(index), options_(std::move(options)) {
   if (options_.now_rfc3339.empty()) options_.now_rfc3339 = NowRfc3339();
   if (options_.batch_rows < 1) options_.batch_rows = 1;
+  // Every row the recorder writes references an input row or a sighting group it has written (or
+  // found) itself just before, so SQLite's foreign-key checks — two B-tree probes per sighting —
+  // are off while it records and back on once it is done. Inside a caller's transaction the pragma
+  // is a no-op and the checks simply stay on.
+  bool on = false;
+  {  // the read is finalised before the pragma changes
+    auto q = store_.db().Prepare("PRAGMA foreign_keys");
+    on = q.ok() && q->Step() && q->ColumnInt(0) == 1;
+  }
+  if (on) foreign_keys_off_ = store_.db().Exec("PRAGMA foreign_keys=OFF").ok();
+}
+
+void HuntRecorder::RestoreForeignKeys() {
+  if (!foreign_keys_off_ || tx_) return;
+  foreign_keys_off_ = false;
+  (void)store_.db().Exec("PRAGMA foreign_keys=ON");  // fails only with the connection itself
 }
 
 HuntRecorder::~HuntRecorder() {
@@ -184,7 +200,8 @@ HuntRecorder::~HuntRecorder() {
     cv_.notify_all();
     writer_.join();
   }
-  // An open batch rolls back (Finish() commits it).
+  tx_.reset();  // an open batch rolls back (Finish() commits it)
+  RestoreForeignKeys();
 }
 
 HuntRecorder::InputState& HuntRecorder::StateFor(const ingest::InputInfo& info) {
@@ -558,6 +575,7 @@ Status HuntRecorder::Finish(const std::vector<const ingest::InputInfo*>& inputs)
   ONUS_RETURN_IF_ERROR(tx_->Commit());
   tx_.reset();
   rows_in_batch_ = 0;
+  RestoreForeignKeys();
   return Status::Ok();
 }
 

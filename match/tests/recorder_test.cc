@@ -69,6 +69,18 @@ class RecorderTest : public ::testing::Test {
   ingest::InputInfo info_;
 };
 
+// The recorder writes with SQLite's foreign-key checks off: afterwards they are on again and every
+// reference it wrote resolves.
+void ExpectReferencesHold(store::CaseStore& store) {
+  auto on = store.db().Prepare("PRAGMA foreign_keys");
+  ASSERT_TRUE(on.ok());
+  ASSERT_TRUE(on->Step());
+  EXPECT_EQ(on->ColumnInt(0), 1) << "foreign-key checks left off";
+  auto broken = store.db().Prepare("PRAGMA foreign_key_check");
+  ASSERT_TRUE(broken.ok());
+  EXPECT_FALSE(broken->Step()) << "a dangling reference in " << broken->ColumnText(0);
+}
+
 const std::string kLists = std::string(ONUS_SHARED_DIR) + "/data/warninglists";
 
 // kinds of the annotations of one sighting: value -> {kind/list}
@@ -252,6 +264,7 @@ TEST_F(RecorderTest, BackgroundWritesStoreTheSameRows) {
       }
     }
     EXPECT_TRUE(recorder.Finish({&info_, &second}).ok());
+    ExpectReferencesHold(**st);
     std::vector<std::string> out;
     auto rows = (*st)->ListSightings();
     EXPECT_TRUE(rows.ok());
@@ -335,6 +348,7 @@ TEST_F(RecorderTest, PendingDigestsStoreTheSameRows) {
     open_gate();
     EXPECT_TRUE(second.AwaitSha256().ok());
     EXPECT_TRUE(recorder.Finish({&first, &second}).ok());
+    ExpectReferencesHold(**st);
     std::vector<std::string> out;
     auto rows = (*st)->ListSightings();
     EXPECT_TRUE(rows.ok());

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-from checks import check, finish
+from checks import check, finish, references_hold
 
 onus, shared = sys.argv[1], sys.argv[2]
 pcaps = [os.path.join(shared, "data", "pcaps", p) for p in (
@@ -91,5 +91,6 @@ with tempfile.TemporaryDirectory() as tmp:
         "SELECT uid, seen_where, value, ts, record FROM sightings WHERE seen_where LIKE 'conn.%'").fetchall())
     from_lines = collections.Counter((k[0], k[1], k[2], k[4], k[6]) for k in got.elements())
     check(stored == from_lines, f"the case holds the {sum(stored.values())} conn sightings of the JSON lines")
+    references_hold(db, "after the hunt")
 
 finish()

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 
-from checks import check, finish
+from checks import check, finish, references_hold
 
 onus, shared = sys.argv[1], sys.argv[2]
 scen = os.path.join(shared, "data", "scenarios", "portgrid")
@@ -125,6 +125,7 @@ with tempfile.TemporaryDirectory() as tmp:
     scopes = db.execute("select count(*), sum(state='complete' and scope='sighted') from inputs "
                         "where kind in ('stix','misp','csv','list','zeek-intel')").fetchone()
     check(scopes[0] == len(intel) and scopes[1] == len(intel), "each intel file recorded, scope sighted (%s)" % (scopes,))
+    references_hold(db, "after the hunt")
     sets = db.execute("select count(*) from stix_objects where type='intrusion-set'").fetchone()[0]
     check(sets >= 1, "the feeds' intrusion sets are stored (%d)" % sets)
     feed_indicators = sum(1 for f in intel if f.endswith(".json")

@@ -100,6 +100,8 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
 
  private:
   Status EnsureTx();
+  void RestoreForeignKeys();  // turns the connection's foreign-key checks back on, once no batch is open
+  bool foreign_keys_off_ = false;
   Status Row();  // counts a row; commits and reopens the batch at batch_rows
   Status Keep(const ingest::Observation& obs, const Location& loc);
   Status FlushSightings();  // inserts the pending sightings in key order (or hands them to the writer)
