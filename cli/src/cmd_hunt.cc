@@ -198,6 +198,7 @@ int RunHunt(int argc, char** argv) {
   std::vector<std::string> intel_files, inputs;
   std::string context_path, case_path, jsonl_path, grade, warninglists_path;
   bool no_analytics = false, quiet = false, exact_domains = false;
+  size_t max_warnings = 20;
   app.add_option("--intel", intel_files, "intel files (STIX, MISP, CSV, lists, Zeek intel), read straight into the index; the case keeps each file's identity, sources and STIX objects, and the indicators that were sighted (`onus intel import` stores a whole feed)");
   app.add_option("--context", context_path, "case context (sites, segments, infrastructure notes)");
   app.add_option("--case", case_path, "the case database (created when absent)")->required();
@@ -209,7 +210,9 @@ int RunHunt(int argc, char** argv) {
   app.add_flag("--no-analytics", no_analytics, "match only; skip behaviour analytics");
   app.add_flag("--exact-domains", exact_domains,
                "a listed domain matches only itself (default: itself and the names below it)");
-  app.add_flag("--quiet", quiet, "no progress bar and no summary line");
+  app.add_flag("--quiet", quiet, "no progress bar, summary line or warnings");
+  app.add_option("--max-warnings", max_warnings,
+                 "input warnings printed on stderr (skipped files, damaged records; default 20)");
   std::string cache_dir = DefaultCacheDir();
   bool no_cache = false;
   app.add_option("--intel-cache", cache_dir,
@@ -234,12 +237,11 @@ int RunHunt(int argc, char** argv) {
     context = std::move(c).value();
     ctx = &context;
   }
-  auto expanded = ingest::ExpandInputs(inputs);
+  // Every input is detected before the intelligence loads: an unknown file fails at once; files of no
+  // known format found in a directory are left out (a warning each).
+  std::vector<std::string> skipped_inputs;
+  auto expanded = ingest::PlanInputs(inputs, &skipped_inputs);
   if (!expanded.ok()) return Fail("hunt", expanded.status());
-  for (const auto& p : *expanded) {
-    auto f = ingest::DetectFormat(p);
-    if (!f.ok()) return Fail("hunt", f.status());
-  }
   // The inputs are hashed on a thread of their own from here on, while the intelligence loads.
   FileDigests input_digests(*expanded);
 
@@ -510,6 +512,10 @@ int RunHunt(int argc, char** argv) {
                  static_cast<unsigned long long>(rs.sightings - rs.stale), indicators.size(), sites.size(),
                  static_cast<unsigned long long>(rs.stale), static_cast<unsigned long long>(rs.observations_kept),
                  findings, secs, intel_secs);
+    if (!skipped_inputs.empty())
+      std::fprintf(stderr, "onus hunt: skipped %zu files of no known log or capture format (e.g. '%s')\n",
+                   skipped_inputs.size(), skipped_inputs.front().c_str());
+    PrintIngestWarnings("hunt", run.stats, max_warnings);
     if (cache_writer.joinable()) cache_writer.join();
     if (!cache_written.ok()) cache_note = "intel cache not written: " + cache_written.ToString();
     if (!cache_note.empty()) std::fprintf(stderr, "onus hunt: %s\n", cache_note.c_str());

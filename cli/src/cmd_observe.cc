@@ -114,19 +114,7 @@ int RunObserve(int argc, char** argv) {
     }
     std::printf("total\t%llu\n", static_cast<unsigned long long>(total));
   }
-  if (!quiet) {
-    const auto& s = run.stats;
-    size_t shown = 0;
-    for (const auto& w : s.warnings) {
-      if (shown++ >= max_warnings) break;
-      std::fprintf(stderr, "onus observe: warning: %s\n", w.c_str());
-    }
-    if (s.malformed > 0 || s.warnings.size() > shown) {
-      std::fprintf(stderr, "onus observe: %llu malformed records in %llu files (%zu warnings shown of %zu kept)\n",
-                   static_cast<unsigned long long>(s.malformed), static_cast<unsigned long long>(s.files),
-                   std::min(shown, s.warnings.size()), s.warnings.size());
-    }
-  }
+  if (!quiet) PrintIngestWarnings("observe", run.stats, max_warnings);
   return kExitOk;
 }
 

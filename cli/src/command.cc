@@ -29,6 +29,21 @@ int Parse(CLI::App& app, int argc, char** argv) {
   return -1;
 }
 
+void PrintIngestWarnings(std::string_view command, const ingest::IngestStats& stats, size_t max) {
+  const std::string cmd(command);
+  size_t shown = 0;
+  for (const auto& w : stats.warnings) {
+    if (shown >= max) break;
+    ++shown;
+    std::fprintf(stderr, "onus %s: warning: %s\n", cmd.c_str(), w.c_str());
+  }
+  if (stats.malformed > 0 || stats.warnings.size() > shown) {
+    std::fprintf(stderr, "onus %s: %llu malformed records in %llu files (%zu warnings shown of %zu kept)\n", cmd.c_str(),
+                 static_cast<unsigned long long>(stats.malformed), static_cast<unsigned long long>(stats.files), shown,
+                 stats.warnings.size());
+  }
+}
+
 std::string_view Version() { return ONUS_VERSION; }
 
 }  // namespace onus::cli

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "onus/core/status.h"
+#include "onus/ingest/reader.h"
 
 namespace onus::cli {
 
@@ -26,6 +27,10 @@ int Fail(std::string_view command, const Status& status);
 // Parses argv with CLI11. Returns -1 when the command should run, or the exit code to return
 // (0 after --help, 2 after a usage error, printed as one line).
 int Parse(CLI::App& app, int argc, char** argv);
+
+// Prints an ingest run's warnings to stderr ("onus <command>: warning: ...", at most `max`), then a
+// count line when records were malformed or warnings were left out.
+void PrintIngestWarnings(std::string_view command, const ingest::IngestStats& stats, size_t max);
 
 // The version string ("0.1.0").
 std::string_view Version();

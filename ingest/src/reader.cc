@@ -210,21 +210,23 @@ Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& pa
   return out;
 }
 
-Status ReadInputs(const std::vector<std::string>& paths, const IngestOptions& options, ObservationSink& sink,
-                  IngestRun& run) {
+namespace {
+
+struct Planned {
+  std::string path;
+  Detected detected;
+};
+
+// Every input detected before anything is read: an explicit unknown file fails up front; files found
+// in a directory that are no known format are left out and named in `skipped`.
+Result<std::vector<Planned>> Plan(const std::vector<std::string>& paths, std::vector<std::string>& skipped) {
   ONUS_ASSIGN_OR_RETURN(auto expanded, Expand(paths));
-  // Detect every input before emitting anything: an unknown input fails the run up front.
-  struct Planned {
-    std::string path;
-    Detected detected;
-  };
   std::vector<Planned> plan;
   for (auto& e : expanded) {
     ONUS_ASSIGN_OR_RETURN(Detected d, Detect(e.path));
     if (d.format == InputFormat::kUnknown) {
       if (e.from_directory) {
-        if (run.stats.warnings.size() < options.max_warnings)
-          run.stats.warnings.push_back(e.path + ": skipped: not a known log or capture format");
+        skipped.push_back(std::move(e.path));
         continue;
       }
       return Status::Unsupported("'" + e.path +
@@ -233,6 +235,28 @@ Status ReadInputs(const std::vector<std::string>& paths, const IngestOptions& op
     }
     plan.push_back({std::move(e.path), std::move(d)});
   }
+  return plan;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> PlanInputs(const std::vector<std::string>& paths, std::vector<std::string>* skipped) {
+  std::vector<std::string> left_out;
+  ONUS_ASSIGN_OR_RETURN(auto plan, Plan(paths, left_out));
+  if (skipped) *skipped = std::move(left_out);
+  std::vector<std::string> out;
+  out.reserve(plan.size());
+  for (auto& p : plan) out.push_back(std::move(p.path));
+  return out;
+}
+
+Status ReadInputs(const std::vector<std::string>& paths, const IngestOptions& options, ObservationSink& sink,
+                  IngestRun& run) {
+  std::vector<std::string> skipped;
+  ONUS_ASSIGN_OR_RETURN(auto plan, Plan(paths, skipped));
+  for (const auto& path : skipped)
+    if (run.stats.warnings.size() < options.max_warnings)
+      run.stats.warnings.push_back(path + ": skipped: not a known log or capture format");
   std::optional<FileDigests> own_digests;
   FileDigests* digests = options.digests;
   if (!digests) {

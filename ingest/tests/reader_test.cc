@@ -126,6 +126,16 @@ TEST_F(ReaderTest, ExpandsDirectoriesSortedWithRotatedNamesAndSkipsHidden) {
   EXPECT_EQ(r->run.stats.files, 3u);
   ASSERT_EQ(r->run.stats.warnings.size(), 1u);
   EXPECT_NE(r->run.stats.warnings[0].find("README.md"), std::string::npos);
+  // PlanInputs names the same files ReadInputs reads, in its order, and what it leaves out.
+  std::vector<std::string> skipped;
+  auto plan = PlanInputs({(dir_ / "logs").string()}, &skipped);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->size(), r->run.inputs.size());
+  for (size_t i = 0; i < plan->size(); ++i) EXPECT_EQ((*plan)[i], r->run.inputs[i].path);
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_NE(skipped[0].find("README.md"), std::string::npos);
+  // An explicit file of no known format is an error, as for ReadInputs.
+  EXPECT_EQ(PlanInputs({(dir_ / "logs/README.md").string()}).status().code(), StatusCode::kUnsupported);
 }
 
 TEST_F(ReaderTest, KindsFilterAndAnomalySwitch) {

@@ -26,4 +26,16 @@ expect2 "unknown input format" "$ONUS" hunt --case "$T/c.db" "$T/junk.txt"
 printf '{"not": "intel"' >"$T/bad.json"
 expect2 "corrupt intel" "$ONUS" hunt --intel "$T/bad.json" --case "$T/c.db" "$D/zeek/PORT-HQ"
 expect2 "bad context" "$ONUS" hunt --context "$T/bad.json" --case "$T/c.db" "$D/zeek/PORT-HQ"
+# A directory may hold other files (READMEs, notes): they are left out with one line, the logs hunted.
+mkdir -p "$T/dir"
+cp "$D"/zeek/PORT-HQ/conn.log.gz "$T/dir/"
+printf 'notes, not telemetry\n' >"$T/dir/README.md"
+"$ONUS" hunt --no-analytics --case "$T/d.db" "$T/dir" >"$T/out" 2>"$T/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q "skipped 1 files of no known log or capture format (e.g. '$T/dir/README.md')" "$T/err" &&
+   grep -q "onus hunt: 1 inputs" "$T/err"; then
+  echo "ok: unknown file in a directory skipped, the log hunted"
+else
+  echo "FAIL: directory with a README: rc=$rc"; cat "$T/err"; fail=1
+fi
 exit $fail

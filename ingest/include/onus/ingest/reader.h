@@ -80,6 +80,12 @@ Result<InputFormat> DetectFormat(const std::string& path);
 // Expands directories (recursively; Zeek rotated names like conn.2021-03-01-00-00-00.log.gz
 // included) into the sorted list of files to read.
 Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& paths);
+// The files ReadInputs(paths) reads, in its order: directories expanded, files found in a directory
+// that are no known format left out (their paths in `skipped`, when given); an explicit file of no
+// known format is Unsupported. For a caller that must know its inputs before reading them (to hash
+// them early, or to fail before slow preparation).
+Result<std::vector<std::string>> PlanInputs(const std::vector<std::string>& paths,
+                                            std::vector<std::string>* skipped = nullptr);
 Status ReadInputs(const std::vector<std::string>& paths, const IngestOptions& options, ObservationSink& sink,
                   IngestRun& run);
 
