@@ -46,11 +46,9 @@ InputRow ReadInput(const Statement& q) {
 
 constexpr const char* kInputCols = "id, path, sha256, size, kind, ingested_at, state, records, scope";
 
-Status PutProvenance(Database& db, const char* table, const char* key_col, const std::string& key,
-                     int64_t key_int, bool int_key, const std::vector<ProvenanceRef>& refs) {
-  std::string sql = std::string("INSERT OR IGNORE INTO ") + table + "(" + key_col +
-                    ", input_id, record, record_type) VALUES(?,?,?,?)";
-  ONUS_ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
+// `st`: INSERT OR IGNORE INTO <table>(<key>, input_id, record, record_type) VALUES(?,?,?,?).
+Status PutProvenance(Statement& st, const std::string& key, int64_t key_int, bool int_key,
+                     const std::vector<ProvenanceRef>& refs) {
   for (const auto& p : refs) {
     if (int_key) {
       st.Bind(1, key_int);
@@ -305,7 +303,10 @@ Status CaseStore::PutFinding(const FindingRow& r) {
   q.Bind(13, std::string_view(r.techniques_json)).Bind(14, std::string_view(r.detail_json));
   ONUS_RETURN_IF_ERROR(q.Run());
   int64_t id = db_->LastInsertId();
-  return PutProvenance(*db_, "finding_provenance", "finding_id", "", id, true, r.provenance);
+  ONUS_ASSIGN_OR_RETURN(Statement * prov, Cached(kAddFindingProvenance,
+                                                 "INSERT OR IGNORE INTO finding_provenance(finding_id, input_id, record, "
+                                                 "record_type) VALUES(?,?,?,?)"));
+  return PutProvenance(*prov, "", id, true, r.provenance);
 }
 
 Result<int64_t> CaseStore::AddAssessment(const AssessmentRow& r) {
@@ -331,7 +332,10 @@ Status CaseStore::PutEvidence(const EvidenceRow& r) {
   q.Bind(9, std::string_view(r.grade)).Bind(10, std::string_view(r.derived_from_json));
   q.Bind(11, std::string_view(r.detail_json));
   ONUS_RETURN_IF_ERROR(q.Run());
-  return PutProvenance(*db_, "evidence_provenance", "evidence_id", r.id, 0, false, r.provenance);
+  ONUS_ASSIGN_OR_RETURN(Statement * prov, Cached(kAddEvidenceProvenance,
+                                                 "INSERT OR IGNORE INTO evidence_provenance(evidence_id, input_id, "
+                                                 "record, record_type) VALUES(?,?,?,?)"));
+  return PutProvenance(*prov, r.id, 0, false, r.provenance);
 }
 
 Result<std::vector<SourceRow>> CaseStore::ListSources() {

@@ -190,7 +190,7 @@ class CaseStore {
   // The cached statement for `slot`, prepared on first use, reset and unbound.
   enum Slot { kFindInputBySha, kInsertInput, kCompleteInput, kCompleteInputSightedOnly, kUpsertSource, kUpsertIndicator, kUpsertStixObject,
               kAddSighting, kInsertSightingGroup, kFindSightingGroup, kAddObservation, kDeleteFinding,
-              kInsertFinding, kSlotCount };
+              kInsertFinding, kAddFindingProvenance, kAddEvidenceProvenance, kSlotCount };
   Result<Statement*> Cached(Slot slot, const char* sql);
   // The id of the sighting group (indicator, value, where), stored when new. `cached` tells whether
   // it came from sighting_groups_ (a rolled-back transaction may have removed the row since).
