@@ -81,6 +81,25 @@ void ExpectReferencesHold(store::CaseStore& store) {
   EXPECT_FALSE(broken->Step()) << "a dangling reference in " << broken->ColumnText(0);
 }
 
+// The case's sightings, notable observations and inputs, one comparable line each (inputs last).
+std::vector<std::string> StoredRows(store::CaseStore& store) {
+  std::vector<std::string> out;
+  auto rows = store.ListSightings();
+  EXPECT_TRUE(rows.ok());
+  for (const auto& r : *rows)
+    out.push_back(r.indicator_id + "|" + r.value + "|" + r.seen_where + "|" + r.ts + "|" + std::to_string(r.input_id) +
+                  "|" + std::to_string(r.record));
+  auto obs = store.ListObservations();
+  EXPECT_TRUE(obs.ok());
+  for (const auto& r : *obs) out.push_back("obs|" + r.kind + "|" + r.ts + "|" + std::to_string(r.record));
+  auto inputs = store.ListInputs();
+  EXPECT_TRUE(inputs.ok());
+  for (const auto& r : *inputs)
+    out.push_back("input|" + std::to_string(r.id) + "|" + r.path + "|" + r.sha256 + "|" + r.state + "|" +
+                  std::to_string(r.records));
+  return out;
+}
+
 const std::string kLists = std::string(ONUS_SHARED_DIR) + "/data/warninglists";
 
 // kinds of the annotations of one sighting: value -> {kind/list}
@@ -265,19 +284,7 @@ TEST_F(RecorderTest, BackgroundWritesStoreTheSameRows) {
     }
     EXPECT_TRUE(recorder.Finish({&info_, &second}).ok());
     ExpectReferencesHold(**st);
-    std::vector<std::string> out;
-    auto rows = (*st)->ListSightings();
-    EXPECT_TRUE(rows.ok());
-    for (const auto& r : *rows)
-      out.push_back(r.indicator_id + "|" + r.value + "|" + r.seen_where + "|" + r.ts + "|" + std::to_string(r.input_id) +
-                    "|" + std::to_string(r.record));
-    auto obs = (*st)->ListObservations();
-    EXPECT_TRUE(obs.ok());
-    for (const auto& r : *obs) out.push_back("obs|" + r.kind + "|" + r.ts + "|" + std::to_string(r.record));
-    auto inputs = (*st)->ListInputs();
-    EXPECT_TRUE(inputs.ok());
-    for (const auto& r : *inputs) out.push_back("input|" + r.sha256 + "|" + r.state + "|" + std::to_string(r.records));
-    return out;
+    return StoredRows(**st);
   };
   auto fg = run(false, path_ + ".fg.db");
   auto bg = run(true, path_ + ".bg.db");
@@ -349,19 +356,8 @@ TEST_F(RecorderTest, PendingDigestsStoreTheSameRows) {
     EXPECT_TRUE(second.AwaitSha256().ok());
     EXPECT_TRUE(recorder.Finish({&first, &second}).ok());
     ExpectReferencesHold(**st);
-    std::vector<std::string> out;
-    auto rows = (*st)->ListSightings();
-    EXPECT_TRUE(rows.ok());
-    for (const auto& r : *rows)
-      out.push_back(r.indicator_id + "|" + r.value + "|" + r.seen_where + "|" + r.ts + "|" + std::to_string(r.input_id) +
-                    "|" + std::to_string(r.record));
-    auto inputs = (*st)->ListInputs();
-    EXPECT_TRUE(inputs.ok());
-    for (const auto& r : *inputs)
-      out.push_back("input|" + std::to_string(r.id) + "|" + r.path + "|" + r.sha256 + "|" + r.state + "|" +
-                    std::to_string(r.records));
     std::filesystem::remove(gate);
-    return out;
+    return StoredRows(**st);
   };
   auto known = run(false, path_ + ".known.db");
   auto pending = run(true, path_ + ".pending.db");
