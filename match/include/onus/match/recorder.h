@@ -9,7 +9,11 @@
 // Each row carries site/segment (from the context) and provenance (input id + record).
 //
 // Contract: inputs are registered in the case on their first observation (BeginInput by SHA-256)
-// and completed by Finish(). Rows are written in batched transactions (`batch_rows`); AddSighting
+// — or, when the input's digest is still pending (IngestOptions::decode_before_digest), once it is
+// known, in the order the inputs were first seen — and completed by Finish(). From construction
+// until Finish() (or destruction) the store connection's foreign-key checks are off (the recorder's
+// rows reference only rows it wrote or found itself): writes that rely on ON DELETE CASCADE, such
+// as CaseStore::PutFinding, belong after Finish(). Rows are written in batched transactions (`batch_rows`); AddSighting
 // and AddObservation are INSERT OR IGNORE on their record keys, so hunting the same telemetry again
 // (e.g. with new intel) adds only what is new. Sightings are inserted in chunks of kSightingChunk,
 // each sorted by (indicator, input, record, where, value); their rows are formatted by the thread
