@@ -238,7 +238,7 @@ int RunHunt(int argc, char** argv) {
     ctx = &context;
   }
   // Every input is detected before the intelligence loads: an unknown file fails at once; files of no
-  // known format found in a directory are left out (a warning each).
+  // known format found in a directory are left out (one line in the summary says how many).
   std::vector<std::string> skipped_inputs;
   auto expanded = ingest::PlanInputs(inputs, &skipped_inputs);
   if (!expanded.ok()) return Fail("hunt", expanded.status());

@@ -38,7 +38,7 @@ uint64_t UidSeed(const InputInfo& info) {
     char buf[kPart];
     size_t got = std::fread(buf, 1, kPart, f);
     sample.append(buf, got);
-    if (info.size > 2 * kPart && std::fseek(f, -static_cast<long>(kPart), SEEK_END) == 0) {
+    if (info.size > kPart && std::fseek(f, -static_cast<long>(kPart), SEEK_END) == 0) {  // may overlap
       got = std::fread(buf, 1, kPart, f);
       sample.append(buf, got);
     }
