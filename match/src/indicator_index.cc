@@ -122,6 +122,16 @@ struct KeyFilter {
       words[b >> 6] |= uint64_t{1} << (b & 63);
     });
   }
+  // Over a table's occupied slots (posting != kEmpty); hash_of(slot) is its key's hash.
+  template <typename Slot, typename HashOf>
+  void BuildOver(const std::vector<Slot>& slots, HashOf&& hash_of) {
+    size_t n = 0;
+    for (const Slot& s : slots) n += s.posting != kEmpty;
+    Build(n, [&](auto&& set) {
+      for (const Slot& s : slots)
+        if (s.posting != kEmpty) set(hash_of(s));
+    });
+  }
   // The bit comes from the hash's high bits after a multiply, not the low bits that pick the slot.
   uint64_t Bit(uint64_t h) const { return (h * 0xC2B2AE3D27D4EB4FULL) >> shift; }
   bool MayContain(uint64_t h) const {
@@ -164,12 +174,7 @@ struct FixedTable {
   }
   KeyFilter filter;
   void BuildFilter() {
-    size_t n = 0;
-    for (const Slot& s : slots) n += s.posting != kEmpty;
-    filter.Build(n, [this](auto&& set) {
-      for (const Slot& s : slots)
-        if (s.posting != kEmpty) set(Hash(s.key));
-    });
+    filter.BuildOver(slots, [](const Slot& s) { return Hash(s.key); });
   }
   const uint32_t* Find(const Key& k) const {
     if (slots.empty()) return nullptr;
@@ -218,12 +223,7 @@ struct StringTable {
   }
   KeyFilter filter;
   void BuildFilter() {
-    size_t n = 0;
-    for (const Slot& s : slots) n += s.posting != kEmpty;
-    filter.Build(n, [this](auto&& set) {
-      for (const Slot& s : slots)
-        if (s.posting != kEmpty) set(s.hash);
-    });
+    filter.BuildOver(slots, [](const Slot& s) { return s.hash; });
   }
   const uint32_t* Find(const Arena& arena, std::string_view k) const {
     if (slots.empty()) return nullptr;
