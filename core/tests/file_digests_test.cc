@@ -1,6 +1,7 @@
 #include "onus/core/file_digests.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <optional>
@@ -47,7 +48,32 @@ TEST(FileDigests, MissingFileIsTheErrorSha256FileGives) {
   std::remove(present.c_str());
 }
 
-TEST(FileDigests, TryGetIsEmptyOnlyUntilTheDigestIsKnown) {
+// The hashing thread is held at a FIFO listed first: the file after it is certainly not hashed yet,
+// so TryGet answers nullopt (Get would wait); once the FIFO ends, both are known.
+TEST(FileDigests, TryGetIsEmptyWhileTheFileIsPending) {
+  std::string gate = TempPath("gate");
+  std::string small = TempPath("pending_small");
+  std::remove(gate.c_str());
+  ASSERT_EQ(::mkfifo(gate.c_str(), 0600), 0);
+  ASSERT_TRUE(WriteFile(small, "p").ok());
+  {
+    FileDigests digests({gate, small});
+    EXPECT_FALSE(digests.TryGet(small).has_value());
+    EXPECT_FALSE(digests.TryGet(gate).has_value());
+    FILE* w = std::fopen(gate.c_str(), "wb");  // meets the hashing thread's open; EOF on close
+    ASSERT_NE(w, nullptr);
+    std::fputs("gate", w);
+    std::fclose(w);
+    EXPECT_EQ(*digests.Get(small), Sha256Hex("p"));
+    auto g = digests.TryGet(gate);
+    ASSERT_TRUE(g.has_value());
+    EXPECT_EQ(**g, Sha256Hex("gate"));
+  }
+  std::remove(gate.c_str());
+  std::remove(small.c_str());
+}
+
+TEST(FileDigests, TryGetGivesTheDigestOnceKnown) {
   std::string big = TempPath("try_big");
   std::string small = TempPath("try_small");
   ASSERT_TRUE(WriteFile(big, std::string(16 << 20, 'q')).ok());

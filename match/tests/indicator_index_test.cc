@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <set>
 #include <string>
@@ -71,6 +72,43 @@ TEST(IndicatorIndexTest, ExactAddressesBothFamilies) {
   EXPECT_EQ(AddrIds(*idx, "::ffff:198.51.100.7").size(), 2u);
   EXPECT_EQ(idx->entry_value(idx->LookupAddrExact(Ip("198.51.100.7"))[0]), "198.51.100.7");
   EXPECT_FALSE(idx->has_subnets());
+}
+
+// The key filters in front of the exact tables never hide a present key (no false negatives), at a
+// size where the filter is much smaller than the table, and absent keys stay absent.
+TEST(IndicatorIndexTest, KeyFiltersNeverHideAPresentKey) {
+  std::mt19937 rng(99);
+  IndicatorIndex::Builder b;
+  std::set<uint32_t> v4;
+  std::vector<std::string> names, digests;
+  while (v4.size() < 60000) v4.insert(static_cast<uint32_t>(rng()));
+  uint32_t n = 0;
+  for (uint32_t a : v4) b.Add(Spec("a" + std::to_string(n++), {V(ValueType::kAddr, IpAddress::FromV4(a).ToString())}));
+  for (int i = 0; i < 20000; ++i) {
+    names.push_back("h" + std::to_string(rng()) + ".example" + std::to_string(i % 97) + ".net");
+    b.Add(Spec("d" + std::to_string(i), {V(ValueType::kDomain, names.back())}));
+    std::string hex;
+    for (int k = 0; k < 8; ++k) {
+      char part[9];
+      std::snprintf(part, sizeof(part), "%08x", static_cast<unsigned>(rng()));
+      hex += part;
+    }
+    digests.push_back(hex);
+    b.Add(Spec("h" + std::to_string(i), {V(ValueType::kSha256, hex)}));
+  }
+  auto idx = BuildOrDie(b);
+  for (uint32_t a : v4) ASSERT_EQ(idx->LookupAddrExact(IpAddress::FromV4(a)).size(), 1u) << a;
+  MatchScratch scratch;
+  for (size_t i = 0; i < names.size(); ++i)
+    ASSERT_EQ(DomainIds(*idx, names[i]), (std::vector<std::string>{"d" + std::to_string(i)})) << names[i];
+  for (const auto& h : digests) ASSERT_EQ(idx->LookupValue(ValueType::kSha256, h, scratch).size(), 1u) << h;
+  size_t absent_hits = 0;
+  for (int i = 0; i < 100000; ++i) {
+    uint32_t a = static_cast<uint32_t>(rng());
+    if (!v4.count(a)) absent_hits += idx->LookupAddrExact(IpAddress::FromV4(a)).size();
+  }
+  EXPECT_EQ(absent_hits, 0u);
+  EXPECT_TRUE(DomainIds(*idx, "absent.example1.net").empty());
 }
 
 TEST(IndicatorIndexTest, CidrsNestedReturnLongestFirst) {

@@ -38,4 +38,16 @@ if [ $rc -eq 0 ] && grep -q "skipped 1 files of no known log or capture format (
 else
   echo "FAIL: directory with a README: rc=$rc"; cat "$T/err"; fail=1
 fi
+# A truncated capture: what was read is hunted, exit 0, and the damage is named (file and offset);
+# --max-warnings caps the lines and the count line says how many were kept.
+head -c 300 "$SRC/fuzz/ingest_capture/corpus/capture_file/dnp3_read.pcap" >"$T/cut.pcap"
+"$ONUS" hunt --no-analytics --max-warnings 1 --case "$T/t.db" "$T/cut.pcap" >"$T/out" 2>"$T/err"
+rc=$?
+if [ $rc -eq 0 ] && [ "$(grep -c 'warning:' "$T/err")" -eq 1 ] &&
+   grep -q "warning: $T/cut.pcap: packet 4 (offset 264): bad_capture_record: truncated" "$T/err" &&
+   grep -q "1 malformed records in 1 files (1 warnings shown of 2 kept)" "$T/err"; then
+  echo "ok: truncated capture hunted, damage named at its offset, warnings capped"
+else
+  echo "FAIL: truncated capture: rc=$rc"; cat "$T/err"; fail=1
+fi
 exit $fail
