@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "decoders/flow/detect.h"
 #include "onus/core/community_id.h"
 
 namespace onus::ingest::detail {
@@ -98,20 +99,6 @@ const char* ProtoName(uint8_t proto) {
     case kProtoIcmpV6: return "icmp";
     default: return "unknown_transport";
   }
-}
-
-bool StartsWithHttp(const uint8_t* d, size_t n) {
-  static constexpr const char* kTokens[] = {"GET ",     "POST ",  "HEAD ",  "PUT ",     "DELETE ", "OPTIONS ",
-                                            "CONNECT ", "TRACE ", "PATCH ", "HTTP/1.", "PROPFIND "};
-  for (const char* t : kTokens) {
-    size_t l = std::strlen(t);
-    if (n >= l && std::memcmp(d, t, l) == 0) return true;
-  }
-  return false;
-}
-
-bool LooksLikeTls(const uint8_t* d, size_t n) {
-  return n >= 3 && (d[0] == 0x16 || d[0] == 0x15) && d[1] == 0x03 && d[2] <= 0x04;
 }
 
 }  // namespace
@@ -250,7 +237,7 @@ uint32_t FlowTable::Create(const DecodedPacket& p, uint32_t h, uint8_t icmp_key)
   f.icmp_key = icmp_key;
   f.first_ns = f.last_ns = p.ts_ns;
   f.first_index = p.index;
-  f.ordinal = created_++;
+  ++created_;
   f.bytes[0] = f.bytes[1] = f.pkts[0] = f.pkts[1] = f.ip_bytes[0] = f.ip_bytes[1] = 0;
   f.seq_base[0] = f.seq_base[1] = f.seq_span[0] = f.seq_span[1] = 0;
   f.app.reset();
@@ -393,9 +380,9 @@ void FlowTable::Dispatch(Flow& f, int dir, const DecodedPacket& p) {
     auto port = [&](uint16_t x) { return f.orig_p == x || f.resp_p == x; };
     std::unique_ptr<AppDecoder> dec;
     if (p.proto == kProtoUdp) {
-      if (f.service == kSvcDns || port(53) || port(5353) || port(5355)) {
+      if (f.service == kSvcDns || MayCarryDns(p.proto, f.orig_p, f.resp_p)) {
         dec = MakeDnsDecoder(false);
-      } else if (f.service == kSvcDnp3 || (port(20000) && n >= 2 && d[0] == 0x05 && d[1] == 0x64)) {
+      } else if (f.service == kSvcDnp3 || (MayCarryIcs(p.proto, f.orig_p, f.resp_p) && n >= 2 && d[0] == 0x05 && d[1] == 0x64)) {
         dec = MakeDnp3Decoder(false);
       }
     } else {
@@ -412,7 +399,7 @@ void FlowTable::Dispatch(Flow& f, int dir, const DecodedPacket& p) {
           dec = MakeTlsDecoder();
         } else if (StartsWithHttp(d, n)) {
           dec = MakeHttpDecoder();
-        } else if (port(53)) {
+        } else if (MayCarryDns(p.proto, f.orig_p, f.resp_p)) {
           dec = MakeDnsDecoder(true);
         } else if (port(502) && n >= 7 && d[2] == 0 && d[3] == 0 && d[5] >= 2 && d[4] == 0) {
           dec = MakeModbusDecoder();
@@ -445,7 +432,7 @@ void FlowTable::Dispatch(Flow& f, int dir, const DecodedPacket& p) {
 }
 
 void FlowTable::FillIdentity(Observation& o, Flow& f) {
-  MakeUid(config_.uid_seed, f.ordinal, o.uid);
+  MakeUid(config_.uid_seed, f.first_index, o.uid);
   if (f.community_id[0] == 0) {
     static_assert(sizeof(f.community_id) == kCommunityIdV1Size);
     CommunityIdV1Into(f.orig_h, f.resp_h, f.proto, f.orig_p, f.resp_p, f.community_id);

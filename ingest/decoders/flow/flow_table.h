@@ -49,8 +49,7 @@ struct AppSlot;  // a flow's application decoder + TCP reassemblers (heap, only 
 struct Flow {
   IpAddress orig_h, resp_h;
   int64_t first_ns = 0, last_ns = 0;
-  uint64_t first_index = 0;
-  uint64_t ordinal = 0;  // uid source
+  uint64_t first_index = 0;  // its first packet: also the uid's source (one flow per packet at most)
   uint64_t bytes[2] = {0, 0};
   uint64_t pkts[2] = {0, 0};
   uint64_t ip_bytes[2] = {0, 0};

@@ -73,14 +73,14 @@ void RecordEmitter::Warn(std::string text) {
   if (stats_.warnings.size() < options_.max_warnings) stats_.warnings.push_back(info_.path + ": " + text);
 }
 
-void MakeUid(uint64_t seed, uint64_t ordinal, std::string& out) {
+void MakeUid(uint64_t seed, uint64_t first_packet, std::string& out) {
   auto mix = [](uint64_t z) {
     z += 0x9E3779B97F4A7C15ULL;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
   };
-  uint64_t lo = mix(seed ^ mix(ordinal));
+  uint64_t lo = mix(seed ^ mix(first_packet));
   uint64_t hi = mix(lo ^ 0x5bd1e995ULL) & 0xFFFFFFFFULL;  // 32 more bits: 96 in all
   static constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   // 11 base62 digits hold 64 bits (62^11 > 2^64) and 6 hold 32 (62^6 > 2^32): 17 digits.

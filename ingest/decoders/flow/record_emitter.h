@@ -55,7 +55,8 @@ class RecordEmitter {
 };
 
 // Zeek-style connection uid: "C" + 17 base62 characters from 96 bits, derived deterministically
-// from a per-input seed and the flow's ordinal (so re-reading a capture yields the same uids).
-void MakeUid(uint64_t seed, uint64_t ordinal, std::string& out);
+// from a per-input seed and the packet that began the flow (so re-reading a capture yields the
+// same uids, and a flow's uid does not depend on which other flows were decoded).
+void MakeUid(uint64_t seed, uint64_t first_packet, std::string& out);
 
 }  // namespace onus::ingest::detail
