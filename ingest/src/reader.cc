@@ -276,7 +276,7 @@ Status ReadInputs(const std::vector<std::string>& paths, const IngestOptions& op
     } else {
       ONUS_ASSIGN_OR_RETURN(info.sha256, digests->Get(p.path));
     }
-    uint64_t bytes_before = run.stats.bytes;
+    uint64_t bytes_before = run.stats.bytes, records_before = run.stats.records;
     ++run.stats.files;
     Status read = info.format == InputFormat::kPcap || info.format == InputFormat::kPcapng
                       ? ReadCapture(info, options, sink, run.stats)
@@ -284,6 +284,7 @@ Status ReadInputs(const std::vector<std::string>& paths, const IngestOptions& op
     // The digest is settled before the next input (or the caller) sees this one again.
     Status digest = info.AwaitSha256();
     info.pending_digest = nullptr;
+    info.records = run.stats.records - records_before;
     ONUS_RETURN_IF_ERROR(read);
     ONUS_RETURN_IF_ERROR(digest);
     run.stats.bytes = bytes_before + info.size;

@@ -14,6 +14,7 @@
 
 #include "decoders/flow/flow_table.h"
 #include "decoders/flow/record_emitter.h"
+#include "decoders/flow/scope_gate.h"
 #include "decoders/pcap/mapped_pcap.h"
 #include "decoders/pcap/packet.h"
 #include "decoders/pcap/resync.h"
@@ -94,6 +95,34 @@ int64_t TimestampNs(const timeval& ts) {
   return ns;
 }
 
+// The payload pass of a flow scope over a classic pcap: every record, through a mapping of its own
+// (the real pass's mapping hands pages back behind it), decoded and noted by the gate. Damaged
+// records are skipped exactly as the real pass skips them (which reports them). False: the file
+// could not be mapped again, and the gate must keep every TCP flow.
+bool PayloadPass(const InputInfo& info, int dlt, int snaplen, bool swapped, detail::ScopeGate& gate) {
+  std::unique_ptr<detail::MappedPcap> mapped = detail::MappedPcap::Open(info.path);
+  if (!mapped) return false;
+  detail::CaptureResync resync(info.path, false, swapped);
+  detail::PacketDecoder decoder;
+  detail::DecodedPacket pkt;
+  detail::PcapRecord rec;
+  int64_t last_sec = 0;
+  int resyncs = 0;
+  for (;;) {
+    detail::MappedPcap::Next r = mapped->Read(rec);
+    if (r == detail::MappedPcap::Next::kRecord) {
+      last_sec = rec.ts_ns / 1000000000LL;
+      if (decoder.Decode(dlt, rec.data, rec.caplen, rec.len, pkt) == detail::DecodeResult::kOk) gate.Note(pkt);
+      continue;
+    }
+    if (r == detail::MappedPcap::Next::kEnd) break;
+    uint64_t next = 0;
+    if (++resyncs > 1000 || !resync.Find(mapped->offset() + 1, last_sec, snaplen, next)) break;
+    mapped->Seek(next);
+  }
+  return true;
+}
+
 }  // namespace
 
 Status ReadCapture(const InputInfo& info, const IngestOptions& options, ObservationSink& sink, IngestStats& stats) {
@@ -136,6 +165,12 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   detail::PacketDecoder decoder;
   detail::DecodedPacket pkt;
   detail::CaptureResync resync(info.path, info.format == InputFormat::kPcapng, swapped);
+  std::unique_ptr<detail::ScopeGate> gate;
+  if (options.flow_scope) {
+    gate = std::make_unique<detail::ScopeGate>(*options.flow_scope, mapped != nullptr);
+    if (mapped && gate->wants_payload_pass() && !PayloadPass(info, dlt, snaplen, swapped, *gate))
+      gate = std::make_unique<detail::ScopeGate>(*options.flow_scope, false);
+  }
 
   uint64_t index = 0;
   int64_t last_sec = 0;
@@ -151,7 +186,7 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
     pkt.file_offset = offset;
     switch (decoder.Decode(dlt, data, caplen, len, pkt)) {
       case detail::DecodeResult::kOk:
-        flows.OnPacket(pkt);
+        if (!gate || gate->InScope(pkt)) flows.OnPacket(pkt);
         break;
       case detail::DecodeResult::kMalformed:
         if (emitter.Malformed(index, pkt.file_offset, pkt.ts_ns, pkt.error)) emitter.CommitAnomaly();

@@ -62,6 +62,7 @@ struct InputInfo {
   uint64_t size = 0;
   InputFormat format = InputFormat::kUnknown;
   std::string log_type;  // Zeek #path / EVE family ("conn", "dns"...), empty for captures
+  uint64_t records = 0;  // packets or lines read: set when ReadInputs is done with the input
 
   // Fills sha256, waiting for the hash if it is still running; the hashing error if it failed.
   Status AwaitSha256() const;

@@ -14,10 +14,12 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "onus/core/ip.h"
 #include "onus/core/progress.h"
 #include "onus/core/result.h"
 #include "onus/ingest/observation.h"
@@ -27,6 +29,24 @@ class FileDigests;  // onus/core/file_digests.h
 }
 
 namespace onus::ingest {
+
+// Captures only: the flows a consumer can use, when that is fewer than all of them (a hunt for
+// addresses needs the flows of those addresses, DNS answers and HTTP hosts, not every TLS session).
+// A flow is decoded when
+// - either endpoint is wanted (`endpoint`, called for both addresses of every packet), or
+// - it may carry one of the protocols asked for: DNS and ICS by port (the flow table's ports), HTTP
+//   and TLS by payload. For those two a classic pcap that maps into memory is read twice: a first
+//   pass notes the TCP connections with a payload that starts like HTTP or TLS, which the flow table
+//   only learns after the connection's first packets. Other captures (pcapng, gzip, pipes) decode
+//   every TCP flow when http or tls is asked.
+// A decoded flow is decoded exactly as without a scope: the same records with the same uids,
+// record numbers and provenance (uids derive from the flow's first packet). The other flows make no
+// record at all (no conn, no anomaly above the IP layer); damaged packets are still reported. Only
+// when the flow table is full does a scope change what is evicted (fewer flows, fewer evictions).
+struct FlowScope {
+  std::function<bool(const IpAddress&)> endpoint;  // null: no endpoint is wanted for itself
+  bool dns = false, http = false, tls = false, ics = false;
+};
 
 struct IngestOptions {
   // Kinds to emit; empty = all.
@@ -59,6 +79,8 @@ struct IngestOptions {
   // end of the flow, which for a long-lived flow or a short capture is the final flush. Called on
   // the reading thread, before any other record of that flow. Not owned; null = not announced.
   ObservationSink* conn_starts = nullptr;
+  // Captures only: decode only the flows in this scope (see FlowScope). Null = every flow. Not owned.
+  const FlowScope* flow_scope = nullptr;
 };
 
 struct IngestStats {

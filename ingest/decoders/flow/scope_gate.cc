@@ -1,0 +1,86 @@
+#include "decoders/flow/scope_gate.h"
+
+#include <cstring>
+#include <utility>
+
+#include "decoders/flow/detect.h"
+
+namespace onus::ingest::detail {
+namespace {
+
+inline uint64_t Mix(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+inline uint64_t Word(const IpAddress& a, int i) {
+  uint64_t v;
+  std::memcpy(&v, a.bytes().data() + 8 * i, 8);
+  return v;
+}
+
+}  // namespace
+
+ScopeGate::ScopeGate(const FlowScope& scope, bool payload_pass)
+    : scope_(scope), all_tcp_((scope.http || scope.tls) && !payload_pass) {}
+
+uint64_t ScopeGate::TcpKey(const DecodedPacket& p) {
+  // The same key from either direction: the endpoints in a fixed order.
+  uint64_t x0 = Word(p.src, 0), x1 = Word(p.src, 1), y0 = Word(p.dst, 0), y1 = Word(p.dst, 1);
+  uint16_t xp = p.sport, yp = p.dport;
+  if (x0 > y0 || (x0 == y0 && (x1 > y1 || (x1 == y1 && xp > yp)))) {
+    std::swap(x0, y0);
+    std::swap(x1, y1);
+    std::swap(xp, yp);
+  }
+  uint64_t h = Mix((static_cast<uint64_t>(xp) << 16) | yp);
+  h = Mix(h ^ x0);
+  h = Mix(h ^ x1);
+  h = Mix(h ^ y0);
+  h = Mix(h ^ y1);
+  return h ? h : 1;
+}
+
+bool ScopeGate::Marked(uint64_t key) const {
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = key & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == key) return true;
+    if (slots_[i] == 0) return false;
+  }
+}
+
+void ScopeGate::Mark(uint64_t key) {
+  if ((used_ + 1) * 2 > slots_.size()) {
+    std::vector<uint64_t> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
+    used_ = 0;
+    for (uint64_t k : old)
+      if (k) Mark(k);
+  }
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = key & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == key) return;
+    if (slots_[i] == 0) {
+      slots_[i] = key;
+      ++used_;
+      return;
+    }
+  }
+}
+
+void ScopeGate::Note(const DecodedPacket& p) {
+  if (p.proto != kProtoTcp || p.payload_len == 0) return;
+  if ((scope_.http && StartsWithHttp(p.payload, p.payload_len)) || (scope_.tls && LooksLikeTls(p.payload, p.payload_len)))
+    Mark(TcpKey(p));
+}
+
+bool ScopeGate::InScope(const DecodedPacket& p) const {
+  if (scope_.dns && MayCarryDns(p.proto, p.sport, p.dport)) return true;
+  if (scope_.ics && MayCarryIcs(p.proto, p.sport, p.dport)) return true;
+  if (p.proto == kProtoTcp && (all_tcp_ || (used_ && Marked(TcpKey(p))))) return true;
+  return scope_.endpoint && (scope_.endpoint(p.src) || scope_.endpoint(p.dst));
+}
+
+}  // namespace onus::ingest::detail

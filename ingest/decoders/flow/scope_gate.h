@@ -1,0 +1,47 @@
+// The flow scope (IngestOptions::flow_scope) at packet level: which decoded packets go on to the
+// flow table. A capture reader that can read its input twice first calls Note() on every packet
+// (the payload pass), then asks InScope() for each packet of the real pass.
+//
+// Contract: InScope() is a property of the flow — true for every packet of a flow or for none —
+// because each rule looks only at what all packets of a flow share (both endpoints, both ports,
+// the TCP connection's marks). It is true for every flow that can produce a record of a protocol
+// the scope asks for: detect.h's port rules hold for every flow the flow table gives a DNS or ICS
+// decoder, and a TCP connection is marked when any of its payloads starts the way the flow table's
+// HTTP/TLS detection requires of the first one (a superset: marks are per connection 4-tuple, so a
+// reused tuple and the rare 64-bit key collision only decode more).
+// Memory: 8 bytes per marked connection (16 with the table's slack). Thread-safety: one thread.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "decoders/pcap/packet.h"
+#include "onus/ingest/reader.h"
+
+namespace onus::ingest::detail {
+
+class ScopeGate {
+ public:
+  // payload_pass: Note() sees every packet before InScope() is asked. Without it, a scope asking
+  // for HTTP or TLS keeps every TCP flow.
+  ScopeGate(const FlowScope& scope, bool payload_pass);
+
+  // Whether a payload pass can narrow this scope (it asks for HTTP or TLS).
+  bool wants_payload_pass() const { return scope_.http || scope_.tls; }
+  // Payload pass: marks the TCP connection of a payload that starts like HTTP or TLS (as asked).
+  void Note(const DecodedPacket& p);
+  bool InScope(const DecodedPacket& p) const;
+  size_t marked() const { return used_; }
+
+ private:
+  static uint64_t TcpKey(const DecodedPacket& p);
+  bool Marked(uint64_t key) const;
+  void Mark(uint64_t key);
+
+  const FlowScope& scope_;
+  bool all_tcp_;                // a protocol found by payload is asked for, with no payload pass
+  std::vector<uint64_t> slots_;  // open addressing; 0 = empty (a key of 0 is stored as 1)
+  size_t used_ = 0;
+};
+
+}  // namespace onus::ingest::detail
