@@ -9,6 +9,7 @@
 #include <memory>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -197,7 +198,7 @@ int RunHunt(int argc, char** argv) {
                "onus hunt"};
   std::vector<std::string> intel_files, inputs;
   std::string context_path, case_path, jsonl_path, grade, warninglists_path;
-  bool no_analytics = false, quiet = false, exact_domains = false;
+  bool no_analytics = false, quiet = false, exact_domains = false, every_flow = false;
   size_t max_warnings = 20;
   app.add_option("--intel", intel_files, "intel files (STIX, MISP, CSV, lists, Zeek intel), read straight into the index; the case keeps each file's identity, sources and STIX objects, and the indicators that were sighted (`onus intel import` stores a whole feed)");
   app.add_option("--context", context_path, "case context (sites, segments, infrastructure notes)");
@@ -208,6 +209,9 @@ int RunHunt(int argc, char** argv) {
                  "cloud, public-DNS, dynamic-DNS, sinkhole, parking or scanner infrastructure carry that annotation");
   app.add_option("--grade", grade, "Admiralty grade for the sources of the --intel files (e.g. B2)");
   app.add_flag("--no-analytics", no_analytics, "match only; skip behaviour analytics");
+  app.add_flag("--every-flow", every_flow,
+               "with --no-analytics, still decode every flow of a capture (by default a hunt decodes only the "
+               "flows its intel can be sighted in: same sightings, fewer observations)");
   app.add_flag("--exact-domains", exact_domains,
                "a listed domain matches only itself (default: itself and the names below it)");
   app.add_flag("--quiet", quiet, "no progress bar, summary line or warnings");
@@ -438,6 +442,10 @@ int RunHunt(int argc, char** argv) {
   iopt.decode_before_digest = true;
   // Address sightings as flows begin, not at their end (only when there are addresses to match).
   if (compiled->index->has_type(match::ValueType::kAddr)) iopt.conn_starts = &hunter.conn_starts();
+  // Without analytics only the flows the intel can be sighted in are decoded (same sightings).
+  std::optional<ingest::FlowScope> scope;
+  if (!analyzer && !every_flow) scope = match::HuntFlowScope(*compiled, ctx);
+  if (scope) iopt.flow_scope = &*scope;
   ingest::IngestRun run;
   Status st = ingest::ReadInputs(*expanded, iopt, tee, run);
   phases.Mark("decode and hunt");

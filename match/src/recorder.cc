@@ -570,7 +570,9 @@ Status HuntRecorder::Finish(const std::vector<const ingest::InputInfo*>& inputs)
   ONUS_RETURN_IF_ERROR(EnsureTx());
   for (const auto* info : input_order_) {
     const InputState& st = inputs_[info];
-    if (!st.was_complete) ONUS_RETURN_IF_ERROR(store_.CompleteInput(st.id, static_cast<int64_t>(st.max_record)));
+    // Records read, or the last one seen when the caller did not read the input through ReadInputs.
+    const uint64_t records = std::max(st.max_record, info->records);
+    if (!st.was_complete) ONUS_RETURN_IF_ERROR(store_.CompleteInput(st.id, static_cast<int64_t>(records)));
   }
   ONUS_RETURN_IF_ERROR(tx_->Commit());
   tx_.reset();

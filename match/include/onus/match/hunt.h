@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "onus/core/case_context.h"
 #include "onus/core/result.h"
 #include "onus/ingest/observation.h"
+#include "onus/ingest/reader.h"
 #include "onus/intel/import.h"
 #include "onus/intel/intel.h"
 #include "onus/match/indicator_index.h"
@@ -89,6 +91,16 @@ class IntelCompiler {
   size_t added_ = 0;
 };
 Result<CompiledIntel> CompileIntel(const std::vector<intel::Indicator>& indicators, const CompileOptions& options = {});
+
+// The flows of a capture in which a hunt with this intel can sight anything or keep a notable
+// observation (ingest::IngestOptions::flow_scope), or nullopt when it needs every flow: pattern
+// indicators are evaluated over every observation. Addresses want the flows they are an endpoint
+// of, DNS (answers) and HTTP (hosts); names want DNS, TLS (server names, certificate names) and HTTP;
+// URLs HTTP; JA3/JA3S/JA4 and certificate values TLS; file hashes and e-mail addresses nothing a
+// capture carries. ICS flows are always in scope (the recorder keeps their commands), and with a
+// context so is every flow with an endpoint in an "ot" segment (conns into OT are kept). A hunt that
+// also runs analytics must not use a scope: the analytics read every conn.
+std::optional<ingest::FlowScope> HuntFlowScope(const CompiledIntel& intel, const CaseContext* context);
 
 inline constexpr uint32_t kNoEntry = 0xFFFFFFFFu;
 

@@ -101,6 +101,10 @@ class IndicatorIndex {
   std::span<const uint32_t> LookupAddrExact(const IpAddress& a) const;
   // Entries whose CIDR contains the address, longest prefix first.
   std::span<const uint32_t> LookupAddrSubnets(const IpAddress& a) const;
+  // Whether any address entry (exact or CIDR, whatever its role) matches `a`.
+  bool MatchesAddr(const IpAddress& a) const {
+    return !LookupAddrExact(a).empty() || (has_subnets_ && !LookupAddrSubnets(a).empty());
+  }
   // Calls f(entry_id) for every address entry matching `a` (exact, then CIDRs).
   template <typename F>
   void ForEachAddrMatch(const IpAddress& a, F&& f) const {
