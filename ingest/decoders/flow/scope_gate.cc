@@ -23,8 +23,10 @@ inline uint64_t Word(const IpAddress& a, int i) {
 
 }  // namespace
 
-ScopeGate::ScopeGate(const FlowScope& scope, bool payload_pass)
-    : scope_(scope), all_tcp_((scope.http || scope.tls) && !payload_pass) {}
+ScopeGate::ScopeGate(const FlowScope& scope, bool can_pass)
+    : scope_(scope),
+      payload_pass_(can_pass && scope.http && !scope.tls),
+      all_tcp_((scope.http || scope.tls) && !payload_pass_) {}
 
 uint64_t ScopeGate::TcpKey(const DecodedPacket& p) {
   // The same key from either direction: the endpoints in a fixed order.
@@ -71,9 +73,8 @@ void ScopeGate::Mark(uint64_t key) {
 }
 
 void ScopeGate::Note(const DecodedPacket& p) {
-  if (p.proto != kProtoTcp || p.payload_len == 0) return;
-  if ((scope_.http && StartsWithHttp(p.payload, p.payload_len)) || (scope_.tls && LooksLikeTls(p.payload, p.payload_len)))
-    Mark(TcpKey(p));
+  if (!payload_pass_ || p.proto != kProtoTcp || p.payload_len == 0) return;
+  if (StartsWithHttp(p.payload, p.payload_len)) Mark(TcpKey(p));
 }
 
 bool ScopeGate::InScope(const DecodedPacket& p) const {

@@ -65,10 +65,11 @@ TEST(ScopeGate, DnsAndIcsFlowsAreChosenByTheFlowTablesPorts) {
   EXPECT_FALSE(gate.InScope(Pkt(kProtoIcmp, "10.0.0.5", 8, "10.1.0.9", 0)));
 }
 
-TEST(ScopeGate, APayloadPassMarksTheConnectionsThatOpenLikeHttpOrTls) {
+TEST(ScopeGate, APayloadPassMarksTheConnectionsThatOpenLikeHttp) {
   FlowScope scope;
   scope.http = true;
   ScopeGate gate(scope, true);
+  ASSERT_TRUE(gate.wants_payload_pass());
   const std::string get = "GET /a HTTP/1.1\r\nHost: 192.0.2.7\r\n\r\n";
   const std::string hello = std::string("\x16\x03\x01\x00\x05", 5) + "hello";
   const std::string other = "SSH-2.0-OpenSSH_9.2\r\n";
@@ -88,13 +89,20 @@ TEST(ScopeGate, APayloadPassMarksTheConnectionsThatOpenLikeHttpOrTls) {
   EXPECT_FALSE(gate.InScope(ssh));
   EXPECT_FALSE(gate.InScope(Pkt(kProtoTcp, "10.0.0.5", 40004, "192.0.2.7", 8080)));  // another connection
   EXPECT_FALSE(gate.InScope(Pkt(kProtoUdp, "10.0.0.5", 40001, "192.0.2.7", 8080)));  // not TCP
+}
 
-  FlowScope tls_scope;
-  tls_scope.tls = true;
-  ScopeGate tls_gate(tls_scope, true);
-  for (const auto* p : {&req, &tls, &ssh}) tls_gate.Note(*p);
-  EXPECT_TRUE(tls_gate.InScope(Reverse(tls)));
-  EXPECT_FALSE(tls_gate.InScope(req));
+TEST(ScopeGate, AScopeAskingForTlsKeepsEveryTcpFlowWithoutAPass) {
+  FlowScope scope;
+  scope.http = scope.tls = true;
+  ScopeGate gate(scope, true);
+  EXPECT_FALSE(gate.wants_payload_pass());
+  const std::string other = "SSH-2.0-OpenSSH_9.2\r\n";
+  const DecodedPacket ssh = Pkt(kProtoTcp, "10.0.0.5", 40003, "192.0.2.7", 22, &other);
+  gate.Note(ssh);
+  EXPECT_EQ(gate.marked(), 0u);
+  EXPECT_TRUE(gate.InScope(ssh));
+  EXPECT_TRUE(gate.InScope(Reverse(ssh)));
+  EXPECT_FALSE(gate.InScope(Pkt(kProtoUdp, "10.0.0.5", 40001, "192.0.2.7", 443)));
 }
 
 TEST(ScopeGate, WithoutAPayloadPassEveryTcpFlowStaysWhenHttpOrTlsIsAsked) {
