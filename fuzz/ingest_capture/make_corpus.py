@@ -59,7 +59,9 @@ out = subprocess.run(["tshark", "-n", "-r", os.path.join(P, "mixed/zeek/tls/tls-
                       "tls.handshake.certificate"], capture_output=True, text=True).stdout
 for i, h in enumerate(x for line in out.split() for x in line.split(",") if x):
     write("x509", "gstatic%d.der" % i, bytes.fromhex(h.replace(":", "")))
-# capture_file: small whole captures, one truncated
+# capture_file: small whole captures, one truncated; scope_flows.pcap (kept, not written here) is the
+# synthetic capture of tests/hunt/scope_test.py (synthetic_capture): flows whose sighted value is not
+# an endpoint, on unusual ports, for the flow-scope reads of the capture_file target
 for src, name in (("ics/zeek/dnp3/dnp3_read.pcap", "dnp3_read.pcap"), ("mixed/nDPI/dns.pcap", "dns.pcapng"),
                   ("mixed/suricata-verify/dns/dns-eve-log-https-only/test.pcap", "one_packet.pcap")):
     write("capture_file", name, open(os.path.join(P, src), "rb").read())
