@@ -23,10 +23,11 @@ inline uint64_t Word(const IpAddress& a, int i) {
 
 }  // namespace
 
-ScopeGate::ScopeGate(const FlowScope& scope, bool can_pass)
+ScopeGate::ScopeGate(const FlowScope& scope, bool can_pass, size_t max_marks)
     : scope_(scope),
       payload_pass_(can_pass && scope.http && !scope.tls),
-      all_tcp_((scope.http || scope.tls) && !payload_pass_) {}
+      all_tcp_((scope.http || scope.tls) && !payload_pass_),
+      max_marks_(max_marks) {}
 
 uint64_t ScopeGate::TcpKey(const DecodedPacket& p) {
   // The same key from either direction: the endpoints in a fixed order.
@@ -73,8 +74,16 @@ void ScopeGate::Mark(uint64_t key) {
 }
 
 void ScopeGate::Note(const DecodedPacket& p) {
-  if (!payload_pass_ || p.proto != kProtoTcp || p.payload_len == 0) return;
-  if (StartsWithHttp(p.payload, p.payload_len)) Mark(TcpKey(p));
+  if (!payload_pass_ || all_tcp_ || p.proto != kProtoTcp || p.payload_len == 0) return;
+  if (!StartsWithHttp(p.payload, p.payload_len)) return;
+  const uint64_t key = TcpKey(p);
+  if (used_ >= max_marks_ && (slots_.empty() || !Marked(key))) {  // bounded memory: keep every TCP flow
+    overflowed_ = all_tcp_ = true;
+    std::vector<uint64_t>().swap(slots_);
+    used_ = 0;
+    return;
+  }
+  Mark(key);
 }
 
 bool ScopeGate::InScope(const DecodedPacket& p) const {

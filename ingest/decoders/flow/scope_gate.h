@@ -9,7 +9,9 @@
 // decoder, and a TCP connection is marked when any of its payloads starts the way the flow table's
 // HTTP detection requires of the first one (a superset: marks are per connection 4-tuple, so a
 // reused tuple and the rare 64-bit key collision only decode more).
-// Memory: 8 bytes per marked connection (16 with the table's slack). Thread-safety: one thread.
+// Memory: 8 bytes per marked connection (16 with the table's slack), at most max_marks of them: a
+// capture with more HTTP connections than that keeps every TCP flow instead (the marks are dropped).
+// Thread-safety: one thread.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +26,8 @@ class ScopeGate {
  public:
   // can_pass: the caller can run a payload pass (Note() on every packet before InScope() is asked)
   // if wants_payload_pass(). Without one, a scope asking for HTTP or TLS keeps every TCP flow.
-  ScopeGate(const FlowScope& scope, bool can_pass);
+  static constexpr size_t kMaxMarks = size_t{1} << 22;  // 64 MiB of table
+  ScopeGate(const FlowScope& scope, bool can_pass, size_t max_marks = kMaxMarks);
 
   // Whether a payload pass would narrow this scope: it asks for HTTP and not for TLS. A scope that
   // asks for TLS keeps every TCP flow: TLS is most of the TCP a network carries, so the pass would
@@ -34,6 +37,8 @@ class ScopeGate {
   void Note(const DecodedPacket& p);
   bool InScope(const DecodedPacket& p) const;
   size_t marked() const { return used_; }
+  // More connections opened like HTTP than max_marks: every TCP flow is kept.
+  bool overflowed() const { return overflowed_; }
 
  private:
   static uint64_t TcpKey(const DecodedPacket& p);
@@ -45,6 +50,8 @@ class ScopeGate {
   bool all_tcp_;                // HTTP or TLS is asked for, without a payload pass
   std::vector<uint64_t> slots_;  // open addressing; 0 = empty (a key of 0 is stored as 1)
   size_t used_ = 0;
+  size_t max_marks_;
+  bool overflowed_ = false;
 };
 
 }  // namespace onus::ingest::detail

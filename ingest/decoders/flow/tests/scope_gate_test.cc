@@ -133,5 +133,24 @@ TEST(ScopeGate, ManyMarksAreAllKeptAndNothingElseIsMarked) {
   EXPECT_EQ(wrong, 0);
 }
 
+TEST(ScopeGate, MoreMarksThanItsBoundKeepEveryTcpFlow) {
+  FlowScope scope;
+  scope.http = true;
+  ScopeGate gate(scope, true, 100);
+  const std::string get = "GET / HTTP/1.0\r\n\r\n";
+  for (int i = 0; i < 100; ++i) gate.Note(Pkt(kProtoTcp, "10.0.0.5", static_cast<uint16_t>(2000 + i), "192.0.2.80", 80, &get));
+  EXPECT_EQ(gate.marked(), 100u);
+  EXPECT_FALSE(gate.overflowed());
+  EXPECT_FALSE(gate.InScope(Pkt(kProtoTcp, "10.0.0.5", 40000, "192.0.2.7", 22)));
+  gate.Note(Pkt(kProtoTcp, "10.0.0.5", 2000, "192.0.2.80", 80, &get));  // a second request: no new mark
+  EXPECT_FALSE(gate.overflowed());
+  gate.Note(Pkt(kProtoTcp, "10.0.0.5", 3000, "192.0.2.80", 80, &get));  // the 101st connection
+  EXPECT_TRUE(gate.overflowed());
+  EXPECT_EQ(gate.marked(), 0u);  // the table is freed
+  EXPECT_TRUE(gate.InScope(Pkt(kProtoTcp, "10.0.0.5", 40000, "192.0.2.7", 22)));
+  EXPECT_TRUE(gate.InScope(Pkt(kProtoTcp, "10.0.0.5", 2000, "192.0.2.80", 80)));
+  EXPECT_FALSE(gate.InScope(Pkt(kProtoUdp, "10.0.0.5", 40000, "192.0.2.7", 22)));
+}
+
 }  // namespace
 }  // namespace onus::ingest::detail
