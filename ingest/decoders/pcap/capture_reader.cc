@@ -95,6 +95,31 @@ int64_t TimestampNs(const timeval& ts) {
   return ns;
 }
 
+// The resync policy of every read of a capture, both passes of a scoped read alike: at most 1000
+// resyncs, each looking for the next plausible record from the byte after the damage.
+bool NextAfterDamage(detail::CaptureResync& resync, int& resyncs, uint64_t at, int64_t last_sec, int snaplen,
+                     uint64_t& next) {
+  return ++resyncs <= 1000 && resync.Find(at + 1, last_sec, snaplen, next);
+}
+
+// Every record of a mapped classic pcap, in order: on_record(rec) returns false to stop; after a
+// damaged record on_damage(why, at, next) returns whether reading goes on, at `next`.
+template <typename OnRecord, typename OnDamage>
+void WalkMapped(detail::MappedPcap& mapped, OnRecord&& on_record, OnDamage&& on_damage) {
+  detail::PcapRecord rec;
+  for (;;) {
+    detail::MappedPcap::Next r = mapped.Read(rec);
+    if (r == detail::MappedPcap::Next::kRecord) {
+      if (!on_record(rec)) return;
+      continue;
+    }
+    if (r == detail::MappedPcap::Next::kEnd) return;
+    uint64_t next = 0;
+    if (!on_damage(mapped.error(), mapped.offset(), next)) return;
+    mapped.Seek(next);
+  }
+}
+
 // The payload pass of a flow scope over a classic pcap: every record, through a mapping of its own
 // (the real pass's mapping hands pages back behind it), decoded and noted by the gate. Damaged
 // records are skipped exactly as the real pass skips them (which reports them). False: the file
@@ -105,21 +130,18 @@ bool PayloadPass(const InputInfo& info, int dlt, int snaplen, bool swapped, deta
   detail::CaptureResync resync(info.path, false, swapped);
   detail::PacketDecoder decoder;
   detail::DecodedPacket pkt;
-  detail::PcapRecord rec;
   int64_t last_sec = 0;
   int resyncs = 0;
-  for (;;) {
-    detail::MappedPcap::Next r = mapped->Read(rec);
-    if (r == detail::MappedPcap::Next::kRecord) {
-      last_sec = rec.ts_ns / 1000000000LL;
-      if (decoder.Decode(dlt, rec.data, rec.caplen, rec.len, pkt) == detail::DecodeResult::kOk) gate.Note(pkt);
-      continue;
-    }
-    if (r == detail::MappedPcap::Next::kEnd) break;
-    uint64_t next = 0;
-    if (++resyncs > 1000 || !resync.Find(mapped->offset() + 1, last_sec, snaplen, next)) break;
-    mapped->Seek(next);
-  }
+  WalkMapped(
+      *mapped,
+      [&](const detail::PcapRecord& rec) {
+        last_sec = rec.ts_ns / 1000000000LL;
+        if (decoder.Decode(dlt, rec.data, rec.caplen, rec.len, pkt) == detail::DecodeResult::kOk) gate.Note(pkt);
+        return true;
+      },
+      [&](const std::string&, uint64_t at, uint64_t& next) {
+        return NextAfterDamage(resync, resyncs, at, last_sec, snaplen, next);
+      });
   return true;
 }
 
@@ -205,7 +227,7 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
       emitter.Warn("stopped reading at offset " + std::to_string(at) + " of the decompressed capture");
       return false;
     }
-    if (++resyncs > 1000 || !resync.Find(at + 1, last_sec, snaplen, next)) {
+    if (!NextAfterDamage(resync, resyncs, at, last_sec, snaplen, next)) {
       emitter.Warn("stopped reading at offset " + std::to_string(at) + ": no further valid record");
       return false;
     }
@@ -214,19 +236,13 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   };
 
   if (mapped) {
-    detail::PcapRecord rec;
-    for (;;) {
-      detail::MappedPcap::Next r = mapped->Read(rec);
-      if (r == detail::MappedPcap::Next::kRecord) {
-        on_record(rec.ts_ns, rec.data, rec.caplen, rec.len, rec.offset);
-        if (!emitter.status().ok()) break;
-        continue;
-      }
-      if (r == detail::MappedPcap::Next::kEnd) break;
-      uint64_t next = 0;
-      if (!recover(mapped->error(), mapped->offset(), next)) break;
-      mapped->Seek(next);
-    }
+    WalkMapped(
+        *mapped,
+        [&](const detail::PcapRecord& rec) {
+          on_record(rec.ts_ns, rec.data, rec.caplen, rec.len, rec.offset);
+          return emitter.status().ok();
+        },
+        recover);
     if (emitter.status().ok()) flows.Flush();
     return emitter.status();
   }
