@@ -4,16 +4,10 @@
 #include <utility>
 
 #include "decoders/flow/detect.h"
+#include "onus/core/hash.h"
 
 namespace onus::ingest::detail {
 namespace {
-
-inline uint64_t Mix(uint64_t z) {
-  z += 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
 
 inline uint64_t Word(const IpAddress& a, int i) {
   uint64_t v;
@@ -38,21 +32,22 @@ uint64_t ScopeGate::TcpKey(const DecodedPacket& p) {
     std::swap(x1, y1);
     std::swap(xp, yp);
   }
-  uint64_t h = Mix((static_cast<uint64_t>(xp) << 16) | yp);
-  h = Mix(h ^ x0);
-  h = Mix(h ^ x1);
-  h = Mix(h ^ y0);
-  h = Mix(h ^ y1);
+  uint64_t h = Fmix64((static_cast<uint64_t>(xp) << 16) | yp);
+  h = Fmix64(h ^ x0);
+  h = Fmix64(h ^ x1);
+  h = Fmix64(h ^ y0);
+  h = Fmix64(h ^ y1);
   return h ? h : 1;
 }
 
-bool ScopeGate::Marked(uint64_t key) const {
+size_t ScopeGate::Slot(uint64_t key) const {
   const size_t mask = slots_.size() - 1;
-  for (size_t i = key & mask;; i = (i + 1) & mask) {
-    if (slots_[i] == key) return true;
-    if (slots_[i] == 0) return false;
-  }
+  size_t i = key & mask;
+  while (slots_[i] != key && slots_[i] != 0) i = (i + 1) & mask;
+  return i;
 }
+
+bool ScopeGate::Marked(uint64_t key) const { return !slots_.empty() && slots_[Slot(key)] == key; }
 
 void ScopeGate::Mark(uint64_t key) {
   if ((used_ + 1) * 2 > slots_.size()) {
@@ -62,14 +57,10 @@ void ScopeGate::Mark(uint64_t key) {
     for (uint64_t k : old)
       if (k) Mark(k);
   }
-  const size_t mask = slots_.size() - 1;
-  for (size_t i = key & mask;; i = (i + 1) & mask) {
-    if (slots_[i] == key) return;
-    if (slots_[i] == 0) {
-      slots_[i] = key;
-      ++used_;
-      return;
-    }
+  uint64_t& slot = slots_[Slot(key)];
+  if (slot == 0) {
+    slot = key;
+    ++used_;
   }
 }
 
@@ -77,7 +68,7 @@ void ScopeGate::Note(const DecodedPacket& p) {
   if (!payload_pass_ || all_tcp_ || p.proto != kProtoTcp || p.payload_len == 0) return;
   if (!StartsWithHttp(p.payload, p.payload_len)) return;
   const uint64_t key = TcpKey(p);
-  if (used_ >= max_marks_ && (slots_.empty() || !Marked(key))) {  // bounded memory: keep every TCP flow
+  if (used_ >= max_marks_ && !Marked(key)) {  // bounded memory: keep every TCP flow
     overflowed_ = all_tcp_ = true;
     std::vector<uint64_t>().swap(slots_);
     used_ = 0;

@@ -42,6 +42,7 @@ class ScopeGate {
 
  private:
   static uint64_t TcpKey(const DecodedPacket& p);
+  size_t Slot(uint64_t key) const;  // where key is, or the empty slot it would take
   bool Marked(uint64_t key) const;
   void Mark(uint64_t key);
 
