@@ -3,7 +3,10 @@
 #include <zlib.h>
 
 #include <filesystem>
+#include <cstring>
 #include <fstream>
+#include <iterator>
+#include <set>
 
 #include "onus/core/file.h"
 #include "onus/core/hash.h"
@@ -223,6 +226,55 @@ TEST_F(ReaderTest, DecodeBeforeDigestReadsTheSameAndSettlesTheDigest) {
     uids += !late.all[i].uid.empty();
   }
   EXPECT_GT(uids, 0u);
+}
+
+// A flow scope over a damaged capture: the payload pass skips the damage exactly as the real pass
+// does, so the scoped read reports the same damage, reads the same packets, keeps every HTTP record,
+// and makes no record the full read does not make.
+TEST_F(ReaderTest, FlowScopeOverADamagedCaptureKeepsTheHttpRecordsAndTheWarnings) {
+  const std::string src = SharedPath("data/pcaps/mixed/zeek/http/get.pcap");
+  if (!FileExists(src)) GTEST_SKIP() << "no " << src;
+  std::ifstream in(src, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(static_cast<uint8_t>(bytes[0]), 0xd4u) << "a little-endian pcap is expected";
+  // The third record's caplen becomes absurd (a damaged header), and the file ends mid-record.
+  size_t off = 24;
+  for (int i = 0; i < 2; ++i) {
+    uint32_t caplen;
+    std::memcpy(&caplen, bytes.data() + off + 8, 4);
+    off += 16 + caplen;
+  }
+  ASSERT_LT(off + 16, bytes.size());
+  const uint32_t huge = 0x7FFFFFFF;
+  std::memcpy(bytes.data() + off + 8, &huge, 4);
+  bytes.resize(bytes.size() - 7);
+  const std::string damaged = Write("damaged.pcap", bytes);
+
+  auto full = Ingest({damaged});
+  ASSERT_TRUE(full->status.ok()) << full->status.ToString();
+  FlowScope scope;
+  scope.http = true;
+  IngestOptions scoped_options;
+  scoped_options.flow_scope = &scope;
+  auto scoped = Ingest({damaged}, scoped_options);
+  ASSERT_TRUE(scoped->status.ok()) << scoped->status.ToString();
+
+  EXPECT_FALSE(full->run.stats.warnings.empty());
+  EXPECT_EQ(scoped->run.stats.warnings, full->run.stats.warnings);
+  EXPECT_EQ(scoped->run.stats.records, full->run.stats.records);
+  EXPECT_EQ(scoped->run.inputs[0].records, full->run.stats.records);
+  std::multiset<std::string> all;
+  for (const auto& o : full->sink.all) all.insert(ToJsonLine(o));
+  for (const auto& o : scoped->sink.all) {
+    auto it = all.find(ToJsonLine(o));
+    ASSERT_NE(it, all.end()) << "a record the full read does not make: " << ToJsonLine(o);
+    all.erase(it);
+  }
+  std::multiset<std::string> http_full, http_scoped;
+  for (const auto* o : full->sink.OfKind(ObservationKind::kHttp)) http_full.insert(ToJsonLine(*o));
+  for (const auto* o : scoped->sink.OfKind(ObservationKind::kHttp)) http_scoped.insert(ToJsonLine(*o));
+  EXPECT_FALSE(http_full.empty());
+  EXPECT_EQ(http_scoped, http_full);
 }
 
 TEST(Kinds, NamesRoundTrip) {

@@ -489,5 +489,55 @@ TEST(HuntTest, ExactDomainScopeDoesNotWalkParents) {
   EXPECT_EQ(std::get<1>(*zone.begin()), "dns.query");
 }
 
+// Which flows a hunt decodes, from the index's value types (tests/hunt/scope_test.py checks that
+// the cases are identical with and without the scope).
+TEST(HuntTest, FlowScopeFollowsTheIntelsValueTypes) {
+  auto scope_of = [](std::vector<intel::Indicator> inds, const CaseContext* ctx = nullptr) {
+    auto compiled = CompileIntel(inds);
+    EXPECT_TRUE(compiled.ok());
+    return HuntFlowScope(*compiled, ctx);
+  };
+  auto addr = scope_of({Ind("a", "ipv4-addr", "192.0.2.1"), Ind("n", "ipv4-addr", "198.51.100.0/24")});
+  ASSERT_TRUE(addr.has_value());
+  EXPECT_TRUE(addr->dns && addr->http && addr->ics);
+  EXPECT_FALSE(addr->tls);
+  ASSERT_TRUE(addr->endpoint);
+  EXPECT_TRUE(addr->endpoint(IpAddress::Parse("192.0.2.1").value()));
+  EXPECT_TRUE(addr->endpoint(IpAddress::Parse("198.51.100.77").value()));
+  EXPECT_FALSE(addr->endpoint(IpAddress::Parse("192.0.2.2").value()));
+
+  auto url = scope_of({Ind("u", "url", "http://example.org/x")});
+  ASSERT_TRUE(url.has_value());
+  EXPECT_TRUE(url->http);
+  EXPECT_FALSE(url->dns || url->tls || url->endpoint);
+  auto cert = scope_of({Ind("c", "x509-sha1", "0123456789abcdef0123456789abcdef01234567")});
+  ASSERT_TRUE(cert.has_value());
+  EXPECT_TRUE(cert->tls);
+  EXPECT_FALSE(cert->dns || cert->http);
+  auto name = scope_of({Ind("d", "domain-name", "example.org")});
+  ASSERT_TRUE(name.has_value());
+  EXPECT_TRUE(name->dns && name->tls && name->http);
+  auto hash = scope_of({Ind("h", "sha256", std::string(64, 'a'))});
+  ASSERT_TRUE(hash.has_value());
+  EXPECT_FALSE(hash->dns || hash->http || hash->tls || hash->endpoint);
+  EXPECT_TRUE(hash->ics);
+
+  // An OT segment of the context: its conns are kept, so its endpoints are wanted.
+  auto ctx = CaseContext::Parse(R"({"sites":[{"id":"S","name":"s","sector":"energy","segments":[
+      {"id":"ot","kind":"ot","cidrs":["10.8.0.0/16"]},{"id":"it","kind":"it","cidrs":["10.9.0.0/16"]}]}]})",
+                                "ctx.json");
+  ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
+  auto ot = scope_of({Ind("h", "sha256", std::string(64, 'a'))}, &*ctx);
+  ASSERT_TRUE(ot.has_value() && ot->endpoint);
+  EXPECT_TRUE(ot->endpoint(IpAddress::Parse("10.8.3.4").value()));
+  EXPECT_FALSE(ot->endpoint(IpAddress::Parse("10.9.3.4").value()));
+
+  // A pattern is evaluated over every observation: no scope.
+  intel::Indicator pattern;
+  pattern.id = "p";
+  pattern.pattern = "[network-traffic:dst_port = 4444]";
+  EXPECT_FALSE(scope_of({pattern, Ind("a", "ipv4-addr", "192.0.2.1")}).has_value());
+}
+
 }  // namespace
 }  // namespace onus::match

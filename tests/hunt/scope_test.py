@@ -160,6 +160,8 @@ with tempfile.TemporaryDirectory() as tmp:
             a, b = scoped[table], every[table]
             diff = sorted(set(a) ^ set(b))[:1]
             check(a == b, f"{name}: the same {len(b)} {table} with and without the flow scope (e.g. {diff})")
+        synth = [r for r in scoped["inputs"] if r[0] == synthetic]
+        check(len(synth) == 1 and synth[0][6] == 11, f"{name}: the synthetic capture's input row counts its 11 packets ({synth})")
         planted = {("addresses", "http.host", "192.0.2.77"), ("addresses", "dns.answers", "192.0.2.78"),
                    ("names", "tls.server_name", "scope-test.example.org")}
         for feed, where, value in sorted(planted):
