@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace onus::ingest::detail {
 
 std::unique_ptr<MappedPcap> MappedPcap::Open(const std::string& path) {
@@ -62,8 +64,26 @@ void MappedPcap::ReleaseBehind() {
   }
 }
 
+void MappedPcap::ReadAhead() {
+  static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  if (populated_ < pos_) populated_ = pos_ / page * page;  // after a Seek
+  if (populate_ && populated_ < size_ && populated_ < pos_ + 2 * kPopulateStep) {
+    const uint64_t len = std::min(kPopulateStep, size_ - populated_);
+#ifdef MADV_POPULATE_READ
+    if (::madvise(const_cast<uint8_t*>(base_) + populated_, len, MADV_POPULATE_READ) != 0) populate_ = false;
+#else
+    populate_ = false;
+#endif
+    populated_ += len;
+  }
+  if (prefetched_ < pos_) prefetched_ = pos_ & ~uint64_t{63};
+  const uint64_t upto = std::min(pos_ + kPrefetchAhead, size_);
+  for (; prefetched_ < upto; prefetched_ += 64) __builtin_prefetch(base_ + prefetched_);
+}
+
 MappedPcap::Next MappedPcap::Read(PcapRecord& out) {
   if (pos_ >= released_ + kReleaseStep) ReleaseBehind();  // the previous record is no longer in use
+  ReadAhead();
   if (pos_ >= size_) return Next::kEnd;
   const uint64_t left = size_ - pos_;
   if (left < 16) {
@@ -89,9 +109,6 @@ MappedPcap::Next MappedPcap::Read(PcapRecord& out) {
   // Unsigned 32-bit seconds and fraction, as libpcap reads them (times after 2038 stay positive).
   out.ts_ns = static_cast<int64_t>(sec) * 1000000000LL + static_cast<int64_t>(frac) * (nano_ ? 1 : 1000);
   pos_ += 16 + static_cast<uint64_t>(caplen);
-  // The next record's header is loaded while this packet is decoded (a miss otherwise, often on a
-  // new page, which the hardware prefetcher does not cross into).
-  if (pos_ < size_) __builtin_prefetch(base_ + pos_);
   return Next::kRecord;
 }
 
