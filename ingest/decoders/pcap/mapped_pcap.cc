@@ -65,17 +65,6 @@ void MappedPcap::ReleaseBehind() {
 }
 
 void MappedPcap::ReadAhead() {
-  static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  if (populated_ < pos_) populated_ = pos_ / page * page;  // after a Seek
-  if (populate_ && populated_ < size_ && populated_ < pos_ + 2 * kPopulateStep) {
-    const uint64_t len = std::min(kPopulateStep, size_ - populated_);
-#ifdef MADV_POPULATE_READ
-    if (::madvise(const_cast<uint8_t*>(base_) + populated_, len, MADV_POPULATE_READ) != 0) populate_ = false;
-#else
-    populate_ = false;
-#endif
-    populated_ += len;
-  }
   if (prefetched_ < pos_) prefetched_ = pos_ & ~uint64_t{63};
   const uint64_t upto = std::min(pos_ + kPrefetchAhead, size_);
   for (; prefetched_ < upto; prefetched_ += 64) __builtin_prefetch(base_ + prefetched_);
