@@ -30,16 +30,19 @@ Result<Timestamp> Time(const json& j, const char* key, const std::string& path, 
 
 }  // namespace
 
-std::vector<int> ArrayElementLines(const std::string& text, const std::string& key) {
-  // A small scanner: tracks strings, depth and lines; finds "key" at depth 1 followed by ':' '['
-  // and reports the line of each '{' directly inside that array.
-  std::vector<int> out;
+namespace {
+
+// A small scanner: tracks strings, depth and lines; finds "key" at depth 1 followed by ':' '[' and
+// reports the line of each '{' directly inside that array and, when `member` is given, the line of
+// that element's own "member" key (0 when the element has none).
+void ScanArrayElements(const std::string& text, const std::string& key, const std::string* member,
+                       std::vector<int>& elements, std::vector<int>& members) {
   int line = 1, depth = 0;
   bool in_string = false, escape = false;
   std::string current;
-  std::string last_string_at_depth1;
+  int string_line = 0;
   int target_array_depth = -1;
-  bool expect_colon = false, expect_array = false;
+  bool expect_colon = false, expect_array = false, member_key = false;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '\n') ++line;
@@ -50,9 +53,8 @@ std::vector<int> ArrayElementLines(const std::string& text, const std::string& k
         escape = true;
       } else if (c == '"') {
         in_string = false;
-        if (depth == 1 && target_array_depth < 0) {
-          expect_colon = current == key;
-        }
+        if (depth == 1 && target_array_depth < 0) expect_colon = current == key;
+        member_key = member && target_array_depth > 0 && depth == target_array_depth + 1 && current == *member;
       } else {
         current += c;
       }
@@ -62,12 +64,15 @@ std::vector<int> ArrayElementLines(const std::string& text, const std::string& k
       case '"':
         in_string = true;
         current.clear();
+        string_line = line;
         break;
       case ':':
         if (expect_colon) {
           expect_array = true;
           expect_colon = false;
         }
+        if (member_key && !members.empty() && members.back() == 0) members.back() = string_line;
+        member_key = false;
         break;
       case '[':
         ++depth;
@@ -78,12 +83,15 @@ std::vector<int> ArrayElementLines(const std::string& text, const std::string& k
         break;
       case '{':
         ++depth;
-        if (target_array_depth > 0 && depth == target_array_depth + 1) out.push_back(line);
+        if (target_array_depth > 0 && depth == target_array_depth + 1) {
+          elements.push_back(line);
+          if (member) members.push_back(0);
+        }
         expect_array = false;
         break;
       case ']':
       case '}':
-        if (target_array_depth > 0 && depth == target_array_depth && c == ']') return out;
+        if (target_array_depth > 0 && depth == target_array_depth && c == ']') return;
         --depth;
         break;
       case ' ':
@@ -92,11 +100,27 @@ std::vector<int> ArrayElementLines(const std::string& text, const std::string& k
       case '\n':
         break;
       default:
-        if (c != ',') expect_array = expect_array && false;
+        if (c != ',') expect_array = false;
         if (c == ',') expect_colon = false;
+        member_key = false;
     }
   }
-  return out;
+}
+
+}  // namespace
+
+std::vector<int> ArrayElementLines(const std::string& text, const std::string& key) {
+  std::vector<int> elements, members;
+  ScanArrayElements(text, key, nullptr, elements, members);
+  return elements;
+}
+
+std::vector<int> ArrayElementMemberLines(const std::string& text, const std::string& key, const std::string& member) {
+  std::vector<int> elements, members;
+  ScanArrayElements(text, key, &member, elements, members);
+  for (size_t i = 0; i < members.size(); ++i)
+    if (members[i] == 0) members[i] = elements[i];
+  return members;
 }
 
 Result<CaseContext> CaseContext::Load(const std::string& path) {
@@ -126,6 +150,7 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
 
   if (sites) {
     auto lines = ArrayElementLines(text, "sites");
+    auto id_lines = ArrayElementMemberLines(text, "sites", "id");
     for (size_t i = 0; i < sites->size(); ++i) {
       const json& s = (*sites)[i];
       std::string where = "sites[" + std::to_string(i) + "]";
@@ -138,7 +163,7 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
       site.sector = Str(s, "sector");
       site.subsector = Str(s, "subsector");
       site.country = Str(s, "country");
-      site.line = line;
+      site.line = line_of(id_lines, i);  // provenance: the line naming the site
       if (auto it = s.find("segments"); it != s.end() && it->is_array()) {
         for (const json& g : *it) {
           ContextSegment seg;
@@ -168,13 +193,14 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
   }
   if (telemetry) {
     auto lines = ArrayElementLines(text, "telemetry");
+    auto site_lines = ArrayElementMemberLines(text, "telemetry", "site");
     for (size_t i = 0; i < telemetry->size(); ++i) {
       const json& t = (*telemetry)[i];
       std::string where = "telemetry[" + std::to_string(i) + "]";
       int line = line_of(lines, i);
       TelemetryWindow w;
       w.site = Str(t, "site");
-      w.line = line;
+      w.line = line_of(site_lines, i);
       ONUS_ASSIGN_OR_RETURN(w.from, Time(t, "from", path, where, line));
       ONUS_ASSIGN_OR_RETURN(w.to, Time(t, "to", path, where, line));
       if (auto it = t.find("kinds"); it != t.end() && it->is_array())
@@ -185,6 +211,7 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
   }
   if (events) {
     auto lines = ArrayElementLines(text, "events");
+    auto id_lines = ArrayElementMemberLines(text, "events", "id");
     for (size_t i = 0; i < events->size(); ++i) {
       const json& e = (*events)[i];
       std::string where = "events[" + std::to_string(i) + "]";
@@ -196,7 +223,7 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
       ev.site = Str(e, "site");
       ev.segment = Str(e, "segment");
       ev.description = Str(e, "description");
-      ev.line = line;
+      ev.line = line_of(id_lines, i);
       ONUS_ASSIGN_OR_RETURN(ev.from, Time(e, "from", path, where, line));
       if (e.contains("to")) {
         ONUS_ASSIGN_OR_RETURN(ev.to, Time(e, "to", path, where, line));
@@ -217,6 +244,7 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
   }
   if (infra) {
     auto lines = ArrayElementLines(text, "infrastructure");
+    auto value_lines = ArrayElementMemberLines(text, "infrastructure", "value");
     for (size_t i = 0; i < infra->size(); ++i) {
       const json& n = (*infra)[i];
       std::string where = "infrastructure[" + std::to_string(i) + "]";
@@ -229,7 +257,7 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
       note.grade = Str(n, "grade");
       note.country = Str(n, "country");
       note.note = Str(n, "note");
-      note.line = line;
+      note.line = line_of(value_lines, i);
       if (n.contains("from")) {
         ONUS_ASSIGN_OR_RETURN(Timestamp f, Time(n, "from", path, where, line));
         note.from = f;

@@ -87,5 +87,16 @@ TEST(ArrayElementLines, IgnoresNestedAndStrings) {
   EXPECT_TRUE(ArrayElementLines(t, "missing").empty());
 }
 
+TEST(ArrayElementMemberLines, TheElementsOwnMemberOrItsFirstLine) {
+  // Element 1 names "id" in a nested object and in a string before its own "id"; element 2 has
+  // none (its first line); element 3 has the value "id" but no such key.
+  std::string t =
+      "{\n \"claims\": [\n  {\"n\": {\"id\": 1}, \"s\": \"\\\"id\\\": 2\",\n   \"id\": \"c1\"},\n"
+      "  {\"x\": 1},\n  {\"y\": \"id\",\n   \"z\": 2}\n ],\n \"id\": 9\n}";
+  EXPECT_EQ(ArrayElementMemberLines(t, "claims", "id"), (std::vector<int>{4, 5, 6}));
+  EXPECT_EQ(ArrayElementLines(t, "claims"), (std::vector<int>{3, 5, 6}));
+  EXPECT_TRUE(ArrayElementMemberLines(t, "missing", "id").empty());
+}
+
 }  // namespace
 }  // namespace onus

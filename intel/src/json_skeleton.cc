@@ -153,6 +153,31 @@ int32_t JsonSkeleton::Element(int32_t array, int64_t index) const {
   return -1;
 }
 
+uint64_t JsonSkeleton::MemberOffset(std::string_view text, int32_t object, std::string_view key) const {
+  constexpr uint64_t npos = std::string_view::npos;
+  if (object < 0 || static_cast<size_t>(object) >= nodes_.size()) return npos;
+  const Node& nd = nodes_[static_cast<size_t>(object)];
+  if (nd.kind != '{' || nd.end > text.size() || nd.begin >= nd.end) return npos;
+  int depth = 0;
+  for (uint64_t i = nd.begin + 1; i + 1 < nd.end; ++i) {
+    const char c = text[i];
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == '"') {
+      const uint64_t open = i;
+      for (++i; i < nd.end && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      if (depth != 0 || i >= nd.end) continue;
+      uint64_t j = i + 1;
+      while (j < nd.end && IsSpace(text[j])) ++j;
+      if (j < nd.end && text[j] == ':' && text.substr(open + 1, i - open - 1) == key) return open;
+    }
+  }
+  return npos;
+}
+
 std::vector<int32_t> JsonSkeleton::Elements(int32_t array) const {
   std::vector<int32_t> out;
   if (array < 0 || static_cast<size_t>(array) >= nodes_.size()) return out;

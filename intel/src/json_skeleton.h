@@ -37,6 +37,10 @@ class JsonSkeleton {
   int32_t Element(int32_t array, int64_t index) const;
   // Container children of an array, indexed by array position (-1 for scalar positions).
   std::vector<int32_t> Elements(int32_t array) const;
+  // Offset in `text` (the text the skeleton was built from) of the member `key` of an object node
+  // — the opening quote of its key, compared raw — whatever its value's kind; npos when the object
+  // has no such member (members of nested containers are not looked at).
+  uint64_t MemberOffset(std::string_view text, int32_t object, std::string_view key) const;
 
  private:
   std::vector<Node> nodes_;

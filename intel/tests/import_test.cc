@@ -67,7 +67,7 @@ TEST_F(ImportTest, StoresEverythingWithProvenanceAndIsIdempotent) {
   EXPECT_EQ(ip.value_type, "ipv4-addr");
   EXPECT_EQ(ip.value, "198.51.100.7");
   EXPECT_EQ(ip.grade, "B2");
-  EXPECT_EQ(ip.line, 36);
+  EXPECT_EQ(ip.line, 45);  // the line of its pattern
   EXPECT_EQ(ip.input_id, sums[0].input_id);
   EXPECT_EQ(ip.report_id, "report--aaaaaaaa-0000-4000-8000-000000000002");
   EXPECT_EQ(ip.valid_from, "2021-06-01T00:00:00.000000Z");

@@ -181,5 +181,24 @@ TEST(JsonSkeleton, SpansKeysAndIndexes) {
   EXPECT_FALSE(detail::JsonSkeleton::Build(deep + std::string(5000, ']')).ok());
 }
 
+TEST(JsonSkeleton, MemberOffsetFindsOnlyTheObjectsOwnKey) {
+  // "pattern" also appears as a string value, inside a string with escaped quotes, and as the key
+  // of a nested object: only the object's own member counts.
+  std::string text =
+      "{\"name\": \"pattern\", \"d\": \"say \\\"pattern\\\": x\", \"ext\": {\"pattern\": 1},\n"
+      "  \"pattern\" : \"[ipv4-addr:value = '192.0.2.1']\"}";
+  auto sk = detail::JsonSkeleton::Build(text);
+  ASSERT_TRUE(sk.ok());
+  uint64_t at = sk.MemberOffset(text, sk.root(), "pattern");
+  ASSERT_NE(at, std::string_view::npos);
+  EXPECT_EQ(text.substr(at, 11), "\"pattern\" :");
+  EXPECT_EQ(text.rfind("\"pattern\""), at);
+  EXPECT_EQ(sk.MemberOffset(text, sk.root(), "missing"), std::string_view::npos);
+  EXPECT_EQ(sk.MemberOffset(text, sk.Child(sk.root(), "ext"), "pattern"), text.find("\"pattern\": 1"));
+  EXPECT_EQ(sk.MemberOffset(text, -1, "pattern"), std::string_view::npos);
+  auto arr = detail::JsonSkeleton::Build("[{\"a\": 1}]");
+  EXPECT_EQ(arr.MemberOffset("[{\"a\": 1}]", arr.root(), "a"), std::string_view::npos);  // not an object
+}
+
 }  // namespace
 }  // namespace onus::intel

@@ -194,7 +194,10 @@ Status LoadStixText(std::string_view text, const FeedInput& in, const IntelOptio
         ind.values = std::move(*vals);
       }
       ind.source_id = source_for(created_by);
-      ind.line = line;
+      // Provenance names the line of the pattern (which holds the values) where the bundle spreads
+      // an object over lines; skip messages above name the object's first line.
+      const uint64_t at = node >= 0 ? sk.MemberOffset(text, node, "pattern") : std::string_view::npos;
+      ind.line = at != std::string_view::npos ? lines.LineAt(at) : line;
       indicators.push_back(std::move(ind));
       continue;
     }

@@ -94,5 +94,10 @@ class CaseContext {
 // Lines (1-based) on which each element object of the top-level array `key` begins, in order.
 // Used for provenance of JSON inputs (context, claims, bundles). Empty when the key is absent.
 std::vector<int> ArrayElementLines(const std::string& json_text, const std::string& key);
+// For each element object of the top-level array `key`, the line of its own member `member` (the
+// line that holds the fact a provenance reference points at: an id, a value); the element's first
+// line when it has no such member.
+std::vector<int> ArrayElementMemberLines(const std::string& json_text, const std::string& key,
+                                         const std::string& member);
 
 }  // namespace onus

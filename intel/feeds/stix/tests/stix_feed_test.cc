@@ -50,7 +50,7 @@ TEST(StixFeed, Bundle21WithProvenanceSourcesAndReports) {
 
   const Indicator* ip = FindIndicator(b, "indicator--aaaaaaaa-0000-4000-8000-000000000010");
   ASSERT_NE(ip, nullptr);
-  EXPECT_EQ(ip->line, 36);
+  EXPECT_EQ(ip->line, 45);  // the line of its pattern (the object opens on line 36)
   ASSERT_EQ(ip->values.size(), 1u);
   EXPECT_EQ(ip->values[0].type, kIpv4);
   EXPECT_EQ(ip->values[0].value, "198.51.100.7");
@@ -121,7 +121,7 @@ TEST(StixFeed, Bundle20LabelsAreTypes) {
   EXPECT_EQ(i.indicator_types, std::vector<std::string>{"malicious-activity"});
   ASSERT_EQ(i.values.size(), 1u);
   EXPECT_EQ(i.values[0].value, "http://evil.example.com/a/b?c=1");
-  EXPECT_EQ(i.line, 6);
+  EXPECT_EQ(i.line, 12);  // the pattern's line
 }
 
 TEST(StixFeed, PortgridScenarioBundles) {
