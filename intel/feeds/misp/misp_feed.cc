@@ -148,7 +148,7 @@ struct PendingIndicator {
 
 }  // namespace
 
-static Status LoadOneEvent(std::string_view /*text*/, const object& ev, int32_t ev_node, const JsonSkeleton& sk,
+static Status LoadOneEvent(std::string_view text, const object& ev, int32_t ev_node, const JsonSkeleton& sk,
                            const LineIndex& lines, const FeedInput& in, const IntelOptions& options, FeedSink& sink) {
   std::string event_uuid(Str(ev, "uuid"));
   if (!IsUuid(event_uuid)) event_uuid.clear();
@@ -250,7 +250,10 @@ static Status LoadOneEvent(std::string_view /*text*/, const object& ev, int32_t 
     PendingIndicator p;
     Indicator& ind = p.ind;
     std::string_view uuid = Str(at, "uuid");
-    ind = MakeValueIndicator(src, values, line, options.values_only);
+    // Provenance names the line of the attribute's value (skip messages above: its first line).
+    const uint64_t at_value = node >= 0 ? sk.MemberOffset(text, node, "value") : std::string_view::npos;
+    ind = MakeValueIndicator(src, values, at_value != std::string_view::npos ? lines.LineAt(at_value) : line,
+                             options.values_only);
     if (IsUuid(uuid)) ind.id = "indicator--" + std::string(uuid);
     ind.name = type + " " + std::string(value.substr(0, 200));
     ind.description = std::string(Str(at, "comment"));

@@ -151,5 +151,31 @@ TEST(MispFeed, HostileInput) {
   EXPECT_EQ(b.skipped_count, 3);
 }
 
+TEST(MispFeed, APrettyPrintedAttributeCitesItsValueLine) {
+  // MISP's own export spreads an attribute over lines: provenance names the one with the value.
+  const std::string text =
+      "{\"Event\": {\"uuid\": \"5e7a4c6b-0000-4000-8000-000000000001\", \"info\": \"x\",\n"
+      " \"Attribute\": [\n"
+      "  {\n"
+      "   \"type\": \"ip-dst\",\n"
+      "   \"comment\": \"\\\"value\\\": not this one\",\n"
+      "   \"to_ids\": true,\n"
+      "   \"value\": \"198.51.100.77\"\n"
+      "  },\n"
+      "  {\n"
+      "   \"type\": \"text\",\n"
+      "   \"value\": \"prose\"\n"
+      "  }\n"
+      " ]}}\n";
+  IntelBundle b;
+  detail::CollectingSink sink(&b, 10);
+  Status st = detail::LoadMispText(text, {"mem.json", "misp-event"}, {}, sink);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(b.indicators.size(), 1u);
+  EXPECT_EQ(b.indicators[0].line, 7);
+  ASSERT_EQ(b.skipped.size(), 1u);
+  EXPECT_EQ(b.skipped[0].line, 9);  // a skip names where the attribute begins
+}
+
 }  // namespace
 }  // namespace onus::intel
