@@ -357,6 +357,10 @@ void FlowTable::OnPacket(const DecodedPacket& p) {
   cur_flow_ = &f;
   Dispatch(f, dir, p);
   cur_flow_ = nullptr;
+  // Each list stays in order of last_ns, so Expire() ends exactly the flows idle past their timeout
+  // whatever else the table holds (in a capture in time order): a finished flow, whose last_ns a
+  // packet no longer moves, keeps its place.
+  if (finished) return;
   LruUnlink(idx);
   uint8_t list = f.lru;
   if (p.proto == kProtoTcp) {

@@ -9,6 +9,12 @@
 // decoder, and a TCP connection is marked when any of its payloads starts the way the flow table's
 // HTTP detection requires of the first one (a superset: marks are per connection 4-tuple, so a
 // reused tuple and the rare 64-bit key collision only decode more).
+// Exact — a flow in scope gets the records, uid and provenance the full read gives it — when the
+// capture is in time order: the flow table then expires flows in order of their last packet, so
+// what it expires does not depend on the flows left out. The reader applies a gate only then
+// (checked by its pass over the file) and otherwise reads every flow. (Beyond the flow table's
+// capacity the full read evicts flows the scoped read keeps: a scoped read can only be closer to
+// the traffic there.)
 // Memory: 8 bytes per marked connection (16 with the table's slack), at most max_marks of them: a
 // capture with more HTTP connections than that keeps every TCP flow instead (the marks are dropped).
 // Thread-safety: one thread.
@@ -33,6 +39,8 @@ class ScopeGate {
   // asks for TLS keeps every TCP flow: TLS is most of the TCP a network carries, so the pass would
   // cost more than it saves (on the bench capture, 65% TLS, a hunt with a pass took 10% longer).
   bool wants_payload_pass() const { return payload_pass_; }
+  // Every TCP flow is in scope (TLS is asked for, or HTTP without a payload pass, or the marks overflowed).
+  bool keeps_every_tcp_flow() const { return all_tcp_; }
   // Payload pass: marks the TCP connection of a payload that starts like HTTP.
   void Note(const DecodedPacket& p);
   bool InScope(const DecodedPacket& p) const;

@@ -120,29 +120,39 @@ void WalkMapped(detail::MappedPcap& mapped, OnRecord&& on_record, OnDamage&& on_
   }
 }
 
-// The payload pass of a flow scope over a classic pcap: every record, through a mapping of its own
-// (the real pass's mapping hands pages back behind it), decoded and noted by the gate. Damaged
-// records are skipped exactly as the real pass skips them (which reports them). False: the file
-// could not be mapped again, and the gate must keep every TCP flow.
-bool PayloadPass(const InputInfo& info, int dlt, int snaplen, bool swapped, detail::ScopeGate& gate) {
+// The pass of a flow scope over a classic pcap, before the real one, through a mapping of its own
+// (the real pass's mapping hands pages back behind it): it checks that time never goes backward
+// and, when the gate wants it, notes every decoded packet (the payload pass). Damaged records are
+// skipped exactly as the real pass skips them (which reports them). False: the scope cannot be
+// exact for this file — it does not map again, or a record is older than one before it, when
+// which flows expire first depends on flows outside the scope (the flow table expires from the
+// least recently used end) — and the read keeps every flow.
+bool ScopePass(const InputInfo& info, int dlt, int snaplen, bool swapped, detail::ScopeGate& gate) {
   std::unique_ptr<detail::MappedPcap> mapped = detail::MappedPcap::Open(info.path);
   if (!mapped) return false;
   detail::CaptureResync resync(info.path, false, swapped);
   detail::PacketDecoder decoder;
   detail::DecodedPacket pkt;
-  int64_t last_sec = 0;
+  const bool note = gate.wants_payload_pass();
+  int64_t last_sec = 0, latest_ns = INT64_MIN;
+  bool ordered = true;
   int resyncs = 0;
   WalkMapped(
       *mapped,
       [&](const detail::PcapRecord& rec) {
+        if (rec.ts_ns < latest_ns) {
+          ordered = false;
+          return false;
+        }
+        latest_ns = rec.ts_ns;
         last_sec = rec.ts_ns / 1000000000LL;
-        if (decoder.Decode(dlt, rec.data, rec.caplen, rec.len, pkt) == detail::DecodeResult::kOk) gate.Note(pkt);
+        if (note && decoder.Decode(dlt, rec.data, rec.caplen, rec.len, pkt) == detail::DecodeResult::kOk) gate.Note(pkt);
         return true;
       },
       [&](const std::string&, uint64_t at, uint64_t& next) {
         return NextAfterDamage(resync, resyncs, at, last_sec, snaplen, next);
       });
-  return true;
+  return ordered;
 }
 
 }  // namespace
@@ -187,11 +197,13 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   detail::PacketDecoder decoder;
   detail::DecodedPacket pkt;
   detail::CaptureResync resync(info.path, info.format == InputFormat::kPcapng, swapped);
+  // A flow scope applies to a mapped classic pcap in time order, and only when it leaves TCP flows
+  // out (a scope asking for TLS keeps them all: the rest it could leave out is too little to pay
+  // for the pass). Anything else is read whole: exact, if slower.
   std::unique_ptr<detail::ScopeGate> gate;
-  if (options.flow_scope) {
-    gate = std::make_unique<detail::ScopeGate>(*options.flow_scope, mapped != nullptr);
-    if (mapped && gate->wants_payload_pass() && !PayloadPass(info, dlt, snaplen, swapped, *gate))
-      gate = std::make_unique<detail::ScopeGate>(*options.flow_scope, false);
+  if (options.flow_scope && mapped) {
+    auto g = std::make_unique<detail::ScopeGate>(*options.flow_scope, true);
+    if (!g->keeps_every_tcp_flow() && ScopePass(info, dlt, snaplen, swapped, *g)) gate = std::move(g);
   }
 
   uint64_t index = 0;

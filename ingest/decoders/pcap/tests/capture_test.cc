@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <array>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -226,6 +227,71 @@ TEST(Capture, InactivityTimeoutSplitsFlows) {
   EXPECT_EQ(conns[1].conn_state, "S0");
   EXPECT_NE(conns[0].uid, conns[1].uid);
   EXPECT_EQ(conns[0].community_id, conns[1].community_id);
+}
+
+// The records of every flow of `wanted` (its first address) in a run, as JSON lines.
+std::multiset<std::string> RecordsOf(const CaptureRun& run, uint32_t wanted) {
+  std::multiset<std::string> out;
+  const auto ip = IpAddress::FromV4Bytes(std::array<uint8_t, 4>{static_cast<uint8_t>(wanted >> 24),
+                                                                static_cast<uint8_t>(wanted >> 16),
+                                                                static_cast<uint8_t>(wanted >> 8),
+                                                                static_cast<uint8_t>(wanted)}.data());
+  for (const auto& o : run.sink.all)
+    if (o.has_endpoints && (o.orig_h == ip || o.resp_h == ip)) out.insert(ToJsonLine(o));
+  return out;
+}
+
+TEST(Capture, AFinishedFlowIdlePastTheCloseDelayEndsWhateverElseIsClosing) {
+  // F closes (FIN both ways) at 10 s, G at 12 s; F's last ACK at 13 s does not move its last packet
+  // time. At 16 s (F idle 6 s > the 5 s close delay, G only 4 s) a packet on F's tuple starts a new
+  // flow: F expires although G, closed later, is also waiting — with G in the table or not.
+  constexpr uint32_t kF = 0x0A000101, kG = 0x0A000202;
+  PcapWriter w;
+  w.Packet(Eth(Ipv4(kF, kB, 6, Tcp(1000, 80, 1, 0, 0x02))), 1);
+  w.Packet(Eth(Ipv4(kB, kF, 6, Tcp(80, 1000, 9, 2, 0x12))), 1, 1);
+  w.Packet(Eth(Ipv4(kG, kB, 6, Tcp(2000, 80, 1, 0, 0x02))), 2);
+  w.Packet(Eth(Ipv4(kB, kG, 6, Tcp(80, 2000, 9, 2, 0x12))), 2, 1);
+  w.Packet(Eth(Ipv4(kF, kB, 6, Tcp(1000, 80, 2, 10, 0x11))), 9);
+  w.Packet(Eth(Ipv4(kB, kF, 6, Tcp(80, 1000, 10, 3, 0x11))), 10);
+  w.Packet(Eth(Ipv4(kG, kB, 6, Tcp(2000, 80, 2, 10, 0x11))), 11);
+  w.Packet(Eth(Ipv4(kB, kG, 6, Tcp(80, 2000, 10, 3, 0x11))), 12);
+  w.Packet(Eth(Ipv4(kF, kB, 6, Tcp(1000, 80, 3, 11, 0x10))), 13);
+  w.Packet(Eth(Ipv4(kF, kB, 6, Tcp(1000, 80, 3, 11, 0x18, "late"))), 16);
+  CaptureRun full = RunOn(w, "cap_close_order.pcap");
+  ASSERT_TRUE(full.status.ok());
+  size_t f_conns = 0;
+  for (const auto& c : full.sink.Of(ObservationKind::kConn))
+    if (c.orig_p == 1000 || c.resp_p == 1000) ++f_conns;
+  EXPECT_EQ(f_conns, 2u);
+  // A scope without G decodes F's records exactly as the full read does.
+  FlowScope scope;
+  scope.endpoint = [](const IpAddress& a) { return a.ToString() == "10.0.1.1"; };
+  IngestOptions scoped;
+  scoped.flow_scope = &scope;
+  CaptureRun part = RunOn(w, "cap_close_order.pcap", scoped);
+  ASSERT_TRUE(part.status.ok());
+  EXPECT_EQ(RecordsOf(part, kF), RecordsOf(full, kF));
+  EXPECT_LT(part.sink.all.size(), full.sink.all.size());
+}
+
+TEST(Capture, AFlowScopeReadsACaptureOutOfTimeOrderWhole) {
+  // Time goes backward (a badly merged capture): which flow the least-recently-used end of the
+  // table expires first then depends on flows outside the scope, so a scope is not applied.
+  // Here A (later time stamps, out of scope) keeps B's 190-second gap from splitting B.
+  PcapWriter w;
+  w.Packet(Eth(Ipv4(kA, kB, 17, Udp(5000, 5000, "a"))), 1000);
+  w.Packet(Eth(Ipv4(0x0A000303, kB, 17, Udp(7, 8, "q"))), 10);
+  w.Packet(Eth(Ipv4(kB, 0x0A000303, 17, Udp(8, 7, "r"))), 200);
+  CaptureRun full = RunOn(w, "cap_unordered.pcap");
+  ASSERT_TRUE(full.status.ok());
+  FlowScope scope;
+  scope.endpoint = [](const IpAddress& a) { return a.ToString() == "10.0.3.3"; };
+  IngestOptions scoped;
+  scoped.flow_scope = &scope;
+  CaptureRun part = RunOn(w, "cap_unordered.pcap", scoped);
+  ASSERT_TRUE(part.status.ok());
+  EXPECT_EQ(RecordsOf(part, 0x0A000303), RecordsOf(full, 0x0A000303));
+  EXPECT_EQ(part.sink.all.size(), full.sink.all.size());  // read whole
 }
 
 TEST(Capture, TcpStatesRejAndS0) {
