@@ -172,6 +172,9 @@ HuntRecorder::HuntRecorder(store::CaseStore& store, const IndicatorIndex& index,
     : store_(store), index_(index), options_(std::move(options)) {
   if (options_.now_rfc3339.empty()) options_.now_rfc3339 = NowRfc3339();
   if (options_.batch_rows < 1) options_.batch_rows = 1;
+  // Group ids the store cached for an earlier writer may name rows a rolled-back transaction took
+  // away; with the foreign-key checks off (below) nothing would notice. Start from the case.
+  store_.ForgetSightingGroups();
   // Every row the recorder writes references an input row or a sighting group it has written (or
   // found) itself just before, so SQLite's foreign-key checks — two B-tree probes per sighting —
   // are off while it records and back on once it is done. Inside a caller's transaction the pragma
@@ -312,6 +315,7 @@ Status HuntRecorder::OnSighting(const Sighting& s) {
   if (s.stale) ++stats_.stale;
 
   SightingSummary& sum = SummaryFor(s);
+  r.summary = static_cast<uint32_t>(&sum - summaries_.data());
   ++sum.count;
   if (o.ts < sum.first) sum.first = o.ts;
   if (o.ts > sum.last) sum.last = o.ts;
@@ -412,10 +416,16 @@ Status HuntRecorder::InsertSorted(std::vector<PendingSighting>& rows, size_t n) 
   store::SightingRow& row = row_;
   for (size_t i = 0; i < n; ++i) {
     const PendingSighting& p = rows[order_[i]];
-    row.indicator_id.assign(index_.indicator_id(p.indicator));
-    row.value.assign(p.value);
-    row.value_type.assign(p.pattern ? std::string_view("pattern") : ValueTypeName(p.type));
-    row.seen_where.assign(p.where);
+    if (p.summary >= group_of_summary_.size()) group_of_summary_.resize(p.summary + 1, kNoGroup);
+    int64_t& group = group_of_summary_[p.summary];
+    if (group == kNoGroup) {
+      row.indicator_id.assign(index_.indicator_id(p.indicator));
+      row.value.assign(p.value);
+      row.value_type.assign(p.pattern ? std::string_view("pattern") : ValueTypeName(p.type));
+      row.seen_where.assign(p.where);
+      ONUS_RETURN_IF_ERROR(EnsureTx());
+      ONUS_ASSIGN_OR_RETURN(group, store_.SightingGroupId(row));
+    }
     row.ts = FormatRfc3339(p.ts, 6);
     row.site.assign(p.site);
     row.segment.assign(p.segment);
@@ -434,7 +444,7 @@ Status HuntRecorder::InsertSorted(std::vector<PendingSighting>& rows, size_t n) 
     row.record_type.assign(p.is_packet ? "packet" : "line");
     row.annotations_json.assign(p.annotations_json);
     ONUS_RETURN_IF_ERROR(EnsureTx());
-    ONUS_RETURN_IF_ERROR(store_.AddSighting(row));
+    ONUS_RETURN_IF_ERROR(store_.AddSightingRecord(group, row));
     ONUS_RETURN_IF_ERROR(Row());
   }
   return Status::Ok();

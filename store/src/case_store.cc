@@ -250,17 +250,7 @@ Status CaseStore::AddSighting(const SightingRow& r) {
   for (int attempt = 0;; ++attempt) {
     bool cached = false;
     ONUS_ASSIGN_OR_RETURN(int64_t group, SightingGroup(r, cached));
-    ONUS_ASSIGN_OR_RETURN(
-        Statement * qp,
-        Cached(kAddSighting,
-               "INSERT OR IGNORE INTO sighting_records(group_id, input_id, record, ts, site, segment, orig_h, resp_h, "
-               "uid, community_id, stale, record_type, annotations_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    Statement& q = *qp;
-    q.Bind(1, group).Bind(2, r.input_id).Bind(3, r.record).BindView(4, r.ts).BindView(5, r.site);
-    q.BindView(6, r.segment).BindView(7, r.orig_h).BindView(8, r.resp_h).BindView(9, r.uid);
-    q.BindView(10, r.community_id).Bind(11, int64_t{r.stale}).BindView(12, r.record_type);
-    q.BindView(13, r.annotations_json.empty() ? std::string_view("[]") : std::string_view(r.annotations_json));
-    Status st = q.Run();
+    Status st = AddSightingRecord(group, r);
     // A cached group whose row a rolled-back transaction took away: store it again, once.
     if (!st.ok() && cached && attempt == 0) {
       sighting_groups_.erase(group_key_);
@@ -268,6 +258,20 @@ Status CaseStore::AddSighting(const SightingRow& r) {
     }
     return st;
   }
+}
+
+Status CaseStore::AddSightingRecord(int64_t group, const SightingRow& r) {
+  ONUS_ASSIGN_OR_RETURN(
+      Statement * qp,
+      Cached(kAddSighting,
+             "INSERT OR IGNORE INTO sighting_records(group_id, input_id, record, ts, site, segment, orig_h, resp_h, "
+             "uid, community_id, stale, record_type, annotations_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  Statement& q = *qp;
+  q.Bind(1, group).Bind(2, r.input_id).Bind(3, r.record).BindView(4, r.ts).BindView(5, r.site);
+  q.BindView(6, r.segment).BindView(7, r.orig_h).BindView(8, r.resp_h).BindView(9, r.uid);
+  q.BindView(10, r.community_id).Bind(11, int64_t{r.stale}).BindView(12, r.record_type);
+  q.BindView(13, r.annotations_json.empty() ? std::string_view("[]") : std::string_view(r.annotations_json));
+  return q.Run();
 }
 
 Status CaseStore::AddObservation(const ObservationRow& r) {

@@ -113,6 +113,7 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
   // formatted by the thread that inserts it, beside decoding when writes are in the background.
   struct PendingSighting {
     uint32_t indicator = 0;
+    uint32_t summary = 0;  // its SightingSummary: the key group_of_summary_ is looked up by
     bool pattern = false, stale = false, has_endpoints = false, is_packet = false;
     ValueType type = ValueType::kAddr;
     std::string value, where, site, segment, uid, community_id, annotations_json;
@@ -151,6 +152,10 @@ class HuntRecorder : public SightingSink, public ingest::ObservationSink {
   size_t pending_n_ = 0;
   std::vector<uint32_t> order_;  // used by whichever thread inserts (never both at once)
   store::SightingRow row_;       // likewise: the row being inserted (strings keep their capacity)
+  // Likewise: the case's sighting group of each summary (a summary's indicator, value and where
+  // name one group), so a chunk's rows find their group without building its text key.
+  static constexpr int64_t kNoGroup = INT64_MIN;
+  std::vector<int64_t> group_of_summary_;
   // Background writes: the chunk being written and the handshake (mu_ guards busy_, stop_,
   // writer_status_ and the hand-over of writing_/tx_/rows_in_batch_ between the threads).
   std::vector<PendingSighting> writing_;

@@ -160,6 +160,16 @@ class CaseStore {
   // INSERT OR IGNORE on (indicator, input, record, where, value). The group's value_type is the
   // first one stored; every other field is the record's. Group ids are cached by the store.
   Status AddSighting(const SightingRow& r);
+  // The same in two steps, for a writer that keeps group ids itself: the id of r's group
+  // (indicator_id, value, seen_where; value_type when new), stored if need be, then r's record in
+  // that group (INSERT OR IGNORE on group, input, record; r's group fields are not read).
+  Result<int64_t> SightingGroupId(const SightingRow& r) {
+    bool cached = false;
+    return SightingGroup(r, cached);
+  }
+  Status AddSightingRecord(int64_t group, const SightingRow& r);
+  // Drops the cached group ids (a transaction rolled back since may have taken rows they name).
+  void ForgetSightingGroups() { sighting_groups_.clear(); }
   Status AddObservation(const ObservationRow& r);  // INSERT OR IGNORE on (input, record, kind)
   // Replaces any finding with the same (kind, key, window) — analytics recompute, never duplicate.
   Status PutFinding(const FindingRow& r);
