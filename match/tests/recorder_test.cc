@@ -296,6 +296,46 @@ TEST_F(RecorderTest, BackgroundWritesStoreTheSameRows) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + db + suffix);
 }
 
+// A hunt that fails leaves nothing: its batch rolls back, sighting groups included. A later hunt
+// through the same store (one process: a server, a test) must store its groups again, although the
+// store cached their ids; with foreign-key checks off nothing else would notice the missing rows,
+// and the view `sightings` (a join) would hide the records.
+TEST_F(RecorderTest, AHuntAfterARolledBackOneStoresItsGroupsAgain) {
+  std::vector<intel::Indicator> inds = {Ind("host", "ipv4-addr", "198.51.100.7")};
+  auto compiled = CompileIntel(inds);
+  ASSERT_TRUE(compiled.ok());
+  {
+    RecorderOptions ro;
+    ro.batch_rows = 1000000;  // one batch: nothing is committed before Finish()
+    HuntRecorder recorder(*store_, *compiled->index, ro);
+    Hunter hunter(*compiled, {}, recorder);
+    for (uint64_t i = 1; i <= HuntRecorder::kSightingChunk; ++i) {
+      Observation o = Conn(i, "198.51.100.7");
+      ASSERT_TRUE(hunter.OnObservation(o).ok());
+      ASSERT_TRUE(recorder.OnObservation(o).ok());
+    }
+    // The chunk is inserted (groups cached by the store), then the recorder goes away without
+    // Finish(): its open batch rolls back.
+  }
+  auto none = store_->ListSightings();
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  {
+    HuntRecorder recorder(*store_, *compiled->index, {});
+    Hunter hunter(*compiled, {}, recorder);
+    Observation o = Conn(9, "198.51.100.7");
+    ASSERT_TRUE(hunter.OnObservation(o).ok());
+    ASSERT_TRUE(recorder.OnObservation(o).ok());
+    ASSERT_TRUE(recorder.Finish({&info_}).ok());
+  }
+  auto rows = store_->ListSightings();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].seen_where, "conn.resp_h");
+  EXPECT_EQ((*rows)[0].record, 9);
+  ExpectReferencesHold(*store_);
+}
+
 // With IngestOptions::decode_before_digest an input's SHA-256 may still be computing when its
 // sightings arrive: the recorder holds them (no input row yet, the chunk grows past
 // kSightingChunk) and in the end stores exactly what it stores when the digests come first. The
