@@ -115,11 +115,13 @@ std::vector<int> ArrayElementLines(const std::string& text, const std::string& k
   return elements;
 }
 
-std::vector<int> ArrayElementMemberLines(const std::string& text, const std::string& key, const std::string& member) {
+std::vector<int> ArrayElementMemberLines(const std::string& text, const std::string& key, const std::string& member,
+                                         std::vector<int>* element_lines) {
   std::vector<int> elements, members;
   ScanArrayElements(text, key, &member, elements, members);
   for (size_t i = 0; i < members.size(); ++i)
     if (members[i] == 0) members[i] = elements[i];
+  if (element_lines) *element_lines = std::move(elements);
   return members;
 }
 
@@ -149,8 +151,8 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
   auto line_of = [](const std::vector<int>& lines, size_t i) { return i < lines.size() ? lines[i] : 0; };
 
   if (sites) {
-    auto lines = ArrayElementLines(text, "sites");
-    auto id_lines = ArrayElementMemberLines(text, "sites", "id");
+    std::vector<int> lines;  // where each element begins (errors); id_lines: provenance
+    auto id_lines = ArrayElementMemberLines(text, "sites", "id", &lines);
     for (size_t i = 0; i < sites->size(); ++i) {
       const json& s = (*sites)[i];
       std::string where = "sites[" + std::to_string(i) + "]";
@@ -192,8 +194,8 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
     }
   }
   if (telemetry) {
-    auto lines = ArrayElementLines(text, "telemetry");
-    auto site_lines = ArrayElementMemberLines(text, "telemetry", "site");
+    std::vector<int> lines;  // where each element begins (errors); site_lines: provenance
+    auto site_lines = ArrayElementMemberLines(text, "telemetry", "site", &lines);
     for (size_t i = 0; i < telemetry->size(); ++i) {
       const json& t = (*telemetry)[i];
       std::string where = "telemetry[" + std::to_string(i) + "]";
@@ -210,8 +212,8 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
     }
   }
   if (events) {
-    auto lines = ArrayElementLines(text, "events");
-    auto id_lines = ArrayElementMemberLines(text, "events", "id");
+    std::vector<int> lines;  // where each element begins (errors); id_lines: provenance
+    auto id_lines = ArrayElementMemberLines(text, "events", "id", &lines);
     for (size_t i = 0; i < events->size(); ++i) {
       const json& e = (*events)[i];
       std::string where = "events[" + std::to_string(i) + "]";
@@ -243,8 +245,8 @@ Result<CaseContext> CaseContext::Parse(const std::string& text, const std::strin
     }
   }
   if (infra) {
-    auto lines = ArrayElementLines(text, "infrastructure");
-    auto value_lines = ArrayElementMemberLines(text, "infrastructure", "value");
+    std::vector<int> lines;  // where each element begins (errors); value_lines: provenance
+    auto value_lines = ArrayElementMemberLines(text, "infrastructure", "value", &lines);
     for (size_t i = 0; i < infra->size(); ++i) {
       const json& n = (*infra)[i];
       std::string where = "infrastructure[" + std::to_string(i) + "]";

@@ -96,6 +96,16 @@ TEST(ArrayElementMemberLines, TheElementsOwnMemberOrItsFirstLine) {
   EXPECT_EQ(ArrayElementMemberLines(t, "claims", "id"), (std::vector<int>{4, 5, 6}));
   EXPECT_EQ(ArrayElementLines(t, "claims"), (std::vector<int>{3, 5, 6}));
   EXPECT_TRUE(ArrayElementMemberLines(t, "missing", "id").empty());
+  std::vector<int> elements;
+  ArrayElementMemberLines(t, "claims", "id", &elements);
+  EXPECT_EQ(elements, ArrayElementLines(t, "claims"));
+  // Cut off inside the array, inside a key, inside an escape: what was seen, nothing invented.
+  for (size_t cut : {t.find("\"id\": \"c1") + 2, t.find("\\\""), t.find("{\"y")}) {
+    std::vector<int> part_elements;
+    auto part = ArrayElementMemberLines(t.substr(0, cut), "claims", "id", &part_elements);
+    ASSERT_EQ(part.size(), part_elements.size()) << cut;
+    for (size_t i = 0; i < part.size(); ++i) EXPECT_GE(part[i], part_elements[i]) << cut;
+  }
 }
 
 }  // namespace

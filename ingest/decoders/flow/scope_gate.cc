@@ -17,11 +17,8 @@ inline uint64_t Word(const IpAddress& a, int i) {
 
 }  // namespace
 
-ScopeGate::ScopeGate(const FlowScope& scope, bool can_pass, size_t max_marks)
-    : scope_(scope),
-      payload_pass_(can_pass && scope.http && !scope.tls),
-      all_tcp_((scope.http || scope.tls) && !payload_pass_),
-      max_marks_(max_marks) {}
+ScopeGate::ScopeGate(const FlowScope& scope, size_t max_marks)
+    : scope_(scope), payload_pass_(scope.http && !scope.tls), all_tcp_(scope.tls), max_marks_(max_marks) {}
 
 uint64_t ScopeGate::TcpKey(const DecodedPacket& p) {
   // The same key from either direction: the endpoints in a fixed order.

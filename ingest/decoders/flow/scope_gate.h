@@ -1,6 +1,6 @@
 // The flow scope (IngestOptions::flow_scope) at packet level: which decoded packets go on to the
-// flow table. A capture reader that can read its input twice first calls Note() on every packet
-// (the payload pass), then asks InScope() for each packet of the real pass.
+// flow table. The capture reader first calls Note() on every packet (the payload pass, when
+// wants_payload_pass()), then asks InScope() for each packet of the real pass.
 //
 // Contract: InScope() is a property of the flow — true for every packet of a flow or for none —
 // because each rule looks only at what all packets of a flow share (both endpoints, both ports,
@@ -30,16 +30,14 @@ namespace onus::ingest::detail {
 
 class ScopeGate {
  public:
-  // can_pass: the caller can run a payload pass (Note() on every packet before InScope() is asked)
-  // if wants_payload_pass(). Without one, a scope asking for HTTP or TLS keeps every TCP flow.
   static constexpr size_t kMaxMarks = size_t{1} << 22;  // 64 MiB of table
-  ScopeGate(const FlowScope& scope, bool can_pass, size_t max_marks = kMaxMarks);
+  explicit ScopeGate(const FlowScope& scope, size_t max_marks = kMaxMarks);
 
   // Whether a payload pass would narrow this scope: it asks for HTTP and not for TLS. A scope that
   // asks for TLS keeps every TCP flow: TLS is most of the TCP a network carries, so the pass would
   // cost more than it saves (on the bench capture, 65% TLS, a hunt with a pass took 10% longer).
   bool wants_payload_pass() const { return payload_pass_; }
-  // Every TCP flow is in scope (TLS is asked for, or HTTP without a payload pass, or the marks overflowed).
+  // Every TCP flow is in scope: TLS is asked for, or the marks overflowed.
   bool keeps_every_tcp_flow() const { return all_tcp_; }
   // Payload pass: marks the TCP connection of a payload that starts like HTTP.
   void Note(const DecodedPacket& p);
@@ -56,7 +54,7 @@ class ScopeGate {
 
   const FlowScope& scope_;
   bool payload_pass_;           // HTTP is found through the marks of a payload pass
-  bool all_tcp_;                // HTTP or TLS is asked for, without a payload pass
+  bool all_tcp_;                // TLS is asked for, or the marks overflowed
   std::vector<uint64_t> slots_;  // open addressing; 0 = empty (a key of 0 is stored as 1)
   size_t used_ = 0;
   size_t max_marks_;

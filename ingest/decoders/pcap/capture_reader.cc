@@ -202,7 +202,7 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   // for the pass). Anything else is read whole: exact, if slower.
   std::unique_ptr<detail::ScopeGate> gate;
   if (options.flow_scope && mapped) {
-    auto g = std::make_unique<detail::ScopeGate>(*options.flow_scope, true);
+    auto g = std::make_unique<detail::ScopeGate>(*options.flow_scope);
     if (!g->keeps_every_tcp_flow() && ScopePass(info, dlt, snaplen, swapped, *g)) gate = std::move(g);
   }
 

@@ -97,7 +97,8 @@ std::vector<int> ArrayElementLines(const std::string& json_text, const std::stri
 // For each element object of the top-level array `key`, the line of its own member `member` (the
 // line that holds the fact a provenance reference points at: an id, a value); the element's first
 // line when it has no such member.
+// `element_lines`, when given, receives ArrayElementLines' result from the same scan.
 std::vector<int> ArrayElementMemberLines(const std::string& json_text, const std::string& key,
-                                         const std::string& member);
+                                         const std::string& member, std::vector<int>* element_lines = nullptr);
 
 }  // namespace onus

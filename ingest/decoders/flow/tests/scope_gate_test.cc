@@ -38,7 +38,7 @@ DecodedPacket Reverse(DecodedPacket p) {
 TEST(ScopeGate, AWantedEndpointTakesEveryPacketOfItsFlowsEitherWay) {
   FlowScope scope;
   scope.endpoint = [](const IpAddress& a) { return a == Ip("192.0.2.1"); };
-  ScopeGate gate(scope, true);
+  ScopeGate gate(scope);
   const DecodedPacket out = Pkt(kProtoTcp, "10.0.0.5", 40000, "192.0.2.1", 443);
   EXPECT_TRUE(gate.InScope(out));
   EXPECT_TRUE(gate.InScope(Reverse(out)));
@@ -50,7 +50,7 @@ TEST(ScopeGate, AWantedEndpointTakesEveryPacketOfItsFlowsEitherWay) {
 TEST(ScopeGate, DnsAndIcsFlowsAreChosenByTheFlowTablesPorts) {
   FlowScope scope;
   scope.dns = scope.ics = true;
-  ScopeGate gate(scope, true);
+  ScopeGate gate(scope);
   for (uint16_t port : {53, 5353, 5355}) {
     DecodedPacket q = Pkt(kProtoUdp, "10.0.0.5", 40000, "192.0.2.9", port);
     EXPECT_TRUE(gate.InScope(q)) << port;
@@ -68,7 +68,7 @@ TEST(ScopeGate, DnsAndIcsFlowsAreChosenByTheFlowTablesPorts) {
 TEST(ScopeGate, APayloadPassMarksTheConnectionsThatOpenLikeHttp) {
   FlowScope scope;
   scope.http = true;
-  ScopeGate gate(scope, true);
+  ScopeGate gate(scope);
   ASSERT_TRUE(gate.wants_payload_pass());
   const std::string get = "GET /a HTTP/1.1\r\nHost: 192.0.2.7\r\n\r\n";
   const std::string hello = std::string("\x16\x03\x01\x00\x05", 5) + "hello";
@@ -94,7 +94,7 @@ TEST(ScopeGate, APayloadPassMarksTheConnectionsThatOpenLikeHttp) {
 TEST(ScopeGate, AScopeAskingForTlsKeepsEveryTcpFlowWithoutAPass) {
   FlowScope scope;
   scope.http = scope.tls = true;
-  ScopeGate gate(scope, true);
+  ScopeGate gate(scope);
   EXPECT_FALSE(gate.wants_payload_pass());
   const std::string other = "SSH-2.0-OpenSSH_9.2\r\n";
   const DecodedPacket ssh = Pkt(kProtoTcp, "10.0.0.5", 40003, "192.0.2.7", 22, &other);
@@ -105,21 +105,22 @@ TEST(ScopeGate, AScopeAskingForTlsKeepsEveryTcpFlowWithoutAPass) {
   EXPECT_FALSE(gate.InScope(Pkt(kProtoUdp, "10.0.0.5", 40001, "192.0.2.7", 443)));
 }
 
-TEST(ScopeGate, WithoutAPayloadPassEveryTcpFlowStaysWhenHttpOrTlsIsAsked) {
-  FlowScope scope;
-  scope.tls = true;
-  ScopeGate gate(scope, false);
-  EXPECT_TRUE(gate.InScope(Pkt(kProtoTcp, "10.0.0.5", 40000, "192.0.2.7", 22)));
-  EXPECT_FALSE(gate.InScope(Pkt(kProtoUdp, "10.0.0.5", 40000, "192.0.2.7", 443)));
-  FlowScope none;
-  ScopeGate empty(none, false);
+TEST(ScopeGate, OnlyTlsOrOverflowKeepsEveryTcpFlow) {
+  FlowScope tls, http, none;
+  tls.tls = true;
+  http.http = true;
+  EXPECT_TRUE(ScopeGate(tls).keeps_every_tcp_flow());
+  EXPECT_FALSE(ScopeGate(http).keeps_every_tcp_flow());
+  ScopeGate empty(none);
+  EXPECT_FALSE(empty.keeps_every_tcp_flow());
+  EXPECT_FALSE(empty.wants_payload_pass());
   EXPECT_FALSE(empty.InScope(Pkt(kProtoTcp, "10.0.0.5", 40000, "192.0.2.7", 22)));
 }
 
 TEST(ScopeGate, ManyMarksAreAllKeptAndNothingElseIsMarked) {
   FlowScope scope;
   scope.http = true;
-  ScopeGate gate(scope, true);
+  ScopeGate gate(scope);
   const std::string get = "POST /x HTTP/1.1\r\n\r\n";
   auto conn = [&](int i, bool with_payload) {
     std::string src = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
@@ -136,7 +137,7 @@ TEST(ScopeGate, ManyMarksAreAllKeptAndNothingElseIsMarked) {
 TEST(ScopeGate, MoreMarksThanItsBoundKeepEveryTcpFlow) {
   FlowScope scope;
   scope.http = true;
-  ScopeGate gate(scope, true, 100);
+  ScopeGate gate(scope, 100);
   const std::string get = "GET / HTTP/1.0\r\n\r\n";
   for (int i = 0; i < 100; ++i) gate.Note(Pkt(kProtoTcp, "10.0.0.5", static_cast<uint16_t>(2000 + i), "192.0.2.80", 80, &get));
   EXPECT_EQ(gate.marked(), 100u);
@@ -146,6 +147,7 @@ TEST(ScopeGate, MoreMarksThanItsBoundKeepEveryTcpFlow) {
   EXPECT_FALSE(gate.overflowed());
   gate.Note(Pkt(kProtoTcp, "10.0.0.5", 3000, "192.0.2.80", 80, &get));  // the 101st connection
   EXPECT_TRUE(gate.overflowed());
+  EXPECT_TRUE(gate.keeps_every_tcp_flow());
   EXPECT_EQ(gate.marked(), 0u);  // the table is freed
   EXPECT_TRUE(gate.InScope(Pkt(kProtoTcp, "10.0.0.5", 40000, "192.0.2.7", 22)));
   EXPECT_TRUE(gate.InScope(Pkt(kProtoTcp, "10.0.0.5", 2000, "192.0.2.80", 80)));

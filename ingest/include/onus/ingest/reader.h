@@ -35,10 +35,12 @@ namespace onus::ingest {
 // A flow is decoded when
 // - either endpoint is wanted (`endpoint`, called for both addresses of every packet), or
 // - it may carry one of the protocols asked for: DNS and ICS by port (the flow table's ports), HTTP
-//   and TLS by payload. A scope asking for TLS keeps every TCP flow (TLS is most TCP traffic). One
-//   asking for HTTP only reads a classic pcap that maps into memory twice: a first pass notes the
-//   TCP connections with a payload that starts like HTTP, which the flow table only learns after the
-//   connection's first packets. Other captures (pcapng, gzip, pipes) then keep every TCP flow.
+//   by payload: a first pass over the file notes the TCP connections with a payload that starts
+//   like HTTP, which the flow table only learns after the connection's first packets.
+// A scope applies only to a classic pcap that maps into memory, in time order (the first pass
+// checks), and only when it does not ask for TLS (most TCP traffic: such a scope would keep every
+// TCP flow). Every other read decodes every flow: pcapng, gzip, pipes, captures whose time goes
+// back (the flow table's expiry would then depend on the flows left out).
 // A decoded flow is decoded exactly as without a scope: the same records with the same uids,
 // record numbers and provenance (uids derive from the flow's first packet). The other flows make no
 // record at all (no conn, no anomaly above the IP layer); damaged packets are still reported. Only
