@@ -49,8 +49,9 @@ Detected DetectJsonLine(std::string_view line, detail::JsonLineParser& parser) {
   } else if (has("event") && has("site") && has("asset")) {
     d.format = InputFormat::kGridJsonl;
     d.log_type = "grid";
-  } else if (has("ts") && (has("_path") || has("uid") || has("id.orig_h") || has("id") || has("fuid") ||
-                           has("fingerprint") || has("_write_ts"))) {
+  } else if (has("ts") && (has("_path") || has("uid") || has("uids") || has("id.orig_h") || has("id") ||
+                           has("fuid") || has("fingerprint") || has("_write_ts") || has("host") || has("peer"))) {
+    // uids: dhcp; host: known_hosts, software; peer: stats, capture_loss.
     d.format = InputFormat::kZeekJson;
     d.log_type = std::string(detail::ZeekJsonDecoder::GuessLogType(o));
   }
@@ -100,6 +101,8 @@ Detected DetectContent(std::string_view data, const std::string& path) {
       }
       return d;
     }
+    // Other '#' lines before the header are comments (a btest baseline's "### BTest ..." banner).
+    if (line[0] == '#') continue;
     if (line[0] != '{' || ++json_tries > 8) return d;
     Detected j = DetectJsonLine(line, parser);
     if (j.format != InputFormat::kUnknown) {

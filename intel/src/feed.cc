@@ -124,6 +124,51 @@ int64_t LineIndex::LineAt(uint64_t offset) const {
   return static_cast<int64_t>(std::lower_bound(newlines_.begin(), newlines_.end(), offset) - newlines_.begin()) + 1;
 }
 
+namespace {
+
+bool IsIdentifier(std::string_view s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+std::string_view NextWord(std::string_view& s) {
+  size_t b = 0;
+  while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  size_t e = b;
+  while (e < s.size() && !std::isspace(static_cast<unsigned char>(s[e])) && s[e] != '{' && s[e] != ':') ++e;
+  std::string_view w = s.substr(b, e - b);
+  s.remove_prefix(e);
+  return w;
+}
+
+}  // namespace
+
+bool IsYaraLine(std::string_view line) {
+  if (line.rfind("import \"", 0) == 0 || line.rfind("include \"", 0) == 0) return true;
+  std::string_view rest = line;
+  std::string_view w = NextWord(rest);
+  while (w == "private" || w == "global") w = NextWord(rest);
+  if (w != "rule") return false;
+  if (!IsIdentifier(NextWord(rest))) return false;
+  rest = Trim(rest);
+  return rest.empty() || rest.front() == '{' || rest.front() == ':';
+}
+
+bool IsIdsRuleLine(std::string_view line) {
+  static constexpr std::string_view kActions[] = {"alert", "drop", "reject", "pass", "log", "sdrop",
+                                                  "rejectsrc", "rejectdst", "rejectboth"};
+  std::string_view rest = line;
+  std::string_view action = NextWord(rest);
+  if (std::find(std::begin(kActions), std::end(kActions), action) == std::end(kActions)) return false;
+  // "<action> <protocol> <src> <sport> -> <dst> <dport>" (the options may follow on continuation lines).
+  std::string_view proto = NextWord(rest);
+  if (proto.empty() || !std::all_of(proto.begin(), proto.end(), [](char c) {
+        return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-';
+      }))
+    return false;
+  return rest.find(" -> ") != std::string_view::npos || rest.find(" <> ") != std::string_view::npos;
+}
+
 std::string SniffFormat(std::string_view prefix) {
   std::string_view t = prefix;
   if (t.size() >= 3 && static_cast<unsigned char>(t[0]) == 0xEF && static_cast<unsigned char>(t[1]) == 0xBB &&
@@ -185,6 +230,10 @@ std::string SniffFormat(std::string_view prefix) {
       first = false;
       if (IsCsvHeader(tl)) return "csv";
     }
+    // Detection rules before any value: the file is rules, whose strings and conditions would
+    // otherwise be read as values (YARA's "pe.rich_signature.length" looks like a domain name).
+    if (values == 0 && IsYaraLine(tl)) return "yara";
+    if (values == 0 && IsIdsRuleLine(tl)) return "ids-rules";
     std::string_view tok = tl.substr(0, tl.find_first_of(",;\t "));
     if (InferValue(tok)) ++values;
   }
@@ -203,6 +252,9 @@ Result<std::string> DetectFormat(const std::string& path) {
   }
   ONUS_ASSIGN_OR_RETURN(std::string prefix, ReadPrefix(path, 64 * 1024));
   std::string f = detail::SniffFormat(prefix);
+  if (f == "yara" || f == "ids-rules")
+    return Status::Unsupported(path + ": " + (f == "yara" ? "YARA rules" : "Snort/Suricata rules") +
+                               ", not indicators: onus imports STIX 2.x, ATT&CK, MISP, CSV, lists and Zeek intel");
   if (f.empty())
     return Status::Unsupported(path + ": not a recognised intelligence format (STIX 2.x, ATT&CK, MISP, CSV, list, Zeek intel)");
   return f;

@@ -72,8 +72,15 @@ Status LoadCsvText(std::string_view text, const FeedInput& in, const IntelOption
 Status LoadZeekIntelText(std::string_view text, const FeedInput& in, const IntelOptions& options, FeedSink& sink);
 bool IsCsvHeader(std::string_view line);
 
-// Content sniffing for one file's first bytes (no directories).
+// Content sniffing for one file's first bytes (no directories): "stix-2.1", "stix-2.0", "attack",
+// "misp-event", "warninglist", "zeek-intel", "csv", "list"; "yara" or "ids-rules" for detection rules
+// (not importable: DetectFormat refuses them by name); "" when unknown.
 std::string SniffFormat(std::string_view prefix);
+// A YARA rule header or import ("rule Name {", "private rule X : tag", "import \"pe\"").
+bool IsYaraLine(std::string_view line);
+// A Snort/Suricata rule's header ("alert tcp any any -> any 443 (msg:...; sid:1;)"), whose options may
+// continue on the next lines.
+bool IsIdsRuleLine(std::string_view line);
 
 // Event files of a MISP feed directory, in manifest order (sorted by uuid).
 Result<std::vector<std::string>> MispFeedEventFiles(const std::string& dir);

@@ -146,14 +146,34 @@ std::string ParseValueType(std::string_view name) {
   return {};
 }
 
+namespace {
+
+// Blanks that text copied from web pages and documents carries around values: ASCII white space,
+// quotes and angle brackets, and the UTF-8 no-break (U+00A0, U+202F), zero-width (U+200B-U+200D,
+// U+2060) and byte-order-mark (U+FEFF) characters.
+constexpr std::string_view kUnicodeBlanks[] = {"\xC2\xA0", "\xE2\x80\xAF", "\xE2\x80\x8B", "\xE2\x80\x8C",
+                                               "\xE2\x80\x8D", "\xE2\x81\xA0", "\xEF\xBB\xBF"};
+
+std::string_view TrimValueBlanks(std::string_view t) {
+  for (bool changed = true; changed && !t.empty();) {
+    changed = false;
+    size_t before = t.size();
+    t = detail::Trim(t);
+    while (!t.empty() && (t.front() == '"' || t.front() == '\'' || t.front() == '<')) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == '"' || t.back() == '\'' || t.back() == '>')) t.remove_suffix(1);
+    for (std::string_view b : kUnicodeBlanks) {
+      while (t.size() >= b.size() && t.substr(0, b.size()) == b) t.remove_prefix(b.size());
+      while (t.size() >= b.size() && t.substr(t.size() - b.size()) == b) t.remove_suffix(b.size());
+    }
+    changed = t.size() != before;
+  }
+  return t;
+}
+
+}  // namespace
+
 std::string Refang(std::string_view text) {
-  std::string_view t = detail::Trim(text);
-  while (!t.empty() && (t.front() == '"' || t.front() == '\'' || t.front() == '<')) t.remove_prefix(1);
-  while (!t.empty() && (t.back() == '"' || t.back() == '\'' || t.back() == '>')) t.remove_suffix(1);
-  // UTF-8 BOM.
-  if (t.size() >= 3 && static_cast<unsigned char>(t[0]) == 0xEF && static_cast<unsigned char>(t[1]) == 0xBB &&
-      static_cast<unsigned char>(t[2]) == 0xBF)
-    t.remove_prefix(3);
+  std::string_view t = TrimValueBlanks(text);
   struct Rep {
     std::string_view from, to;
   };

@@ -19,6 +19,20 @@ TEST(Refang, UndoesCommonDefanging) {
   EXPECT_EQ(Refang("[.[.(.]"), "[.[.(.]");
 }
 
+TEST(Refang, TrimsTheUnicodeBlanksOfPastedText) {
+  // As in Insikt's RedHotel list: a no-break space (and a CR) after the value.
+  EXPECT_EQ(Refang("fyalluw0[.]sibersystems[.]xyz\xC2\xA0\r"), "fyalluw0.sibersystems.xyz");
+  EXPECT_EQ(Refang("\xE2\x80\x8B\xEF\xBB\xBF 1.2.3[.]4\xE2\x80\xAF"), "1.2.3.4");
+  EXPECT_EQ(Refang("\"\xC2\xA0" "evil.example\xC2\xA0\""), "evil.example");
+  // Inside a value they are kept (and make it no valid domain).
+  EXPECT_EQ(Refang("a\xC2\xA0" "b.example"), "a\xC2\xA0" "b.example");
+  EXPECT_FALSE(InferValue("a\xC2\xA0" "b.example").has_value());
+  // Only whole characters are trimmed: a lone lead byte stays.
+  EXPECT_EQ(Refang("x.example\xC2"), "x.example\xC2");
+  ASSERT_TRUE(InferValue("c2[.]example[.]net\xC2\xA0").has_value());
+  EXPECT_EQ(InferValue("c2[.]example[.]net\xC2\xA0")->value, "c2.example.net");
+}
+
 TEST(InferValue, TypesByShape) {
   auto check = [](std::string_view in, std::string_view type, std::string_view value) {
     auto v = InferValue(in);

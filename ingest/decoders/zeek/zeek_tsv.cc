@@ -1,5 +1,6 @@
 #include "decoders/zeek/zeek_tsv.h"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -168,6 +169,13 @@ Status ZeekTsvDecoder::Directive(std::string_view line, uint64_t line_no) {
     }
     have_fields_ = !names_.empty();
     wanted_ = emitter_.Wants(ZeekLogKind(log_)) || log_ == ZeekLog::kFiles;
+    // A log without a ts column (loaded_scripts.log) records no events: its lines are skipped, with
+    // one warning, not counted as malformed one by one.
+    if (have_fields_ && std::find(names_.begin(), names_.end(), "ts") == names_.end()) {
+      wanted_ = false;
+      emitter_.Warn(line_no, "log '" + (path_.empty() ? std::string("?") : path_) +
+                                 "' has no ts column: its lines are not events and are skipped");
+    }
     BuildPlan();
   } else if (key == "types") {
     Split(value, sep_, cols_);

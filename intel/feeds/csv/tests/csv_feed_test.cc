@@ -150,6 +150,45 @@ TEST(CsvFeed, RawVendorFilesAllLoad) {
   EXPECT_GT(indicators, 5000u);
 }
 
+TEST(CsvFeed, DetectionRulesAreRefusedByName) {
+  const std::string yara =
+      "// comment lines first\n//\nimport \"pe\"\nrule Loader_RichHeader\n{\n  condition:\n"
+      "    pe.rich_signature.length == 80\n}\n";
+  EXPECT_EQ(detail::SniffFormat(yara), "yara");
+  EXPECT_EQ(detail::SniffFormat("private rule X : tag1 tag2 {\n strings: $a = \"evil.example.com\"\n}\n"), "yara");
+  EXPECT_EQ(detail::SniffFormat("alert tcp $HOME_NET any -> 198.51.100.7 443 (msg:\"c2\"; sid:1000001; rev:1;)\n"),
+            "ids-rules");
+  // Values first: a list whose later lines mention rules stays a list.
+  EXPECT_EQ(detail::SniffFormat("198.51.100.7\nrule X {\n"), "list");
+  // Prose that starts with the words is not a rule.
+  EXPECT_EQ(detail::SniffFormat("rule of thumb: block these\n198.51.100.7\n"), "list");
+  EXPECT_EQ(detail::SniffFormat("alert the SOC about these:\n198.51.100.7\n"), "list");
+  EXPECT_EQ(detail::SniffFormat("alert tcp any any -> any any \\\n\t(msg:\"x\"; sid:1;)\n"), "ids-rules");
+  EXPECT_FALSE(detail::IsIdsRuleLine("alert: the SOC -> now"));
+  EXPECT_FALSE(detail::IsYaraLine("rule"));
+  EXPECT_FALSE(detail::IsYaraLine("rule 9bad {"));
+  EXPECT_TRUE(detail::IsYaraLine("global private rule g"));
+
+  std::string dir = kShared + "iocs/raw/eset_malware-ioc/";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no shared data";
+  for (const char* f : {"sparklinggoblin/SparklingGoblin.yar", "ta410/ta410.yar", "ta410/ta410.rules"}) {
+    auto r = LoadIntel(dir + f);
+    ASSERT_FALSE(r.ok()) << f;
+    EXPECT_EQ(r.status().code(), StatusCode::kUnsupported) << f;
+    EXPECT_NE(r.status().ToString().find(" rules, not indicators"), std::string::npos) << r.status().ToString();
+  }
+}
+
+TEST(CsvFeed, AValueFollowedByANoBreakSpaceIsRead) {
+  auto r = LoadIntel(kShared + "iocs/raw/Insikt-Group_Research/RedHotel_2023-08.csv");
+  if (!r.ok() && r.status().code() == StatusCode::kNotFound) GTEST_SKIP() << "no shared data";
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto by_line = ByLine(*r);
+  ASSERT_EQ(by_line.count(83), 1u);  // "fyalluw0[.]sibersystems[.]xyz" + U+00A0 + CR
+  EXPECT_EQ(by_line[83].at(0).value, "fyalluw0.sibersystems.xyz");
+  for (const auto& s : r->skipped) EXPECT_NE(s.line, 83) << s.reason;
+}
+
 TEST(CsvFeed, HostileLines) {
   auto load = [](std::string_view text, std::string format) {
     IntelBundle b;

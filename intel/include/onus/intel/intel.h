@@ -156,7 +156,8 @@ std::string StixPatternFor(const std::vector<IndicatorValue>& values);
 std::string ParseValueType(std::string_view name);
 
 // Undoes common defanging: hxxp(s) -> http(s), fxp -> ftp, [.] (.) {.} [dot] (dot) -> '.',
-// [:] -> ':', [at] (at) [@] -> '@', [/] -> '/', "[://]" -> "://"; trims spaces and quotes.
+// [:] -> ':', [at] (at) [@] -> '@', [/] -> '/', "[://]" -> "://"; trims spaces, quotes, angle
+// brackets and the Unicode blanks pasted text carries (no-break spaces, zero-width characters, BOM).
 std::string Refang(std::string_view text);
 // Infers the type of a (refanged) value: IPv4/IPv6 address or CIDR, ip:port (-> the IP), URL with
 // a scheme, email, hex hashes by length (32/40/64/128), domain names. Returns the normalised value,
