@@ -191,9 +191,13 @@ std::string SniffFormat(std::string_view prefix) {
       return false;
     };
     if (has_kv("\"type\"", "\"bundle\"") || has("\"objects\"")) {
-      // ATT&CK objects carry x_mitre_* properties; other bundles may cite ATT&CK ids in
-      // external_references ("mitre-attack") and are not ATT&CK.
-      if (has("\"x_mitre_") || has("\"The MITRE Corporation\"")) return "attack";
+      // ATT&CK releases carry MITRE's own object types (x-mitre-matrix, x-mitre-tactic,
+      // x-mitre-data-source…), x_mitre_domains or MITRE's identity, and no indicators. Other bundles
+      // may cite ATT&CK ids in external_references ("mitre-attack") or embed copies of ATT&CK
+      // attack-patterns (x_mitre_* properties: Unit 42's reports do); they are STIX feeds with
+      // their own sources and grades, not ATT&CK (whose default grade is B2).
+      bool mitre_release = has("\"x-mitre-") || has("\"x_mitre_domains\"") || has("\"The MITRE Corporation\"");
+      if (mitre_release && !has_kv("\"type\"", "\"indicator\"")) return "attack";
       if (has_kv("\"spec_version\"", "\"2.0\"") && !has_kv("\"spec_version\"", "\"2.1\"")) return "stix-2.0";
       return "stix-2.1";
     }

@@ -204,6 +204,13 @@ TEST(StixFeed, OasisAndVendorExamples) {
     ++files;
     indicators += r->indicators.size();
     for (const auto& i : r->indicators) EXPECT_FALSE(i.source_id.empty());
+    // Unit 42's NOBELIUM report embeds four ATT&CK attack-patterns: it is still Unit 42's STIX 2.0
+    // feed, and its indicators do not take ATT&CK's B2 grade.
+    if (e.path().filename() == "NOBELIUM.json") {
+      EXPECT_EQ(*fmt, "stix-2.0");
+      ASSERT_EQ(r->indicators.size(), 17u);
+      for (const auto& i : r->indicators) EXPECT_EQ(i.grade, "F6") << i.id;
+    }
   }
   EXPECT_GE(files, 12u);
   EXPECT_GT(indicators, 50u);
@@ -241,7 +248,13 @@ TEST(StixFeed, DetectionAndMissingFiles) {
   EXPECT_EQ(LoadIntel(kData + "no-such-file.json").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(*DetectFormat(kData + "bundle-2.1.json"), "stix-2.1");
   EXPECT_EQ(detail::SniffFormat("{\"type\": \"bundle\", \"spec_version\": \"2.0\", \"objects\": []}"), "stix-2.0");
-  EXPECT_EQ(detail::SniffFormat("{\"type\":\"bundle\",\"objects\":[{\"x_mitre_version\":\"1\"}]}"), "attack");
+  EXPECT_EQ(detail::SniffFormat("{\"type\":\"bundle\",\"objects\":[{\"type\":\"x-mitre-matrix\"}]}"), "attack");
+  // A report bundle with indicators that embeds copies of ATT&CK attack-patterns is STIX.
+  EXPECT_EQ(detail::SniffFormat("{\"type\":\"bundle\",\"spec_version\":\"2.0\",\"objects\":[{\"type\":\"attack-pattern\","
+                                "\"x_mitre_version\":\"1.0\"},{\"type\": \"indicator\"}]}"),
+            "stix-2.0");
+  EXPECT_EQ(detail::SniffFormat("{\"type\":\"bundle\",\"objects\":[{\"type\":\"attack-pattern\",\"x_mitre_version\":\"1\"}]}"),
+            "stix-2.1");
   EXPECT_EQ(detail::SniffFormat("{\"Event\": {}}"), "misp-event");
   EXPECT_EQ(detail::SniffFormat("{\"type\":\"bundle\",\"objects\":[{\"external_references\":[{\"source_name\":\"mitre-attack\"}]}]}"),
             "stix-2.1");
