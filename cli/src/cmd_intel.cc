@@ -175,7 +175,7 @@ int RunIntel(int argc, char** argv) {
   imp->add_option("--source", source, "source name for feeds that do not name one");
   imp->add_option("--grade", grade, "Admiralty grade for every source of these files (e.g. B2)");
   imp->add_option("--type", type, "value type of one-value-per-line lists (ipv4, domain, url, md5, sha256...)");
-  imp->add_option("--format", format, "force a format: stix-2.1 stix-2.0 attack misp-event misp-feed csv list zeek-intel");
+  imp->add_option("--format", format, "force a format: stix-2.1 stix-2.0 attack misp-event misp-feed misp-galaxy csv list zeek-intel");
   imp->add_flag("--require-to-ids", require_to_ids, "skip MISP attributes whose to_ids is false");
   imp->add_flag("--verbose", verbose, "print every skipped record on stderr");
   imp->add_flag("--quiet", quiet, "no summary lines");

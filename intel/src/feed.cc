@@ -37,7 +37,7 @@ LoaderFn FindLoader(std::string_view format) {
   };
   static constexpr Entry kLoaders[] = {
       {"stix-2.1", LoadStixFeed}, {"stix-2.0", LoadStixFeed}, {"attack", LoadAttackFeed},
-      {"misp-event", LoadMispFeed}, {"csv", LoadCsvFeed},     {"list", LoadCsvFeed},
+      {"misp-event", LoadMispFeed}, {"misp-galaxy", LoadMispGalaxy}, {"csv", LoadCsvFeed}, {"list", LoadCsvFeed},
       {"zeek-intel", LoadZeekIntelFeed},
   };
   for (const auto& e : kLoaders)
@@ -203,6 +203,10 @@ std::string SniffFormat(std::string_view prefix) {
     }
     if (has("\"Event\"") || (has("\"Attribute\"") && has("\"uuid\""))) return "misp-event";
     if (has("\"matching_attributes\"") && has("\"list\"")) return "warninglist";
+    // misp-galaxy's clusters/<name>.json: galaxy header members and a "values" array of clusters.
+    if (body.front() == '{' && has("\"values\"") && has("\"uuid\"") &&
+        (has("\"authors\"") || has("\"category\"")) && has_kv("\"type\"", "\""))
+      return "misp-galaxy";
     if (has_kv("\"type\"", "\"indicator\"") || has("\"id\": \"indicator--") || has("\"id\":\"indicator--") ||
         (has("\"spec_version\"") && has("--")))
       return has_kv("\"spec_version\"", "\"2.0\"") ? "stix-2.0" : "stix-2.1";

@@ -62,18 +62,20 @@ LoaderFn FindLoader(std::string_view format);
 Status LoadStixFeed(const FeedInput& in, const IntelOptions& options, FeedSink& sink);   // stix-2.x
 Status LoadAttackFeed(const FeedInput& in, const IntelOptions& options, FeedSink& sink); // attack
 Status LoadMispFeed(const FeedInput& in, const IntelOptions& options, FeedSink& sink);   // misp-event
+Status LoadMispGalaxy(const FeedInput& in, const IntelOptions& options, FeedSink& sink); // misp-galaxy
 Status LoadCsvFeed(const FeedInput& in, const IntelOptions& options, FeedSink& sink);    // csv, list
 Status LoadZeekIntelFeed(const FeedInput& in, const IntelOptions& options, FeedSink& sink);
 
 // Text entry points (used by the file loaders and by the fuzz targets).
 Status LoadStixText(std::string_view text, const FeedInput& in, const IntelOptions& options, FeedSink& sink);
 Status LoadMispText(std::string_view text, const FeedInput& in, const IntelOptions& options, FeedSink& sink);
+Status LoadMispGalaxyText(std::string_view text, const FeedInput& in, const IntelOptions& options, FeedSink& sink);
 Status LoadCsvText(std::string_view text, const FeedInput& in, const IntelOptions& options, FeedSink& sink);
 Status LoadZeekIntelText(std::string_view text, const FeedInput& in, const IntelOptions& options, FeedSink& sink);
 bool IsCsvHeader(std::string_view line);
 
 // Content sniffing for one file's first bytes (no directories): "stix-2.1", "stix-2.0", "attack",
-// "misp-event", "warninglist", "zeek-intel", "csv", "list"; "yara" or "ids-rules" for detection rules
+// "misp-event", "misp-galaxy" (a cluster file), "warninglist", "zeek-intel", "csv", "list"; "yara" or "ids-rules" for detection rules
 // (not importable: DetectFormat refuses them by name); "" when unknown.
 std::string SniffFormat(std::string_view prefix);
 // A YARA rule header or import ("rule Name {", "private rule X : tag", "import \"pe\"").

@@ -112,7 +112,7 @@ struct SkippedRecord {
 
 struct IntelBundle {
   std::string path, sha256;
-  std::string format;  // stix-2.1, stix-2.0, attack, misp-event, misp-feed, csv, list, zeek-intel
+  std::string format;  // stix-2.1, stix-2.0, attack, misp-event, misp-feed, misp-galaxy, csv, list, zeek-intel
   uint64_t size = 0;
   std::vector<Source> sources;
   std::vector<Indicator> indicators;
