@@ -200,7 +200,7 @@ int RunHunt(int argc, char** argv) {
   std::string context_path, case_path, jsonl_path, grade, warninglists_path;
   bool no_analytics = false, quiet = false, exact_domains = false, every_flow = false;
   size_t max_warnings = 20;
-  app.add_option("--intel", intel_files, "intel files (STIX, MISP, CSV, lists, Zeek intel), read straight into the index; the case keeps each file's identity, sources and STIX objects, and the indicators that were sighted (`onus intel import` stores a whole feed)");
+  app.add_option("--intel", intel_files, "intel files (STIX, MISP, CSV, lists, Zeek intel) or directories of them, read straight into the index; the case keeps each file's identity, sources and STIX objects, and the indicators that were sighted (`onus intel import` stores a whole feed)");
   app.add_option("--context", context_path, "case context (sites, segments, infrastructure notes)");
   app.add_option("--case", case_path, "the case database (created when absent)")->required();
   app.add_option("--jsonl", jsonl_path, "write sightings as intel.log-style JSON lines to PATH ('-' = stdout)");
@@ -273,6 +273,7 @@ int RunHunt(int argc, char** argv) {
   copt.domain_scope = exact_domains ? match::DomainScope::kExact : match::DomainScope::kZone;
   std::vector<intel::ImportSummary> streamed;
   std::vector<int64_t> streamed_lines;  // by ordinal: the line each streamed indicator came from
+  std::vector<std::string> intel_left_out;  // files of --intel directories that are no feed
   intel::ImportOptions io;
   io.intel.grade = grade;
 
@@ -342,6 +343,7 @@ int RunHunt(int argc, char** argv) {
         return Status::Ok();
       };
       if (cache_usable) io.capture = &captured;
+      io.left_out = &intel_left_out;
       Status st = intel::StreamIntel(intel_files, **store, io, &streamed);
       if (!st.ok()) return Fail("hunt", st);
       io.on_indicator = nullptr;
@@ -523,6 +525,9 @@ int RunHunt(int argc, char** argv) {
     if (!skipped_inputs.empty())
       std::fprintf(stderr, "onus hunt: skipped %zu files of no known log or capture format (e.g. '%s')\n",
                    skipped_inputs.size(), skipped_inputs.front().c_str());
+    if (!intel_left_out.empty())
+      std::fprintf(stderr, "onus hunt: left out %zu files of the --intel directories that are not intelligence (e.g. %s)\n",
+                   intel_left_out.size(), intel_left_out.front().c_str());
     PrintIngestWarnings("hunt", run.stats, max_warnings);
     if (cache_writer.joinable()) cache_writer.join();
     if (!cache_written.ok()) cache_note = "intel cache not written: " + cache_written.ToString();

@@ -69,12 +69,20 @@ int RunImport(const std::vector<std::string>& files, const std::string& case_pat
   ProgressReporter progress(stderr, po);
   o.progress = &progress;
   std::vector<intel::ImportSummary> sums;
+  std::vector<std::string> left_out;  // files of a directory that are no feed
+  o.left_out = &left_out;
   Status st = intel::ImportIntel(files, **store, o, &sums);
   progress.Finish();
   for (const auto& s : sums) {
     if (!quiet) std::printf("%s\n", SummaryLine(s, verbose ? 0 : 3).c_str());
     if (verbose)
       for (const auto& k : s.skipped) std::fprintf(stderr, "%s:%lld: %s\n", s.path.c_str(), static_cast<long long>(k.line), k.reason.c_str());
+  }
+  if (!quiet && !left_out.empty()) {
+    const size_t shown = verbose ? left_out.size() : std::min<size_t>(left_out.size(), 5);
+    std::fprintf(stderr, "onus intel: %zu files in the given directories are not intelligence and were left out%s\n",
+                 left_out.size(), shown < left_out.size() ? " (the first 5; --verbose lists all)" : "");
+    for (size_t i = 0; i < shown; ++i) std::fprintf(stderr, "  %s\n", left_out[i].c_str());
   }
   if (!st.ok()) return Fail("intel", st);
   return kExitOk;
@@ -170,7 +178,7 @@ int RunIntel(int argc, char** argv) {
   bool require_to_ids = false, verbose = false, quiet = false;
   size_t limit = 0;
   auto* imp = app.add_subcommand("import", "import files into a case (one summary line per file)");
-  imp->add_option("files", files, "STIX/ATT&CK/MISP JSON, MISP feed directories, CSV, lists, Zeek intel")->required();
+  imp->add_option("files", files, "STIX/ATT&CK/MISP JSON, MISP feed directories, CSV, lists, Zeek intel, or directories of such files")->required();
   imp->add_option("--case", case_path, "the case file (created when absent)")->required();
   imp->add_option("--source", source, "source name for feeds that do not name one");
   imp->add_option("--grade", grade, "Admiralty grade for every source of these files (e.g. B2)");

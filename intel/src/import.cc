@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -183,11 +184,75 @@ Result<ImportSummary> BeginJob(const ImportJob& job, store::CaseStore& store, co
   return sum;
 }
 
-// Checks every path (exists, recognised format) and expands MISP feed directories.
+// README, LICENSE and other documentation a feed repository carries (ESET's README.adoc files hold
+// IOC tables, but also the blog post's own URL, which a list would read as a malicious URL).
+bool IsDocumentation(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::string name = detail::ToLower(fs::path(path).filename().string());
+  std::string ext = detail::ToLower(fs::path(path).extension().string());
+  for (const char* stem : {"readme", "license", "licence", "copying", "notice", "changelog", "authors", "contributing"})
+    if (name.rfind(stem, 0) == 0) return true;
+  for (const char* e : {".md", ".adoc", ".asciidoc", ".rst", ".html", ".htm", ".pdf", ".docx"})
+    if (ext == e) return true;
+  return false;
+}
+
+// A directory that is neither a MISP feed nor a warning list: every file below it (sorted, hidden
+// files and directories skipped) whose format is recognised and importable is a job; the others go
+// to `left_out` as "path: reason". No importable file at all is an error naming the directory.
+Status ExpandIntelDirectory(const std::string& dir, std::vector<ImportJob>& jobs, std::vector<std::string>* left_out) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+  if (ec) return Status::IoError("cannot read directory '" + dir + "': " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) return Status::IoError("cannot read directory '" + dir + "': " + ec.message());
+    const std::string name = it->path().filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec)) files.push_back(it->path().string());
+  }
+  std::sort(files.begin(), files.end());
+  const size_t before = jobs.size();
+  for (const auto& f : files) {
+    if (IsDocumentation(f)) {
+      if (left_out) left_out->push_back(f + ": documentation, not a feed (import it by name to read it as a list)");
+      continue;
+    }
+    Result<std::string> format = DetectFormat(f);
+    std::string why;
+    if (!format.ok()) {
+      why = format.status().message();
+      if (why.rfind(f + ": ", 0) == 0) why.erase(0, f.size() + 2);
+    } else if (*format == "warninglist") {
+      why = "a MISP warning list is infrastructure context, not indicators";
+    } else if (!detail::FindLoader(*format)) {
+      why = "format '" + *format + "' is not importable";
+    } else {
+      jobs.push_back({f, *format});
+      continue;
+    }
+    if (left_out) left_out->push_back(f + ": " + why);
+  }
+  if (jobs.size() == before)
+    return Status::Unsupported(dir + ": a directory without any intelligence file (STIX 2.x, ATT&CK, MISP, CSV, list, "
+                                     "Zeek intel), and neither a MISP feed (manifest.json) nor a warning list");
+  return Status::Ok();
+}
+
+// Checks every path (exists, recognised format) and expands MISP feed directories and directories
+// of feed files.
 Result<std::vector<ImportJob>> PlanJobs(const std::vector<std::string>& paths, const ImportOptions& options) {
   std::vector<ImportJob> jobs;
   for (const auto& p : paths) {
     std::string format = options.intel.format;
+    if (format.empty() && IsDirectory(p) && !FileExists(p + "/manifest.json") && !FileExists(p + "/list.json")) {
+      ONUS_RETURN_IF_ERROR(ExpandIntelDirectory(p, jobs, options.left_out));
+      continue;
+    }
     if (format.empty()) {
       ONUS_ASSIGN_OR_RETURN(format, DetectFormat(p));
     } else if (!FileExists(p) && !IsDirectory(p)) {

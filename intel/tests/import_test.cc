@@ -184,6 +184,76 @@ TEST_F(ImportTest, MissingOrUnrecognisedFileChangesNothing) {
   }
 }
 
+// A directory of feed files: every feed below it is imported in path order; documentation, detection
+// rules and files of no format are left out with a reason; hidden files are not looked at. StreamIntel
+// expands it the same way.
+TEST_F(ImportTest, ADirectoryOfFeedsImportsEachFeedAndNamesWhatItLeavesOut) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(path_).replace_extension(".feeds");
+  fs::remove_all(dir);
+  fs::create_directories(dir / "vendor" / ".git");
+  fs::copy_file(kData + "bundle-2.1.json", dir / "a-bundle.json");
+  fs::copy_file(kData + "defanged.txt", dir / "vendor" / "iocs.txt");
+  auto write = [&](const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; };
+  write(dir / "README.md", "# Our feeds\nSee https://blog.example.com/report for the write-up.\n198.51.100.9\n");
+  write(dir / "vendor" / "LICENSE", "BSD 2-Clause\n");
+  write(dir / "vendor" / "rules.yar", "import \"pe\"\nrule X {\n condition: pe.number_of_sections == 1\n}\n");
+  write(dir / "notes.bin", std::string("\x00\x01\x02", 3));
+  write(dir / "vendor" / ".git" / "HEAD", "198.51.100.10\n");
+  write(dir / ".hidden.txt", "198.51.100.11\n");
+
+  ImportOptions o;
+  std::vector<std::string> left;
+  o.left_out = &left;
+  std::vector<ImportSummary> sums;
+  Status st = ImportIntel({dir.string()}, *store_, o, &sums);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(sums.size(), 2u);
+  EXPECT_EQ(fs::path(sums[0].path).filename(), "a-bundle.json");
+  EXPECT_EQ(sums[0].format, "stix-2.1");
+  EXPECT_EQ(fs::path(sums[1].path).filename(), "iocs.txt");
+  EXPECT_EQ(sums[1].format, "list");
+  ASSERT_EQ(left.size(), 4u);
+  std::sort(left.begin(), left.end());
+  EXPECT_NE(left[0].find("README.md: documentation"), std::string::npos) << left[0];
+  EXPECT_NE(left[1].find("notes.bin: "), std::string::npos) << left[1];
+  EXPECT_NE(left[2].find("LICENSE: documentation"), std::string::npos) << left[2];
+  EXPECT_NE(left[3].find("rules.yar: YARA rules"), std::string::npos) << left[3];
+  auto rows = store_->ListIndicators();
+  ASSERT_TRUE(rows.ok());
+  for (const auto& r : *rows) {
+    EXPECT_NE(r.value, "https://blog.example.com/report");
+    EXPECT_NE(r.value, "198.51.100.10");
+    EXPECT_NE(r.value, "198.51.100.11");
+  }
+
+  // StreamIntel reads the same two feeds.
+  store_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_ + suffix);
+  auto reopened = store::CaseStore::Open(path_);
+  ASSERT_TRUE(reopened.ok());
+  store_ = std::move(reopened).value();
+  ImportOptions so;
+  int64_t seen = 0;
+  so.on_indicator = [&](const Indicator&) {
+    ++seen;
+    return Status::Ok();
+  };
+  std::vector<ImportSummary> streamed;
+  ASSERT_TRUE(StreamIntel({dir.string()}, *store_, so, &streamed).ok());
+  ASSERT_EQ(streamed.size(), 2u);
+  EXPECT_EQ(seen, sums[0].indicators + sums[1].indicators);
+
+  // A directory with no feed at all is refused by name.
+  fs::path docs = dir / "docs";
+  fs::create_directories(docs);
+  write(docs / "README.md", "nothing\n");
+  st = ImportIntel({docs.string()}, *store_, o, nullptr);
+  EXPECT_EQ(st.code(), StatusCode::kUnsupported);
+  EXPECT_NE(st.ToString().find(docs.string()), std::string::npos);
+  fs::remove_all(dir);
+}
+
 // StreamIntel: every indicator reaches on_indicator (same count as ImportIntel, in file order, on
 // the calling thread), none is stored, the context objects are, and the inputs end with scope
 // "sighted"; StoreStreamedIndicators then stores exactly the kept ones; intel import completes them.

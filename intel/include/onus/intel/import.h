@@ -57,6 +57,10 @@ struct ImportOptions {
   std::function<Status(const Indicator&)> on_indicator;
   // StreamIntel only: when set, receives one StreamedFile per path read (not owned).
   std::vector<StreamedFile>* capture = nullptr;
+  // A directory path that is neither a MISP feed nor a warning list stands for the feed files below
+  // it; when set, receives "path: reason" for each file left out (unknown format, warning list,
+  // detection rules). Not owned.
+  std::vector<std::string>* left_out = nullptr;
 };
 
 // Imports every path in order; `summaries` (optional) receives one entry per imported file.
