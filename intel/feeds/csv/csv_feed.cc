@@ -260,7 +260,10 @@ class ListReader {
       }
     }
     if (!hashes.empty()) {
+      // One value once: two hash columns may hold the same hash (the same indicator and pattern
+      // whichever column it came from).
       std::sort(hashes.begin(), hashes.end());
+      hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
       groups.push_back(std::move(hashes));
     }
     if (groups.empty()) {

@@ -72,6 +72,24 @@ TEST(CsvFeed, HashColumnsOfOneRowAreOneIndicator) {
   EXPECT_EQ(domains, 1u);
 }
 
+// Found by the CSV fuzzer: two hash columns holding the same hash made an indicator with the value
+// twice, whose pattern ("X OR X") read back as one value.
+TEST(CsvFeed, TheSameHashInTwoColumnsIsOneValue) {
+  IntelBundle b;
+  detail::CollectingSink sink(&b, 10);
+  const std::string md5 = "098f6bcd4621d373cade4e832627b4f6";
+  Status st = detail::LoadCsvText("MD5,Hash,C2 Server\n" + md5 + "," + md5 + ",c2[.]example[.]org\n",
+                                  {"mem.csv", "csv"}, {}, sink);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(b.indicators.size(), 2u);
+  for (const auto& i : b.indicators) {
+    ASSERT_EQ(i.values.size(), 1u) << i.pattern;
+    auto back = ExtractIndicatorValues(i.pattern);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, i.values);
+  }
+}
+
 TEST(CsvFeed, DefangedListWithProse) {
   auto r = LoadIntel(kData + "defanged.txt");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
