@@ -525,6 +525,11 @@ int RunHunt(int argc, char** argv) {
     if (!skipped_inputs.empty())
       std::fprintf(stderr, "onus hunt: skipped %zu files of no known log or capture format (e.g. '%s')\n",
                    skipped_inputs.size(), skipped_inputs.front().c_str());
+    if (compiled->non_stix_patterns > 0 || compiled->unsupported_values > 0)
+      std::fprintf(stderr,
+                   "onus hunt: not matched: %zu indicators whose pattern language onus does not evaluate (yara, "
+                   "sigma, snort...), %zu values of types no telemetry field carries (sha512, x509-md5)\n",
+                   compiled->non_stix_patterns, compiled->unsupported_values);
     if (!intel_left_out.empty())
       std::fprintf(stderr, "onus hunt: left out %zu files of the --intel directories that are not intelligence (e.g. %s)\n",
                    intel_left_out.size(), intel_left_out.front().c_str());

@@ -50,4 +50,22 @@ if [ $rc -eq 0 ] && [ "$(grep -c 'warning:' "$T/err")" -eq 1 ] &&
 else
   echo "FAIL: truncated capture: rc=$rc"; cat "$T/err"; fail=1
 fi
+# An intel directory: its feeds are hunted, its README left out with one line; indicators in a
+# pattern language onus does not evaluate (YARA) are counted as not matched, not dropped silently.
+mkdir -p "$T/intel"
+printf '198.51.100.7\n' >"$T/intel/c2.txt"
+printf 'See https://blog.example.com/report\n' >"$T/intel/README.md"
+cat >"$T/intel/yara.json" <<'JSON'
+{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[
+{"type":"indicator","spec_version":"2.1","id":"indicator--aaaaaaaa-0000-4000-8000-000000000010","created":"2021-01-01T00:00:00Z","modified":"2021-01-01T00:00:00Z","pattern":"rule X { condition: true }","pattern_type":"yara","valid_from":"2021-01-01T00:00:00Z"}]}
+JSON
+"$ONUS" hunt --no-analytics --intel "$T/intel" --case "$T/i.db" "$T/dir" >"$T/out" 2>"$T/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q "2 indicators (1 values, 0 patterns)" "$T/err" &&
+   grep -q "left out 1 files of the --intel directories that are not intelligence (e.g. $T/intel/README.md: documentation" "$T/err" &&
+   grep -q "not matched: 1 indicators whose pattern language onus does not evaluate" "$T/err"; then
+  echo "ok: intel directory hunted, README left out, the YARA indicator counted as not matched"
+else
+  echo "FAIL: intel directory: rc=$rc"; cat "$T/err"; fail=1
+fi
 exit $fail
