@@ -23,6 +23,17 @@ constexpr uint16_t kEthQinQ = 0x88A8;
 constexpr uint16_t kEthQinQOld = 0x9100;
 constexpr uint16_t kEthPppoeSession = 0x8864;
 constexpr uint16_t kEthMpls = 0x8847;
+constexpr uint16_t kEthTransparentBridging = 0x6558;  // Ethernet in GRE / GENEVE
+constexpr uint16_t kEthErspan2 = 0x88BE;
+constexpr uint16_t kEthErspan3 = 0x22EB;
+constexpr uint16_t kEthPpp = 0x880B;
+
+constexpr uint8_t kProtoIpInIp = 4;
+constexpr uint8_t kProtoIpv6InIp = 41;
+constexpr uint8_t kProtoGre = 47;
+constexpr uint16_t kPortVxlan = 4789;
+constexpr uint16_t kPortGeneve = 6081;
+constexpr uint16_t kPortGtpU = 2152;
 
 }  // namespace
 
@@ -47,6 +58,7 @@ bool IsSupportedDlt(int dlt) {
 DecodeResult PacketDecoder::Decode(int dlt, const uint8_t* d, size_t cap, size_t wire, DecodedPacket& out) {
   out.error = nullptr;
   out.reassembled = false;
+  out.tunnel = Tunnel::kNone;
   size_t off = 0;
   uint16_t ethertype = 0;
   switch (dlt) {
@@ -95,6 +107,17 @@ DecodeResult PacketDecoder::Decode(int dlt, const uint8_t* d, size_t cap, size_t
     default:
       return Bad(out, "unsupported_link_type");
   }
+  tunnels_ = 0;
+  return DecodeL2Payload(d, cap, wire, off, ethertype, out);
+}
+
+DecodeResult PacketDecoder::DecodeEthernet(const uint8_t* d, size_t cap, size_t wire, DecodedPacket& out) {
+  if (cap < 14) return Bad(out, "truncated_ethernet_header");
+  return DecodeL2Payload(d, cap, wire, 14, Be16(d + 12), out);
+}
+
+DecodeResult PacketDecoder::DecodeL2Payload(const uint8_t* d, size_t cap, size_t wire, size_t off, uint16_t ethertype,
+                                            DecodedPacket& out) {
   // VLAN tags (802.1Q, QinQ), PPPoE session, MPLS.
   for (int depth = 0; depth < 8; ++depth) {
     if (ethertype == kEthVlan || ethertype == kEthQinQ || ethertype == kEthQinQOld) {
@@ -145,6 +168,12 @@ DecodeResult PacketDecoder::Decode(int dlt, const uint8_t* d, size_t cap, size_t
 
 DecodeResult PacketDecoder::DecodeIp(const uint8_t* d, size_t cap, size_t wire, DecodedPacket& out) {
   out.error = nullptr;
+  out.tunnel = Tunnel::kNone;
+  tunnels_ = 0;
+  return DecodeAnyIp(d, cap, wire, out);
+}
+
+DecodeResult PacketDecoder::DecodeAnyIp(const uint8_t* d, size_t cap, size_t wire, DecodedPacket& out) {
   if (cap < 1) return Bad(out, "truncated_ip_header");
   switch (d[0] >> 4) {
     case 4:
@@ -262,8 +291,123 @@ DecodeResult PacketDecoder::DecodeIpv6(const uint8_t* p, size_t cap, size_t wire
   return DecodeTransport(next, payload, pay_cap, pay_wire, out);
 }
 
+bool PacketDecoder::EnterTunnel(Tunnel kind, DecodedPacket& out) {
+  if (++tunnels_ > kMaxTunnels) return false;
+  if (out.tunnel == Tunnel::kNone) out.tunnel = kind;
+  return true;
+}
+
+DecodeResult PacketDecoder::DecodeGre(const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out) {
+  if (cap < 4) return Bad(out, "truncated_gre_header");
+  const uint8_t flags = p[0], version = p[1] & 0x07;
+  const uint16_t proto = Be16(p + 2);
+  size_t off = 4;
+  if (version == 0) {
+    if (flags & 0x40) return DecodeResult::kNotIp;  // source routing (RFC 1701): not decapsulated
+    if (flags & 0x80) off += 4;                     // checksum + reserved
+    if (flags & 0x20) off += 4;                     // key
+    if (flags & 0x10) off += 4;                     // sequence number
+  } else if (version == 1) {                        // enhanced GRE (PPTP, RFC 2637): key always
+    off += 4;
+    if (flags & 0x10) off += 4;
+    if (p[1] & 0x80) off += 4;  // acknowledgment number
+  } else {
+    return DecodeResult::kNotIp;
+  }
+  if (cap < off) return Bad(out, "truncated_gre_header");
+  const uint8_t* q = p + off;
+  size_t qcap = cap - off, qwire = wire > off ? wire - off : 0;
+  if (!EnterTunnel(Tunnel::kGre, out)) return Bad(out, "tunnel_nesting_too_deep");
+  switch (proto) {
+    case kEthIpv4:
+    case kEthIpv6:
+      return DecodeAnyIp(q, qcap, qwire, out);
+    case kEthTransparentBridging:
+      return DecodeEthernet(q, qcap, qwire, out);
+    case kEthMpls:
+      return DecodeL2Payload(q, qcap, qwire, 0, kEthMpls, out);
+    case kEthErspan2: {  // ERSPAN type II: an 8-byte header when the GRE sequence bit is set (type I: none)
+      out.tunnel = out.tunnel == Tunnel::kGre ? Tunnel::kErspan : out.tunnel;
+      size_t h = (flags & 0x10) ? 8 : 0;
+      if (qcap < h) return Bad(out, "truncated_erspan_header");
+      return DecodeEthernet(q + h, qcap - h, qwire > h ? qwire - h : 0, out);
+    }
+    case kEthErspan3: {  // ERSPAN type III: 12 bytes, then an 8-byte platform subheader when O is set
+      out.tunnel = out.tunnel == Tunnel::kGre ? Tunnel::kErspan : out.tunnel;
+      if (qcap < 12) return Bad(out, "truncated_erspan_header");
+      size_t h = (q[11] & 0x01) ? 20 : 12;
+      if (qcap < h) return Bad(out, "truncated_erspan_header");
+      return DecodeEthernet(q + h, qcap - h, qwire > h ? qwire - h : 0, out);
+    }
+    case kEthPpp: {  // PPTP: PPP, address/control optional, protocol field 1 or 2 bytes
+      if (version != 1) return DecodeResult::kNotIp;
+      size_t o = 0;
+      if (qcap >= 2 && q[0] == 0xFF && q[1] == 0x03) o = 2;
+      if (qcap < o + 1) return Bad(out, "truncated_ppp_header");
+      uint16_t pp = q[o];
+      if ((pp & 1) == 0) {
+        if (qcap < o + 2) return Bad(out, "truncated_ppp_header");
+        pp = Be16(q + o);
+        o += 2;
+      } else {
+        o += 1;
+      }
+      if (pp != 0x0021 && pp != 0x0057) return DecodeResult::kNotIp;  // LCP, CCP, compressed...
+      return DecodeAnyIp(q + o, qcap - o, qwire > o ? qwire - o : 0, out);
+    }
+    default:
+      return DecodeResult::kNotIp;
+  }
+}
+
+// The UDP tunnels Zeek also decapsulates by port: VXLAN (4789), GENEVE (6081), GTPv1-U (2152).
+// A datagram on those ports whose header does not fit the protocol stays an ordinary UDP packet.
+DecodeResult PacketDecoder::DecodeUdpTunnel(uint16_t port, DecodedPacket& out) {
+  const uint8_t* q = out.payload;
+  const size_t cap = out.payload_len, wire = out.payload_wire_len;
+  if (port == kPortVxlan) {
+    if (cap < 8 || (q[0] & 0x08) == 0) return DecodeResult::kOk;  // the I flag: a VNI is present
+    if (!EnterTunnel(Tunnel::kVxlan, out)) return Bad(out, "tunnel_nesting_too_deep");
+    return DecodeEthernet(q + 8, cap - 8, wire > 8 ? wire - 8 : 0, out);
+  }
+  if (port == kPortGeneve) {
+    if (cap < 8 || (q[0] >> 6) != 0) return DecodeResult::kOk;  // version 0 only
+    const size_t h = 8 + static_cast<size_t>(q[0] & 0x3F) * 4;
+    const uint16_t proto = Be16(q + 2);
+    if (proto != kEthTransparentBridging && proto != kEthIpv4 && proto != kEthIpv6) return DecodeResult::kOk;
+    if (cap < h) return Bad(out, "truncated_geneve_header");
+    if (!EnterTunnel(Tunnel::kGeneve, out)) return Bad(out, "tunnel_nesting_too_deep");
+    const size_t rest = wire > h ? wire - h : 0;
+    if (proto == kEthTransparentBridging) return DecodeEthernet(q + h, cap - h, rest, out);
+    return DecodeAnyIp(q + h, cap - h, rest, out);
+  }
+  // GTPv1-U: version 1, protocol type GTP, message type G-PDU (255) carrying an IP packet.
+  if (cap < 8 || (q[0] >> 5) != 1 || (q[0] & 0x10) == 0 || q[1] != 0xFF) return DecodeResult::kOk;
+  size_t h = 8;
+  if (q[0] & 0x07) {  // sequence number, N-PDU number, next extension header type
+    if (cap < 12) return Bad(out, "truncated_gtp_header");
+    uint8_t next = q[11];
+    h = 12;
+    for (int n = 0; next != 0; ++n) {
+      if (n >= 8 || cap < h + 4 || q[h] == 0) return Bad(out, "bad_gtp_extension_header");
+      size_t len = static_cast<size_t>(q[h]) * 4;
+      if (cap < h + len) return Bad(out, "truncated_gtp_header");
+      next = q[h + len - 1];
+      h += len;
+    }
+  }
+  if (cap <= h || ((q[h] >> 4) != 4 && (q[h] >> 4) != 6)) return DecodeResult::kOk;
+  if (!EnterTunnel(Tunnel::kGtpU, out)) return Bad(out, "tunnel_nesting_too_deep");
+  return DecodeAnyIp(q + h, cap - h, wire > h ? wire - h : 0, out);
+}
+
 DecodeResult PacketDecoder::DecodeTransport(uint8_t proto, const uint8_t* p, size_t cap, size_t wire,
                                             DecodedPacket& out) {
+  if (proto == kProtoIpInIp || proto == kProtoIpv6InIp) {
+    if (!EnterTunnel(Tunnel::kIpInIp, out)) return Bad(out, "tunnel_nesting_too_deep");
+    return DecodeAnyIp(p, cap, wire, out);
+  }
+  if (proto == kProtoGre) return DecodeGre(p, cap, wire, out);
   out.proto = proto;
   out.sport = out.dport = 0;
   out.tcp_flags = 0;
@@ -302,6 +446,8 @@ DecodeResult PacketDecoder::DecodeTransport(uint8_t proto, const uint8_t* p, siz
       out.payload_wire_len = static_cast<uint32_t>(ulen - 8);
       size_t c = cap < ulen ? cap : ulen;
       out.payload_len = static_cast<uint32_t>(c - 8);
+      if (out.dport == kPortVxlan || out.dport == kPortGeneve || out.dport == kPortGtpU)
+        return DecodeUdpTunnel(out.dport, out);
       return DecodeResult::kOk;
     }
     case kProtoIcmp:

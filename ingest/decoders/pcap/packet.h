@@ -42,6 +42,10 @@ inline constexpr uint8_t kProtoTcp = 6;
 inline constexpr uint8_t kProtoUdp = 17;
 inline constexpr uint8_t kProtoIcmpV6 = 58;
 
+// The outermost encapsulation removed to reach the packet's own IP header (the flow is the inner
+// one, as in Zeek: its tunnel endpoints are not a flow of the capture).
+enum class Tunnel : uint8_t { kNone, kIpInIp, kGre, kErspan, kVxlan, kGeneve, kGtpU };
+
 inline constexpr uint8_t kTcpFin = 0x01;
 inline constexpr uint8_t kTcpSyn = 0x02;
 inline constexpr uint8_t kTcpRst = 0x04;
@@ -69,11 +73,17 @@ struct DecodedPacket {
   uint32_t payload_len = 0;       // captured bytes
   uint32_t payload_wire_len = 0;  // bytes the headers say were sent
   bool reassembled = false;       // came out of IP fragment reassembly
+  Tunnel tunnel = Tunnel::kNone;  // outermost encapsulation removed (IP-in-IP, GRE, VXLAN...)
   const char* error = nullptr;    // short reason when kMalformed (static string)
 };
 
+// Tunnels are decapsulated (at most kMaxTunnels deep; deeper is kMalformed): IPv4/IPv6 in IP
+// (protocols 4, 41), GRE version 0 (IPv4, IPv6, Ethernet, MPLS, ERSPAN types I-III) and version 1
+// (PPTP's PPP carrying IP), and by UDP destination port VXLAN (4789), GENEVE (6081) and GTPv1-U
+// G-PDUs (2152). The packet is then the innermost one; `tunnel` names the outermost encapsulation.
 class PacketDecoder {
  public:
+  static constexpr int kMaxTunnels = 4;
   explicit PacketDecoder(IpReassembler::Limits limits = {}) : reasm_(limits) {}
   // Decodes one frame of link type `dlt`. `wire_len` is the original length (pcap "len").
   DecodeResult Decode(int dlt, const uint8_t* data, size_t caplen, size_t wire_len, DecodedPacket& out);
@@ -82,10 +92,21 @@ class PacketDecoder {
   const IpReassembler& reassembler() const { return reasm_; }
 
  private:
+  DecodeResult DecodeEthernet(const uint8_t* d, size_t cap, size_t wire, DecodedPacket& out);
+  // VLAN/QinQ tags, PPPoE and MPLS from `off`, where `ethertype` says what follows; then IP.
+  DecodeResult DecodeL2Payload(const uint8_t* d, size_t cap, size_t wire, size_t off, uint16_t ethertype,
+                               DecodedPacket& out);
+  DecodeResult DecodeAnyIp(const uint8_t* d, size_t cap, size_t wire, DecodedPacket& out);
   DecodeResult DecodeIpv4(const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out);
   DecodeResult DecodeIpv6(const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out);
   DecodeResult DecodeTransport(uint8_t proto, const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out);
+  DecodeResult DecodeGre(const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out);
+  // `out` holds the decoded UDP datagram sent to `port`.
+  DecodeResult DecodeUdpTunnel(uint16_t port, DecodedPacket& out);
+  // False when one more tunnel would be too deep.
+  bool EnterTunnel(Tunnel kind, DecodedPacket& out);
   IpReassembler reasm_;
+  int tunnels_ = 0;  // tunnels entered while decoding the current packet
 };
 
 }  // namespace onus::ingest::detail
