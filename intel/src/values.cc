@@ -28,6 +28,18 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// ASCII case folding only (no locale call per character: Refang runs on every value of a feed).
+bool AsciiEqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 bool StartsWithNoCase(std::string_view s, std::string_view p) { return s.size() >= p.size() && EqualsNoCase(s.substr(0, p.size()), p); }
 
 // Domain name per RFC 1035 with the usual relaxations (underscores, leading digits); needs two
@@ -161,9 +173,13 @@ std::string_view TrimValueBlanks(std::string_view t) {
     t = detail::Trim(t);
     while (!t.empty() && (t.front() == '"' || t.front() == '\'' || t.front() == '<')) t.remove_prefix(1);
     while (!t.empty() && (t.back() == '"' || t.back() == '\'' || t.back() == '>')) t.remove_suffix(1);
-    for (std::string_view b : kUnicodeBlanks) {
-      while (t.size() >= b.size() && t.substr(0, b.size()) == b) t.remove_prefix(b.size());
-      while (t.size() >= b.size() && t.substr(t.size() - b.size()) == b) t.remove_suffix(b.size());
+    const bool non_ascii_end = !t.empty() && (static_cast<unsigned char>(t.front()) >= 0x80 ||
+                                              static_cast<unsigned char>(t.back()) >= 0x80);
+    if (non_ascii_end) {
+      for (std::string_view b : kUnicodeBlanks) {
+        while (t.size() >= b.size() && t.substr(0, b.size()) == b) t.remove_prefix(b.size());
+        while (t.size() >= b.size() && t.substr(t.size() - b.size()) == b) t.remove_suffix(b.size());
+      }
     }
     changed = t.size() != before;
   }
@@ -181,28 +197,33 @@ std::string Refang(std::string_view text) {
       {"[://]", "://"}, {"[:]", ":"}, {"[.]", "."}, {"(.)", "."}, {"{.}", "."}, {"[dot]", "."}, {"(dot)", "."},
       {"{dot}", "."},   {"[at]", "@"}, {"(at)", "@"}, {"[@]", "@"}, {"{at}", "@"}, {"[/]", "/"},  {"\\.", "."},
   };
+  // Rewritten as the text is copied: whenever the output ends with a defanged form (which a rewrite
+  // itself can complete: "\\\\." or "[[.]]"), that suffix is replaced, again until none is left.
+  // The output then holds no defanged form at all, so Refang(Refang(x)) == Refang(x): a value read
+  // back from the pattern it was stored under normalises to itself.
   std::string out;
   out.reserve(t.size());
   for (size_t i = 0; i < t.size();) {
-    size_t next = t.find_first_of("[({\\", i);  // copy the plain run in one go
+    size_t next = t.find_first_of("])}.", i);  // every defanged form ends with one of these
     if (next == std::string_view::npos) next = t.size();
     if (next > i) {
       out.append(t.substr(i, next - i));
       i = next;
       continue;
     }
-    bool hit = false;
-    if (t[i] == '[' || t[i] == '(' || t[i] == '{' || t[i] == '\\') {
+    out.push_back(t[i++]);
+    for (bool hit = true; hit;) {
+      hit = false;
       for (const auto& r : kReps) {
-        if (StartsWithNoCase(t.substr(i), r.from)) {
+        if (r.from.back() != out.back() || out.size() < r.from.size()) continue;
+        if (AsciiEqualsNoCase(std::string_view(out).substr(out.size() - r.from.size()), r.from)) {
+          out.resize(out.size() - r.from.size());
           out += r.to;
-          i += r.from.size();
-          hit = true;
+          hit = r.to.back() == '.';  // only "\\." ends with a character a rewrite can leave
           break;
         }
       }
     }
-    if (!hit) out.push_back(t[i++]);
   }
   // Defanged schemes.
   static constexpr Rep kSchemes[] = {{"hxxps://", "https://"}, {"hxxp://", "http://"}, {"hxxps:", "https:"},

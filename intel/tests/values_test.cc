@@ -19,6 +19,21 @@ TEST(Refang, UndoesCommonDefanging) {
   EXPECT_EQ(Refang("[.[.(.]"), "[.[.(.]");
 }
 
+// Found by the CSV fuzzer: "\\\\." refanged to "\\." (one backslash eaten), which refanged again
+// to "."; a URL's pattern then read back as another value. Refang now leaves no defanged form.
+TEST(Refang, IsIdempotent) {
+  EXPECT_EQ(Refang("a\\\\\\.example"), "a.example");
+  EXPECT_EQ(Refang("a[[.]]example"), "a.example");
+  EXPECT_EQ(Refang("a\\[.]example"), "a.example");
+  EXPECT_EQ(Refang("a[.]]x"), "a.]x");
+  EXPECT_EQ(Refang("hxxp[:]//x[.]example"), "http://x.example");
+  for (std::string_view x : {"https://secure\\\\\\\\\\.]example.com/path", "[[[.]]]", "(([DOT]))", "{{at}}",
+                             "[[:]//]", "\\\\\\[at]", "x[/]]", "[[://]]", "hxxps://a[.]b", "\"[.]\""}) {
+    std::string once = Refang(x);
+    EXPECT_EQ(Refang(once), once) << x;
+  }
+}
+
 TEST(Refang, TrimsTheUnicodeBlanksOfPastedText) {
   // As in Insikt's RedHotel list: a no-break space (and a CR) after the value.
   EXPECT_EQ(Refang("fyalluw0[.]sibersystems[.]xyz\xC2\xA0\r"), "fyalluw0.sibersystems.xyz");
