@@ -1,5 +1,5 @@
-// ReadCapture: classic pcap from a memory mapping (MappedPcap), everything else through libpcap's
-// offline reader (pcapng, gzip) → PacketDecoder → FlowTable → application decoders → the caller's
+// ReadCapture: classic pcap and pcapng from a memory mapping (MappedPcap, MappedPcapng), gzip
+// through libpcap's offline reader → PacketDecoder → FlowTable → application decoders → the caller's
 // ObservationSink.
 #include <pcap/pcap.h>
 #include <zlib.h>
@@ -16,6 +16,7 @@
 #include "decoders/flow/record_emitter.h"
 #include "decoders/flow/scope_gate.h"
 #include "decoders/pcap/mapped_pcap.h"
+#include "decoders/pcap/mapped_pcapng.h"
 #include "decoders/pcap/packet.h"
 #include "decoders/pcap/resync.h"
 #include "onus/core/hash.h"
@@ -164,8 +165,14 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   // pcapng, compressed captures and anything that does not map go through libpcap.
   std::unique_ptr<detail::MappedPcap> mapped;
   if (!gzipped && info.format == InputFormat::kPcap) mapped = detail::MappedPcap::Open(info.path);
+  // Uncompressed pcapng likewise, through onus's own reader: libpcap's refuses interfaces that
+  // differ in link type or snap length (multi-interface and merged captures).
+  std::unique_ptr<detail::MappedPcapng> mapped_ng;
+  if (!gzipped && info.format == InputFormat::kPcapng) mapped_ng = detail::MappedPcapng::Open(info.path);
   std::unique_ptr<pcap_t, PcapClose> pc;
-  if (!mapped && gzipped) {
+  if (mapped_ng) {
+    // read below
+  } else if (!mapped && gzipped) {
     FILE* gz = OpenGzipStream(info.path);
     if (!gz) return Status::IoError("'" + info.path + "': cannot open gzip stream");
     pc.reset(pcap_fopen_offline_with_tstamp_precision(gz, PCAP_TSTAMP_PRECISION_NANO, err));
@@ -173,18 +180,23 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   } else if (!mapped) {
     pc.reset(pcap_open_offline_with_tstamp_precision(info.path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err));
   }
-  if (!mapped && !pc) {
+  if (!mapped && !mapped_ng && !pc) {
     if (errno == ENOENT) return Status::NotFound("'" + info.path + "': " + err);
     return Status::Corrupt("'" + info.path + "': not a readable capture: " + err);
   }
-  const int dlt = mapped ? mapped->linktype() : pcap_datalink(pc.get());
+  // A pcapng's packets carry their own interface's link type; `dlt` is its first interface's.
+  const int dlt = mapped ? mapped->linktype()
+                  : mapped_ng ? (mapped_ng->first_linktype() >= 0 ? mapped_ng->first_linktype() : detail::kDltEthernet)
+                              : pcap_datalink(pc.get());
   if (!detail::IsSupportedDlt(dlt)) {
     const char* name = pcap_datalink_val_to_name(dlt);
     return Status::Unsupported("'" + info.path + "': link type " + std::to_string(dlt) + " (" +
                                (name ? name : "unknown") + ") is not supported");
   }
-  const int snaplen = mapped ? static_cast<int>(mapped->snaplen()) : pcap_snapshot(pc.get());
-  const bool swapped = mapped ? mapped->swapped() : pcap_is_swapped(pc.get()) != 0;
+  const int snaplen = mapped      ? static_cast<int>(mapped->snaplen())
+                      : mapped_ng ? static_cast<int>(mapped_ng->first_snaplen())
+                                  : pcap_snapshot(pc.get());
+  const bool swapped = mapped ? mapped->swapped() : mapped_ng ? mapped_ng->swapped() : pcap_is_swapped(pc.get()) != 0;
   detail::RecordEmitter emitter(info, options, sink, stats);
   detail::FlowConfig cfg;
   cfg.tcp_timeout_ns = static_cast<int64_t>(options.tcp_inactivity_timeout_s * 1e9);
@@ -210,7 +222,8 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
   int64_t last_sec = 0;
   int resyncs = 0;
   // One good record: decoded and handed to the flow table (or counted as malformed).
-  auto on_record = [&](int64_t ts_ns, const u_char* data, uint32_t caplen, uint32_t len, uint64_t offset) {
+  auto on_record = [&](int64_t ts_ns, const u_char* data, uint32_t caplen, uint32_t len, uint64_t offset,
+                       int linktype) {
     ++index;
     ++stats.records;
     stats.bytes += caplen;
@@ -218,7 +231,7 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
     last_sec = ts_ns / 1000000000LL;
     pkt.index = index;
     pkt.file_offset = offset;
-    switch (decoder.Decode(dlt, data, caplen, len, pkt)) {
+    switch (decoder.Decode(linktype, data, caplen, len, pkt)) {
       case detail::DecodeResult::kOk:
         if (!gate || gate->InScope(pkt)) flows.OnPacket(pkt);
         break;
@@ -251,10 +264,28 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
     WalkMapped(
         *mapped,
         [&](const detail::PcapRecord& rec) {
-          on_record(rec.ts_ns, rec.data, rec.caplen, rec.len, rec.offset);
+          on_record(rec.ts_ns, rec.data, rec.caplen, rec.len, rec.offset, dlt);
           return emitter.status().ok();
         },
         recover);
+    if (emitter.status().ok()) flows.Flush();
+    return emitter.status();
+  }
+  if (mapped_ng) {
+    detail::PcapRecord rec;
+    int linktype = dlt;
+    for (;;) {
+      const detail::MappedPcapng::Next r = mapped_ng->Read(rec, linktype);
+      if (r == detail::MappedPcapng::Next::kRecord) {
+        on_record(rec.ts_ns, rec.data, rec.caplen, rec.len, rec.offset, linktype);
+        if (!emitter.status().ok()) break;
+        continue;
+      }
+      if (r == detail::MappedPcapng::Next::kEnd) break;
+      uint64_t next = 0;
+      if (!recover(mapped_ng->error(), mapped_ng->offset(), next)) break;
+      mapped_ng->Seek(next);
+    }
     if (emitter.status().ok()) flows.Flush();
     return emitter.status();
   }
@@ -267,7 +298,7 @@ Status ReadCapture(const InputInfo& info, const IngestOptions& options, Observat
     const u_char* data = nullptr;
     int r = pcap_next_ex(pc.get(), &h, &data);
     if (r == 1) {
-      on_record(TimestampNs(h->ts), data, h->caplen, h->len, offset < 0 ? 0 : static_cast<uint64_t>(offset));
+      on_record(TimestampNs(h->ts), data, h->caplen, h->len, offset < 0 ? 0 : static_cast<uint64_t>(offset), dlt);
       // Classic pcap: records are a 16-byte header + caplen (no syscall per packet); pcapng blocks
       // vary, so ask the stream.
       if (pcapng) {

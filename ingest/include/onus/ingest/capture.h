@@ -1,4 +1,5 @@
-// Packet captures (pcap and pcapng via libpcap, any link type libpcap gives) → conn, dns, tls,
+// Packet captures (pcap and pcapng from a memory mapping, gzip via libpcap; per-interface link
+// types in pcapng; the link types of decoders/pcap/packet.h, tunnels decapsulated) → conn, dns, tls,
 // x509, http, ics and anomaly observations, through a bounded bidirectional flow table.
 // Contract: memory is bounded by options.max_flows, never by the capture's size; a flow evicted for
 // capacity still emits its summary; record numbers are 1-based packet indexes.
