@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstring>
 #include <string>
+#include <tuple>
 
 #include "feed.h"
 #include "onus/core/hash.h"
@@ -436,6 +437,99 @@ Result<std::vector<IndicatorValue>> ExtractIndicatorValues(std::string_view text
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());
   return values;
+}
+
+namespace {
+
+// "network-traffic:src_ref.value" -> side 's', "...dst_ref.type" -> side 'd' with field "type".
+bool TrafficPath(const pattern::ObjectPath& path, char& side, std::string_view& field) {
+  if (path.object_type != "network-traffic" || path.steps.size() != 2) return false;
+  const std::string p = path.ToString();
+  for (const auto& [text, s, f] : {std::tuple<std::string_view, char, std::string_view>{"network-traffic:src_ref.value", 's', "value"},
+                                   {"network-traffic:dst_ref.value", 'd', "value"},
+                                   {"network-traffic:src_ref.type", 's', "type"},
+                                   {"network-traffic:dst_ref.type", 'd', "type"}}) {
+    if (p == text) {
+      side = s;
+      field = f;
+      return true;
+    }
+  }
+  return false;
+}
+
+// One observation's comparisons: an OR of terms, each a value comparison on one side, alone or
+// ANDed with that side's type comparison.
+bool CollectTrafficTerm(const pattern::ComparisonExpr& e, std::vector<TrafficAddress>& out) {
+  using K = pattern::ComparisonExpr::Kind;
+  if (e.kind == K::kOr) {
+    for (const auto& c : e.children)
+      if (!CollectTrafficTerm(c, out)) return false;
+    return true;
+  }
+  const pattern::Comparison* value = nullptr;
+  const pattern::Comparison* type = nullptr;
+  if (e.kind == K::kComparison) {
+    value = &e.comparison;
+  } else if (e.kind == K::kAnd && e.children.size() == 2 && e.children[0].kind == K::kComparison &&
+             e.children[1].kind == K::kComparison) {
+    value = &e.children[0].comparison;
+    type = &e.children[1].comparison;
+    char s1 = 0, s2 = 0;
+    std::string_view f1, f2;
+    if (!TrafficPath(value->path, s1, f1) || !TrafficPath(type->path, s2, f2)) return false;
+    if (f1 == "type") std::swap(value, type);
+  } else {
+    return false;
+  }
+  char side = 0;
+  std::string_view field;
+  if (!TrafficPath(value->path, side, field) || field != "value" || value->negated) return false;
+  if (value->op != pattern::CompareOp::kEq && value->op != pattern::CompareOp::kIn) return false;
+  std::string want_type;
+  if (type) {
+    char tside = 0;
+    std::string_view tfield;
+    if (!TrafficPath(type->path, tside, tfield) || tfield != "type" || tside != side || type->negated ||
+        type->op != pattern::CompareOp::kEq || type->values.size() != 1 ||
+        type->values[0].kind != pattern::LiteralKind::kString)
+      return false;
+    want_type = type->values[0].text;
+    if (want_type != kIpv4 && want_type != kIpv6) return false;
+  }
+  if (value->values.empty()) return false;
+  for (const auto& lit : value->values) {
+    if (lit.kind != pattern::LiteralKind::kString) return false;
+    auto v = NormaliseValue(kIpv4, lit.text);  // IPv4 or IPv6 (NormaliseIp types it)
+    if (!v || (!want_type.empty() && v->type != want_type)) return false;
+    out.push_back({std::move(*v), side == 's'});
+  }
+  return true;
+}
+
+bool CollectTraffic(const pattern::ObservationExpr& e, std::vector<TrafficAddress>& out) {
+  using K = pattern::ObservationExpr::Kind;
+  if (e.kind == K::kSimple) return CollectTrafficTerm(e.comparison, out);
+  if (e.kind == K::kOr) {
+    for (const auto& c : e.children)
+      if (!CollectTraffic(c, out)) return false;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::vector<TrafficAddress>> ExtractTrafficAddresses(std::string_view text, bool stix20) {
+  pattern::ParseOptions po;
+  po.version = stix20 ? pattern::StixVersion::k20 : pattern::StixVersion::k21;
+  auto parsed = pattern::ParsePattern(text, po);
+  if (!parsed.ok()) return parsed.status();
+  std::vector<TrafficAddress> out;
+  if (!CollectTraffic(parsed->root, out)) return std::vector<TrafficAddress>();
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 std::string StixPatternFor(const std::vector<IndicatorValue>& values) {

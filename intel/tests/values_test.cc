@@ -34,6 +34,37 @@ TEST(Refang, IsIdempotent) {
   }
 }
 
+TEST(ExtractTrafficAddresses, OneSideAddressesOnly) {
+  auto get = [](std::string_view p) {
+    auto r = ExtractTrafficAddresses(p);
+    EXPECT_TRUE(r.ok()) << p;
+    return r.ok() ? *r : std::vector<TrafficAddress>();
+  };
+  auto talos = get("[network-traffic:dst_ref.type = 'ipv4-addr' AND network-traffic:dst_ref.value = '45.85.76.10']");
+  ASSERT_EQ(talos.size(), 1u);
+  EXPECT_EQ(talos[0].value.type, kIpv4);
+  EXPECT_EQ(talos[0].value.value, "45.85.76.10");
+  EXPECT_FALSE(talos[0].source);
+  auto swapped = get("[network-traffic:src_ref.value = '2001:DB8::1' AND network-traffic:src_ref.type = 'ipv6-addr']");
+  ASSERT_EQ(swapped.size(), 1u);
+  EXPECT_EQ(swapped[0].value.value, "2001:db8::1");
+  EXPECT_TRUE(swapped[0].source);
+  EXPECT_EQ(get("[network-traffic:dst_ref.value IN ('10.0.0.1', '10.0.0.2')] OR [network-traffic:src_ref.value = "
+                "'10.0.0.3']")
+                .size(),
+            3u);
+  // Anything more is the evaluator's: ports, both sides, a mismatched type, negation, other operators.
+  for (std::string_view p : {"[network-traffic:dst_ref.value = '10.0.0.1' AND network-traffic:dst_port = 443]",
+                             "[network-traffic:src_ref.value = '10.0.0.1' AND network-traffic:dst_ref.value = '10.0.0.2']",
+                             "[network-traffic:dst_ref.type = 'ipv6-addr' AND network-traffic:dst_ref.value = '10.0.0.1']",
+                             "[network-traffic:dst_ref.value != '10.0.0.1']",
+                             "[network-traffic:dst_ref.value MATCHES '^10']",
+                             "[network-traffic:dst_ref.value = '10.0.0.1'] AND [ipv4-addr:value = '10.0.0.2']",
+                             "[network-traffic:dst_ref.value = 'not-an-address']", "[ipv4-addr:value = '10.0.0.1']"})
+    EXPECT_TRUE(get(p).empty()) << p;
+  EXPECT_FALSE(ExtractTrafficAddresses("[network-traffic:dst_ref.value = ").ok());
+}
+
 TEST(Refang, TrimsTheUnicodeBlanksOfPastedText) {
   // As in Insikt's RedHotel list: a no-break space (and a CR) after the value.
   EXPECT_EQ(Refang("fyalluw0[.]sibersystems[.]xyz\xC2\xA0\r"), "fyalluw0.sibersystems.xyz");

@@ -103,10 +103,28 @@ void IntelCompiler::AddSpec(const std::vector<intel::IndicatorValue>& values, co
     else
       ++out_.unsupported_values;
   }
+  const bool stix = pattern_type.empty() || pattern_type == "stix";
+  bool indexed_traffic = false;
+  if (values.empty() && stix && pattern.find("network-traffic:") != std::string::npos) {
+    // "[network-traffic:dst_ref.value = 'IP']" (MISP's and Talos's exports): an address on one side
+    // of a connection, indexed with that role instead of being evaluated against every observation.
+    auto traffic = intel::ExtractTrafficAddresses(pattern);
+    if (traffic.ok() && !traffic->empty()) {
+      for (const auto& t : *traffic) {
+        ValueSpec vs;
+        vs.type = ValueType::kAddr;
+        vs.value = t.value.value;
+        vs.role = t.source ? AddrRole::kOrig : AddrRole::kResp;
+        spec_.values.push_back(std::move(vs));
+      }
+      indexed_traffic = true;
+      ++out_.traffic_patterns_indexed;
+    }
+  }
   uint32_t ordinal = builder_->Add(spec_);
   ++added_;
-  if (values.empty()) {
-    if (pattern_type.empty() || pattern_type == "stix")
+  if (values.empty() && !indexed_traffic) {
+    if (stix)
       out_.patterns.push_back({ordinal, pattern});
     else
       ++out_.non_stix_patterns;

@@ -474,6 +474,61 @@ TEST(HuntTest, StaleSightingsAreKeptAndFlagged) {
   EXPECT_EQ(sink.raw[0].direction, "outbound");
 }
 
+// MISP's and Talos's STIX exports ask for an address on one side of a connection
+// ("[network-traffic:dst_ref.type = 'ipv4-addr' AND network-traffic:dst_ref.value = 'X']"): such
+// patterns are indexed with that role, not evaluated against every observation, and sight the
+// address only on their side of a conn (not as the other side, not in DNS answers). Anything more
+// (a port) stays with the evaluator.
+TEST(HuntTest, TrafficAddressPatternsAreIndexedWithTheirSide) {
+  ingest::InputInfo info;
+  info.path = "generated";
+  auto conn = [&](const char* orig, const char* resp, uint64_t record) {
+    Observation c;
+    c.kind = ObservationKind::kConn;
+    c.ts = ParseRfc3339("2024-08-01T00:00:00Z").value();
+    c.has_endpoints = true;
+    c.proto = "tcp";
+    c.orig_h = IpAddress::Parse(orig).value();
+    c.resp_h = IpAddress::Parse(resp).value();
+    c.resp_p = 443;
+    c.src = {&info, record, false};
+    return c;
+  };
+  Observation dns;
+  dns.kind = ObservationKind::kDns;
+  dns.ts = ParseRfc3339("2024-08-01T00:00:00Z").value();
+  dns.query = "c2.example";
+  dns.answers.push_back({"A", "45.85.76.10", 60});
+  dns.src = {&info, 4, false};
+  auto pat = [](std::string id, std::string pattern) {
+    intel::Indicator i;
+    i.id = std::move(id);
+    i.source_id = "identity--talos";
+    i.pattern = std::move(pattern);
+    return i;
+  };
+  std::vector<intel::Indicator> inds = {
+      pat("dst", "[network-traffic:dst_ref.type = 'ipv4-addr' AND network-traffic:dst_ref.value = '45.85.76.10']"),
+      pat("src-or", "[network-traffic:src_ref.value = '10.9.9.9'] OR [network-traffic:src_ref.value IN ('10.8.8.8')]"),
+      pat("with-port", "[network-traffic:dst_ref.value = '45.85.76.10' AND network-traffic:dst_port = 443]"),
+      pat("wrong-type", "[network-traffic:dst_ref.type = 'ipv6-addr' AND network-traffic:dst_ref.value = '45.85.76.10']"),
+  };
+  auto compiled = CompileIntel(inds);
+  ASSERT_TRUE(compiled.ok()) << compiled.status().ToString();
+  EXPECT_EQ(compiled->traffic_patterns_indexed, 2u);
+  ASSERT_EQ(compiled->patterns.size(), 2u);  // the port and the inconsistent type: evaluated
+  Sink sink;
+  sink.index = compiled->index.get();
+  Hunter hunter(*compiled, {}, sink);
+  for (const auto& o : {conn("10.1.1.1", "45.85.76.10", 1), conn("45.85.76.10", "10.1.1.1", 2),
+                        conn("10.9.9.9", "10.1.1.1", 3), dns, conn("10.1.1.1", "10.8.8.8", 5)})
+    ASSERT_TRUE(hunter.OnObservation(o).ok());
+  std::set<Hit> want = {{"dst", "conn.resp_h", "generated", 1},
+                        {"src-or", "conn.orig_h", "generated", 3},
+                        {"with-port", "pattern", "generated", 1}};
+  EXPECT_EQ(sink.hits, want);
+}
+
 TEST(HuntTest, ExactDomainScopeDoesNotWalkParents) {
   ingest::InputInfo info;
   Observation d;

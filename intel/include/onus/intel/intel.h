@@ -147,6 +147,20 @@ Result<IntelBundle> LoadIntel(const std::string& path, const IntelOptions& optio
 // indexable paths (see Indicator::values), parsed by onus::pattern. Returns an empty vector for any
 // other valid pattern and the parser's InvalidArgument for text that is not a STIX pattern.
 Result<std::vector<IndicatorValue>> ExtractIndicatorValues(std::string_view pattern, bool stix20 = false);
+
+// An address a pattern asks for on one side of a connection.
+struct TrafficAddress {
+  IndicatorValue value;  // ipv4-addr / ipv6-addr (a CIDR literal is kept as the network, as for ipv4-addr:value)
+  bool source = false;   // network-traffic:src_ref (the originator); else dst_ref (the responder)
+  auto operator<=>(const TrafficAddress&) const = default;
+};
+// The addresses of a pattern that is a disjunction of observations each asking only for one side's
+// address, the form MISP's and Talos's STIX exports use:
+//   [network-traffic:dst_ref.type = 'ipv4-addr' AND network-traffic:dst_ref.value = '203.0.113.7']
+// (the type comparison optional and consistent with the address; `=` or IN; one side per
+// observation). Empty when the pattern asks for anything else (ports, both sides, other objects):
+// then the pattern evaluator decides. An error only when the pattern does not parse.
+Result<std::vector<TrafficAddress>> ExtractTrafficAddresses(std::string_view pattern, bool stix20 = false);
 // "[domain-name:value = 'x']", or an OR of such for several values; quotes and backslashes escaped.
 std::string StixPatternFor(const std::vector<IndicatorValue>& values);
 

@@ -56,6 +56,7 @@ struct CompiledIntel {
   std::vector<PatternIndicator> patterns;
   size_t unsupported_values = 0;  // value types no telemetry field carries (sha512, x509-md5)
   size_t non_stix_patterns = 0;   // pattern_type other than stix with no values (sigma, yara...)
+  size_t traffic_patterns_indexed = 0;  // network-traffic src/dst address patterns indexed with a role
 };
 
 // Maps intel's value type names ("ipv4-addr", "domain-suffix", "x509-sha1"...) to a ValueSpec.
