@@ -1,6 +1,7 @@
 #include "decoders/pcap/packet.h"
 
 #include <cstring>
+#include <optional>
 
 namespace onus::ingest::detail {
 
@@ -297,23 +298,31 @@ bool PacketDecoder::EnterTunnel(Tunnel kind, DecodedPacket& out) {
   return true;
 }
 
-DecodeResult PacketDecoder::DecodeGre(const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out) {
+std::optional<DecodeResult> PacketDecoder::DecodeGre(const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out) {
   if (cap < 4) return Bad(out, "truncated_gre_header");
   const uint8_t flags = p[0], version = p[1] & 0x07;
   const uint16_t proto = Be16(p + 2);
+  switch (proto) {
+    case kEthIpv4: case kEthIpv6: case kEthTransparentBridging: case kEthMpls: case kEthErspan2: case kEthErspan3:
+    case kEthPpp:
+      break;
+    default:
+      return std::nullopt;  // a payload not decapsulated (WCCP, keepalives...): the GRE packet itself
+  }
   size_t off = 4;
   if (version == 0) {
-    if (flags & 0x40) return DecodeResult::kNotIp;  // source routing (RFC 1701): not decapsulated
-    if (flags & 0x80) off += 4;                     // checksum + reserved
-    if (flags & 0x20) off += 4;                     // key
-    if (flags & 0x10) off += 4;                     // sequence number
-  } else if (version == 1) {                        // enhanced GRE (PPTP, RFC 2637): key always
+    if (flags & 0x40) return std::nullopt;  // source routing (RFC 1701): not decapsulated
+    if (flags & 0x80) off += 4;             // checksum + reserved
+    if (flags & 0x20) off += 4;             // key
+    if (flags & 0x10) off += 4;             // sequence number
+  } else if (version == 1) {                // enhanced GRE (PPTP, RFC 2637): key always
     off += 4;
     if (flags & 0x10) off += 4;
     if (p[1] & 0x80) off += 4;  // acknowledgment number
   } else {
-    return DecodeResult::kNotIp;
+    return std::nullopt;
   }
+  if (proto == kEthPpp && version != 1) return std::nullopt;
   if (cap < off) return Bad(out, "truncated_gre_header");
   const uint8_t* q = p + off;
   size_t qcap = cap - off, qwire = wire > off ? wire - off : 0;
@@ -340,7 +349,6 @@ DecodeResult PacketDecoder::DecodeGre(const uint8_t* p, size_t cap, size_t wire,
       return DecodeEthernet(q + h, qcap - h, qwire > h ? qwire - h : 0, out);
     }
     case kEthPpp: {  // PPTP: PPP, address/control optional, protocol field 1 or 2 bytes
-      if (version != 1) return DecodeResult::kNotIp;
       size_t o = 0;
       if (qcap >= 2 && q[0] == 0xFF && q[1] == 0x03) o = 2;
       if (qcap < o + 1) return Bad(out, "truncated_ppp_header");
@@ -356,7 +364,7 @@ DecodeResult PacketDecoder::DecodeGre(const uint8_t* p, size_t cap, size_t wire,
       return DecodeAnyIp(q + o, qcap - o, qwire > o ? qwire - o : 0, out);
     }
     default:
-      return DecodeResult::kNotIp;
+      return std::nullopt;  // not reached: the protocol was checked above
   }
 }
 
@@ -407,7 +415,8 @@ DecodeResult PacketDecoder::DecodeTransport(uint8_t proto, const uint8_t* p, siz
     if (!EnterTunnel(Tunnel::kIpInIp, out)) return Bad(out, "tunnel_nesting_too_deep");
     return DecodeAnyIp(p, cap, wire, out);
   }
-  if (proto == kProtoGre) return DecodeGre(p, cap, wire, out);
+  if (proto == kProtoGre)
+    if (std::optional<DecodeResult> inner = DecodeGre(p, cap, wire, out)) return *inner;
   out.proto = proto;
   out.sport = out.dport = 0;
   out.tcp_flags = 0;

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "decoders/pcap/ip_reassembly.h"
 #include "onus/core/ip.h"
@@ -100,7 +101,8 @@ class PacketDecoder {
   DecodeResult DecodeIpv4(const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out);
   DecodeResult DecodeIpv6(const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out);
   DecodeResult DecodeTransport(uint8_t proto, const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out);
-  DecodeResult DecodeGre(const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out);
+  // Nullopt when the GRE payload is not one decapsulated (then the GRE packet is the flow's own).
+  std::optional<DecodeResult> DecodeGre(const uint8_t* p, size_t cap, size_t wire, DecodedPacket& out);
   // `out` holds the decoded UDP datagram sent to `port`.
   DecodeResult DecodeUdpTunnel(uint16_t port, DecodedPacket& out);
   // False when one more tunnel would be too deep.

@@ -232,6 +232,17 @@ TEST(Capture, TunnelPortsWithoutTheirHeaderAndHostileNestingStayBounded) {
     EXPECT_EQ(pkt.tunnel, Tunnel::kNone);
     EXPECT_EQ(pkt.dport, port);
   }
+  // A GRE payload onus does not decapsulate (here WCCP, 0x883E) leaves the GRE packet itself.
+  {
+    std::string frame = Eth(Ipv4(kA, kB, 47, std::string("\0\0\x88\x3e", 4) + std::string(24, 'w')));
+    PacketDecoder decoder;
+    DecodedPacket pkt;
+    ASSERT_EQ(decoder.Decode(kDltEthernet, reinterpret_cast<const uint8_t*>(frame.data()), frame.size(), frame.size(), pkt),
+              DecodeResult::kOk);
+    EXPECT_EQ(pkt.tunnel, Tunnel::kNone);
+    EXPECT_EQ(pkt.proto, 47);
+    EXPECT_EQ(pkt.payload_len, 28u);
+  }
   // IP-in-IP nested deeper than kMaxTunnels is malformed, not a recursion without end; a truncated
   // GRE header is malformed; a cut inner packet is named.
   std::string ip = Ipv4(kA, kB, 17, Udp(1, 2, "x"));
