@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "feed.h"
+#include "onus/core/ascii.h"
 #include "onus/core/hash.h"
 #include "onus/core/ip.h"
 #include "onus/intel/intel.h"
@@ -26,18 +27,6 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
     if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
-
-// ASCII case folding only (no locale call per character: Refang runs on every value of a feed).
-bool AsciiEqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
   return true;
 }
 
@@ -217,6 +206,7 @@ std::string Refang(std::string_view text) {
       hit = false;
       for (const auto& r : kReps) {
         if (r.from.back() != out.back() || out.size() < r.from.size()) continue;
+        // ASCII case folding (no locale call per character: Refang runs on every value of a feed).
         if (AsciiEqualsNoCase(std::string_view(out).substr(out.size() - r.from.size()), r.from)) {
           out.resize(out.size() - r.from.size());
           out += r.to;

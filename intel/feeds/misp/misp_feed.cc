@@ -13,6 +13,7 @@
 
 #include "feed.h"
 #include "json_skeleton.h"
+#include "misp_common.h"
 #include "onus/core/file.h"
 
 namespace onus::intel::detail {
@@ -23,11 +24,8 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-std::string_view Str(const object& o, std::string_view key) {
-  std::string_view v;
-  if (o[key].get_string().get(v) != simdjson::SUCCESS) return {};
-  return v;
-}
+std::string_view Str(const object& o, std::string_view key) { return MispStr(o, key); }
+bool IsUuid(std::string_view u) { return IsMispUuid(u); }
 
 bool Truthy(const object& o, std::string_view key) {
   element e;
@@ -41,49 +39,11 @@ bool Truthy(const object& o, std::string_view key) {
   return false;
 }
 
-bool IsUuid(std::string_view u) {
-  if (u.size() != 36) return false;
-  for (size_t i = 0; i < 36; ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? u[i] != '-' : !std::isxdigit(static_cast<unsigned char>(u[i]))) return false;
-  }
-  return true;
-}
-
-// STIX type for a MISP galaxy type; "" when the galaxy is not an actor, software or technique.
-std::string_view StixTypeForGalaxy(std::string_view g) {
-  static constexpr std::pair<std::string_view, std::string_view> kMap[] = {
-      {"threat-actor", "intrusion-set"}, {"mitre-intrusion-set", "intrusion-set"},
-      {"microsoft-activity-group", "intrusion-set"}, {"tidal-groups", "intrusion-set"}, {"360net", "intrusion-set"},
-      {"mitre-enterprise-attack-intrusion-set", "intrusion-set"},
-      {"mitre-malware", "malware"}, {"malpedia", "malware"}, {"backdoor", "malware"}, {"rat", "malware"},
-      {"ransomware", "malware"}, {"banker", "malware"}, {"stealer", "malware"},
-      {"mitre-enterprise-attack-malware", "malware"},
-      {"mitre-tool", "tool"}, {"tool", "tool"}, {"mitre-enterprise-attack-tool", "tool"},
-      {"mitre-attack-pattern", "attack-pattern"}, {"mitre-enterprise-attack-attack-pattern", "attack-pattern"},
-  };
-  for (const auto& [k, v] : kMap)
-    if (k == g) return v;
-  return {};
-}
-
 struct Cluster {
   std::string stix_type, name, external_id, uuid;
   std::vector<std::string> aliases;
   std::string id;
 };
-
-// "Name - T1043" -> ("Name", "T1043") when the suffix looks like an ATT&CK id.
-void SplitAttackId(std::string& name, std::string& ext) {
-  size_t p = name.rfind(" - ");
-  if (p == std::string::npos) return;
-  std::string tail = name.substr(p + 3);
-  if (tail.size() >= 5 && tail.size() <= 12 && std::isupper(static_cast<unsigned char>(tail[0])) &&
-      std::all_of(tail.begin() + 1, tail.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; })) {
-    ext = tail;
-    name.resize(p);
-  }
-}
 
 class ClusterSet {
  public:

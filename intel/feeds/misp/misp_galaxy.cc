@@ -17,6 +17,7 @@
 
 #include "feed.h"
 #include "json_skeleton.h"
+#include "misp_common.h"
 #include "onus/core/file.h"
 
 namespace onus::intel::detail {
@@ -29,11 +30,8 @@ using simdjson::dom::object;
 
 constexpr size_t kMaxRefs = 16;  // external references kept per cluster
 
-std::string_view Str(const object& o, std::string_view key) {
-  std::string_view v;
-  if (o[key].get_string().get(v) != simdjson::SUCCESS) return {};
-  return v;
-}
+std::string_view Str(const object& o, std::string_view key) { return MispStr(o, key); }
+bool IsUuid(std::string_view u) { return IsMispUuid(u); }
 
 std::vector<std::string> Strings(const object& o, std::string_view key) {
   std::vector<std::string> out;
@@ -48,54 +46,6 @@ std::vector<std::string> Strings(const object& o, std::string_view key) {
     if (e.get_string().get(s) == simdjson::SUCCESS && !s.empty()) out.emplace_back(s);
   }
   return out;
-}
-
-bool IsUuid(std::string_view u) {
-  if (u.size() != 36) return false;
-  for (size_t i = 0; i < 36; ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? u[i] != '-' : !std::isxdigit(static_cast<unsigned char>(u[i]))) return false;
-  }
-  return true;
-}
-
-// STIX type of a galaxy's clusters, from the galaxy type, else its category; "" for reference
-// galaxies.
-std::string_view StixTypeOf(std::string_view type, std::string_view category) {
-  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-      {"threat-actor", "intrusion-set"}, {"mitre-intrusion-set", "intrusion-set"},
-      {"microsoft-activity-group", "intrusion-set"}, {"360net-threat-actor", "intrusion-set"},
-      {"groups", "intrusion-set"}, {"tidal-groups", "intrusion-set"},
-      {"mitre-malware", "malware"}, {"malpedia", "malware"}, {"backdoor", "malware"}, {"rat", "malware"},
-      {"ransomware", "malware"}, {"banker", "malware"}, {"stealer", "malware"}, {"botnet", "malware"},
-      {"exploit-kit", "malware"}, {"android", "malware"},
-      {"mitre-tool", "tool"}, {"tool", "tool"},
-      {"mitre-attack-pattern", "attack-pattern"}, {"mitre-ics-techniques", "attack-pattern"},
-      {"campaigns", "campaign"}, {"tidal-campaigns", "campaign"}, {"mitre-campaign", "campaign"},
-  };
-  for (const auto& [k, v] : kTypes)
-    if (k == type) return v;
-  std::string c = ToLower(category);
-  if (c == "actor" || c == "threat groups") return "intrusion-set";
-  if (c == "campaigns") return "campaign";
-  return {};
-}
-
-// "APT29 - G0016" -> ("APT29", "G0016") when the suffix is an ATT&CK id.
-void SplitAttackId(std::string& name, std::string& ext) {
-  size_t p = name.rfind(" - ");
-  if (p == std::string::npos) return;
-  std::string tail = name.substr(p + 3);
-  if (tail.size() >= 5 && tail.size() <= 12 && std::isupper(static_cast<unsigned char>(tail[0])) &&
-      std::all_of(tail.begin() + 1, tail.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; })) {
-    if (ext.empty()) ext = tail;
-    name.resize(p);
-  }
-}
-
-bool IsAttackId(std::string_view s) {
-  return s.size() >= 5 && s.size() <= 12 && std::isupper(static_cast<unsigned char>(s[0])) &&
-         std::all_of(s.begin() + 1, s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
 }
 
 // ISO 3166 alpha-2 ("cn" -> "CN"); "" for anything else (360net's "america", "mideast").
@@ -133,7 +83,7 @@ Status LoadMispGalaxyText(std::string_view text, const FeedInput& in, const Inte
   if (root_el.get_object().get(root) != simdjson::SUCCESS || root["values"].get_array().get(values) != simdjson::SUCCESS)
     return Status::Corrupt(in.path + ": not a MISP galaxy cluster file (expected {\"type\":…, \"values\": [...]})");
   std::string galaxy_type(Str(root, "type"));
-  const std::string stix_type(StixTypeOf(galaxy_type, Str(root, "category")));
+  const std::string stix_type(StixTypeForGalaxy(galaxy_type, Str(root, "category")));
   if (stix_type.empty())
     return Status::Unsupported(in.path + ": MISP galaxy '" + galaxy_type.substr(0, 60) +
                                "' is reference data, not actors, software, techniques or campaigns");
