@@ -18,7 +18,7 @@ class NullSink : public onus::ingest::ObservationSink {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace onus::ingest;  // NOLINT
   if (size < 1) return 0;
-  static const int kDlts[] = {1, 113, 276, 101, 0, 108, 228, 229};
+  static const int kDlts[] = {1, 113, 276, 101, 0, 108, 228, 229, 9, 50, 51, 104};
   const int dlt = kDlts[data[0] % (sizeof(kDlts) / sizeof(kDlts[0]))];
   InputInfo info;
   info.path = "fuzz";

@@ -36,6 +36,30 @@ constexpr uint16_t kPortVxlan = 4789;
 constexpr uint16_t kPortGeneve = 6081;
 constexpr uint16_t kPortGtpU = 2152;
 
+// The PPP protocol field at `o` (one byte when compressed: odd values); advances `o`.
+bool PppProtocol(const uint8_t* d, size_t cap, size_t& o, uint16_t& proto) {
+  if (cap < o + 1) return false;
+  if (d[o] & 1) {
+    proto = d[o];
+    o += 1;
+    return true;
+  }
+  if (cap < o + 2) return false;
+  proto = Be16(d + o);
+  o += 2;
+  return true;
+}
+
+// IPv4, IPv6 and MPLS unicast over PPP, as the Ethernet types the rest of the decoder follows.
+bool EthertypeOfPpp(uint16_t proto, uint16_t& ethertype) {
+  switch (proto) {
+    case 0x0021: ethertype = kEthIpv4; return true;
+    case 0x0057: ethertype = kEthIpv6; return true;
+    case 0x0281: ethertype = kEthMpls; return true;
+    default: return false;  // LCP, IPCP, CHAP, compressed datagrams...
+  }
+}
+
 }  // namespace
 
 bool IsSupportedDlt(int dlt) {
@@ -50,6 +74,10 @@ bool IsSupportedDlt(int dlt) {
     case kDltIpv4:
     case kDltIpv6:
     case kDltLinuxSll2:
+    case kDltPpp:
+    case kDltPppSerial:
+    case kDltPppEther:
+    case kDltCiscoHdlc:
       return true;
     default:
       return false;
@@ -99,6 +127,28 @@ DecodeResult PacketDecoder::Decode(int dlt, const uint8_t* d, size_t cap, size_t
       }
       break;
     }
+    case kDltPpp:
+    case kDltPppSerial:
+    case kDltPppEther: {
+      size_t o = 0;
+      if (dlt == kDltPppEther) {  // version/type, code, session id, length
+        if (cap < 6) return Bad(out, "truncated_pppoe_header");
+        o = 6;
+      } else if (cap >= 2 && d[0] == 0xFF && d[1] == 0x03) {
+        o = 2;  // HDLC address and control
+      }
+      uint16_t proto = 0;
+      if (!PppProtocol(d, cap, o, proto)) return Bad(out, "truncated_ppp_header");
+      if (!EthertypeOfPpp(proto, ethertype)) return DecodeResult::kNotIp;
+      off = o;
+      break;
+    }
+    case kDltCiscoHdlc: {  // address, control, then an Ethernet type
+      if (cap < 4) return Bad(out, "truncated_chdlc_header");
+      ethertype = Be16(d + 2);
+      off = 4;
+      break;
+    }
     case kDltRaw:
     case kDltRawOpenBsd:
     case kDltLinktypeRaw:
@@ -131,13 +181,7 @@ DecodeResult PacketDecoder::DecodeL2Payload(const uint8_t* d, size_t cap, size_t
       if (cap < off + 8) return Bad(out, "truncated_pppoe_header");
       uint16_t ppp = Be16(d + off + 6);
       off += 8;
-      if (ppp == 0x0021) {
-        ethertype = kEthIpv4;
-      } else if (ppp == 0x0057) {
-        ethertype = kEthIpv6;
-      } else {
-        return DecodeResult::kNotIp;
-      }
+      if (!EthertypeOfPpp(ppp, ethertype)) return DecodeResult::kNotIp;
       continue;
     }
     if (ethertype == kEthMpls) {
@@ -351,17 +395,10 @@ std::optional<DecodeResult> PacketDecoder::DecodeGre(const uint8_t* p, size_t ca
     case kEthPpp: {  // PPTP: PPP, address/control optional, protocol field 1 or 2 bytes
       size_t o = 0;
       if (qcap >= 2 && q[0] == 0xFF && q[1] == 0x03) o = 2;
-      if (qcap < o + 1) return Bad(out, "truncated_ppp_header");
-      uint16_t pp = q[o];
-      if ((pp & 1) == 0) {
-        if (qcap < o + 2) return Bad(out, "truncated_ppp_header");
-        pp = Be16(q + o);
-        o += 2;
-      } else {
-        o += 1;
-      }
-      if (pp != 0x0021 && pp != 0x0057) return DecodeResult::kNotIp;  // LCP, CCP, compressed...
-      return DecodeAnyIp(q + o, qcap - o, qwire > o ? qwire - o : 0, out);
+      uint16_t pp = 0, et = 0;
+      if (!PppProtocol(q, qcap, o, pp)) return Bad(out, "truncated_ppp_header");
+      if (!EthertypeOfPpp(pp, et)) return DecodeResult::kNotIp;  // LCP, CCP, compressed...
+      return DecodeL2Payload(q, qcap, qwire, o, et, out);
     }
     default:
       return std::nullopt;  // not reached: the protocol was checked above

@@ -28,6 +28,11 @@ inline constexpr int kDltLinuxSll = 113;
 inline constexpr int kDltIpv4 = 228;
 inline constexpr int kDltIpv6 = 229;
 inline constexpr int kDltLinuxSll2 = 276;
+// Serial WAN links (PPP, HDLC): what captures on a utility's leased lines and routers carry.
+inline constexpr int kDltPpp = 9;
+inline constexpr int kDltPppSerial = 50;  // PPP in HDLC-like framing (RFC 1662)
+inline constexpr int kDltPppEther = 51;   // PPPoE session header, then PPP
+inline constexpr int kDltCiscoHdlc = 104;
 
 bool IsSupportedDlt(int dlt);
 

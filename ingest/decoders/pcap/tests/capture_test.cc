@@ -92,7 +92,7 @@ TEST(Capture, UdpDnsOverEthernetVlanQinQ) {
   EXPECT_TRUE(conns[0].src.is_packet);
 }
 
-TEST(Capture, LinuxCookedRawAndLoopbackLinkTypes) {
+TEST(Capture, LinuxCookedRawLoopbackAndSerialLinkTypes) {
   std::string ip = Ipv4(kA, kB, 17, Udp(1111, 2222, "xyz"));
   struct Case {
     int dlt;
@@ -103,6 +103,11 @@ TEST(Capture, LinuxCookedRawAndLoopbackLinkTypes) {
       {101, ip},                                                        // raw IP
       {0, std::string("\x02\x00\x00\x00", 4) + ip},                      // BSD loopback (host order)
       {108, std::string("\x00\x00\x00\x02", 4) + ip},                    // OpenBSD loop (network order)
+      {9, std::string("\xff\x03\x00\x21", 4) + ip},                      // PPP with address/control
+      {9, std::string("\x21", 1) + ip},                                   // PPP, compressed protocol field
+      {50, std::string("\xff\x03\x00\x21", 4) + ip},                     // PPP in HDLC framing
+      {51, std::string("\x11\x00\x00\x01\x00\x20\x00\x21", 8) + ip},  // PPPoE session, PPP
+      {104, std::string("\x0f\x00\x08\x00", 4) + ip},                    // Cisco HDLC
   };
   for (auto& c : cases) {
     SCOPED_TRACE(c.dlt);
