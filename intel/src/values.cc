@@ -404,29 +404,38 @@ bool CollectComparison(const pattern::ComparisonExpr& e, std::vector<IndicatorVa
   return true;
 }
 
-bool CollectObservation(const pattern::ObservationExpr& e, std::vector<IndicatorValue>& out) {
+// An OR tree of observations, each one's comparisons handed to collect(expr, out); false when
+// some part needs the evaluator (AND, FOLLOWEDBY, qualifiers, or a term collect refuses).
+template <typename T, typename Collect>
+bool CollectObservations(const pattern::ObservationExpr& e, std::vector<T>& out, Collect collect) {
   using K = pattern::ObservationExpr::Kind;
-  if (e.kind == K::kSimple) return CollectComparison(e.comparison, out);
+  if (e.kind == K::kSimple) return collect(e.comparison, out);
   if (e.kind == K::kOr) {
     for (const auto& c : e.children)
-      if (!CollectObservation(c, out)) return false;
+      if (!CollectObservations(c, out, collect)) return false;
     return true;
   }
-  return false;  // AND, FOLLOWEDBY, qualifiers: the evaluator's job
+  return false;
+}
+
+// Parses `text` and collects its terms, sorted and unique; empty when not every term qualifies.
+template <typename T, typename Collect>
+Result<std::vector<T>> ExtractFromPattern(std::string_view text, bool stix20, Collect collect) {
+  pattern::ParseOptions po;
+  po.version = stix20 ? pattern::StixVersion::k20 : pattern::StixVersion::k21;
+  auto parsed = pattern::ParsePattern(text, po);
+  if (!parsed.ok()) return parsed.status();
+  std::vector<T> out;
+  if (!CollectObservations(parsed->root, out, collect)) return std::vector<T>();
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace
 
 Result<std::vector<IndicatorValue>> ExtractIndicatorValues(std::string_view text, bool stix20) {
-  pattern::ParseOptions po;
-  po.version = stix20 ? pattern::StixVersion::k20 : pattern::StixVersion::k21;
-  auto parsed = pattern::ParsePattern(text, po);
-  if (!parsed.ok()) return parsed.status();
-  std::vector<IndicatorValue> values;
-  if (!CollectObservation(parsed->root, values)) return std::vector<IndicatorValue>();
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-  return values;
+  return ExtractFromPattern<IndicatorValue>(text, stix20, CollectComparison);
 }
 
 namespace {
@@ -497,29 +506,10 @@ bool CollectTrafficTerm(const pattern::ComparisonExpr& e, std::vector<TrafficAdd
   return true;
 }
 
-bool CollectTraffic(const pattern::ObservationExpr& e, std::vector<TrafficAddress>& out) {
-  using K = pattern::ObservationExpr::Kind;
-  if (e.kind == K::kSimple) return CollectTrafficTerm(e.comparison, out);
-  if (e.kind == K::kOr) {
-    for (const auto& c : e.children)
-      if (!CollectTraffic(c, out)) return false;
-    return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 Result<std::vector<TrafficAddress>> ExtractTrafficAddresses(std::string_view text, bool stix20) {
-  pattern::ParseOptions po;
-  po.version = stix20 ? pattern::StixVersion::k20 : pattern::StixVersion::k21;
-  auto parsed = pattern::ParsePattern(text, po);
-  if (!parsed.ok()) return parsed.status();
-  std::vector<TrafficAddress> out;
-  if (!CollectTraffic(parsed->root, out)) return std::vector<TrafficAddress>();
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  return ExtractFromPattern<TrafficAddress>(text, stix20, CollectTrafficTerm);
 }
 
 std::string StixPatternFor(const std::vector<IndicatorValue>& values) {

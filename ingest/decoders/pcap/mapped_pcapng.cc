@@ -54,29 +54,21 @@ std::unique_ptr<MappedPcapng> MappedPcapng::Open(const std::string& path) {
   } else {
     return nullptr;
   }
-  // The first interface described before any packet (for the caller's link-type check).
-  uint64_t pos = 0;
-  bool swapped = p->swapped_;
-  for (int blocks = 0; blocks < 64 && pos + 12 <= p->size_; ++blocks) {
-    const uint8_t* b = p->base_ + pos;
-    auto u32 = [&](const uint8_t* q) { return swapped ? __builtin_bswap32(Le32(q)) : Le32(q); };
-    const uint32_t type = Le32(b) == kSectionHeader ? kSectionHeader : u32(b);
-    if (type == kSectionHeader) {
-      const uint32_t mg = Le32(b + 8);
-      if (mg != kByteOrderMagic && __builtin_bswap32(mg) != kByteOrderMagic) break;
-      swapped = mg != kByteOrderMagic;
-    }
-    const uint32_t len = u32(b + 4);
-    if (len < 12 || len % 4 != 0 || len > p->size_ - pos) break;
-    if (type == kInterfaceDescription && len >= 20) {
-      const uint16_t lt = swapped ? static_cast<uint16_t>(b[8] << 8 | b[9]) : static_cast<uint16_t>(b[9] << 8 | b[8]);
-      p->first_linktype_ = lt;
-      p->first_snaplen_ = u32(b + 12);
-      break;
-    }
-    if (type == kEnhancedPacket || type == kSimplePacket || type == kObsoletePacket) break;
-    pos += len;
+  // The first interface described before any packet (for the caller's link-type check): Read()
+  // up to the first packet, then back to the start of the file and of the first section.
+  const bool first_order = p->swapped_;
+  PcapRecord first;
+  int linktype = -1;
+  p->Read(first, linktype);
+  if (!p->interfaces_.empty()) {
+    p->first_linktype_ = p->interfaces_[0].linktype;
+    p->first_snaplen_ = p->interfaces_[0].snaplen;
   }
+  p->pos_ = p->released_ = 0;
+  p->swapped_ = first_order;
+  p->interfaces_.clear();
+  p->last_ts_ns_ = 0;
+  p->error_.clear();
   return p;
 }
 

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <map>
 #include <set>
+#include <tuple>
 #include <random>
 
 #include "decoders/pcap/packet.h"
@@ -262,6 +263,25 @@ TEST(Capture, TunnelPortsWithoutTheirHeaderAndHostileNestingStayBounded) {
   EXPECT_EQ(decoder.Decode(kDltEthernet, reinterpret_cast<const uint8_t*>(frame.data()), frame.size(), frame.size(), pkt),
             DecodeResult::kMalformed);
   EXPECT_STREQ(pkt.error, "truncated_gre_header");
+  // Cut headers of the serial links and the tunnels are malformed with their reason.
+  const std::string inner_eth = Eth(Ipv4(kA, kB, 17, Udp(1, 2, "x")));
+  for (const auto& [dlt, cut, why] : std::vector<std::tuple<int, std::string, const char*>>{
+           {9, std::string("\xff\x03\x00", 3), "truncated_ppp_header"},
+           {51, std::string("\x11\x00\x00", 3), "truncated_pppoe_header"},
+           {104, std::string("\x0f\x00", 2), "truncated_chdlc_header"},
+           {1, Eth(Ipv4(kA, kB, 17, Udp(1, 6081, std::string("\x3f\0\x65\x58", 4) + std::string(12, '\0')))),
+            "truncated_geneve_header"},
+           {1, Eth(Ipv4(kA, kB, 17, Udp(2152, 2152, std::string("\x32\xff\0\x04\0\0\0\x01", 8)))),
+            "truncated_gtp_header"},
+           {1, Eth(Ipv4(kA, kB, 47, std::string("\x10\0\x88\xbe\0\0\0\x01\x10\x10", 10))), "truncated_erspan_header"},
+           {1, Eth(Ipv4(kA, kB, 17, Udp(1, 4789, std::string("\x08\0\0\0\0\0\x01\0", 8) + inner_eth.substr(0, 10)))),
+            "truncated_ethernet_header"}}) {
+    SCOPED_TRACE(why);
+    DecodedPacket p;
+    EXPECT_EQ(decoder.Decode(dlt, reinterpret_cast<const uint8_t*>(cut.data()), cut.size(), cut.size(), p),
+              DecodeResult::kMalformed);
+    EXPECT_STREQ(p.error, why);
+  }
   // The next packet decodes from a clean state (no tunnel count left over).
   frame = Eth(Ipv4(kA, kB, 4, Ipv4(kA, kB, 17, Udp(1, 2, "x"))));
   ASSERT_EQ(decoder.Decode(kDltEthernet, reinterpret_cast<const uint8_t*>(frame.data()), frame.size(), frame.size(), pkt),
