@@ -1,29 +1,17 @@
 #include "decoders/pcap/mapped_pcap.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <utility>
 
 namespace onus::ingest::detail {
 
 std::unique_ptr<MappedPcap> MappedPcap::Open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 24) {
-    ::close(fd);
-    return nullptr;
-  }
-  void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);  // the mapping keeps the file
-  if (m == MAP_FAILED) return nullptr;
+  std::unique_ptr<FileMapping> map = FileMapping::Open(path, 24);
+  if (!map) return nullptr;
   std::unique_ptr<MappedPcap> p(new MappedPcap());
-  p->base_ = static_cast<const uint8_t*>(m);
-  p->size_ = static_cast<uint64_t>(st.st_size);
-  ::madvise(m, p->size_, MADV_SEQUENTIAL);
+  p->base_ = map->data();
+  p->size_ = map->size();
+  p->map_ = std::move(map);
   const uint8_t* h = p->base_;
   const uint32_t magic = static_cast<uint32_t>(h[0]) | static_cast<uint32_t>(h[1]) << 8 |
                          static_cast<uint32_t>(h[2]) << 16 | static_cast<uint32_t>(h[3]) << 24;
@@ -45,23 +33,12 @@ std::unique_ptr<MappedPcap> MappedPcap::Open(const std::string& path) {
   return p;
 }
 
-MappedPcap::~MappedPcap() {
-  if (base_) ::munmap(const_cast<uint8_t*>(base_), size_);
-}
+MappedPcap::~MappedPcap() = default;
 
 uint32_t MappedPcap::U32(const uint8_t* p) const {
   if (swapped_)
     return static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 | static_cast<uint32_t>(p[2]) << 8 | p[3];
   return static_cast<uint32_t>(p[3]) << 24 | static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[1]) << 8 | p[0];
-}
-
-void MappedPcap::ReleaseBehind() {
-  static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  const uint64_t upto = pos_ / page * page;  // whole pages before the current record only
-  if (upto > released_) {
-    ::madvise(const_cast<uint8_t*>(base_) + released_, upto - released_, MADV_DONTNEED);
-    released_ = upto;
-  }
 }
 
 void MappedPcap::ReadAhead() {
@@ -71,7 +48,7 @@ void MappedPcap::ReadAhead() {
 }
 
 MappedPcap::Next MappedPcap::Read(PcapRecord& out) {
-  if (pos_ >= released_ + kReleaseStep) ReleaseBehind();  // the previous record is no longer in use
+  map_->Release(pos_);  // the previous record is no longer in use
   ReadAhead();
   if (pos_ >= size_) return Next::kEnd;
   const uint64_t left = size_ - pos_;

@@ -18,6 +18,8 @@
 #include <memory>
 #include <string>
 
+#include "decoders/pcap/file_mapping.h"
+
 namespace onus::ingest::detail {
 
 struct PcapRecord {
@@ -53,11 +55,8 @@ class MappedPcap {
   MappedPcap() = default;
   uint32_t U32(const uint8_t* p) const;
 
-  // Pages behind the read position are handed back (MADV_DONTNEED) every kReleaseStep bytes, so
-  // the mapping's resident share stays small however large the file (the data stay in the page
-  // cache). A record's bytes are valid until the next Read(), as libpcap's buffer is.
-  static constexpr uint64_t kReleaseStep = 8u << 20;
-  void ReleaseBehind();
+  // Pages behind the read position are handed back as it moves (FileMapping::Release): a record's
+  // bytes are valid until the next Read(), as libpcap's buffer is.
   // Every cache line kPrefetchAhead bytes ahead of the read position is prefetched once, so a
   // record's header and packet headers are in cache when Read() and the decoders reach them (a
   // prefetch into a page not mapped yet is dropped; the page fault maps 16 pages at a time).
@@ -66,8 +65,9 @@ class MappedPcap {
   static constexpr uint64_t kPrefetchAhead = 4096;
   void ReadAhead();
 
-  const uint8_t* base_ = nullptr;
-  uint64_t size_ = 0, pos_ = 24, released_ = 0, prefetched_ = 0;
+  std::unique_ptr<FileMapping> map_;
+  const uint8_t* base_ = nullptr;  // map_'s bytes
+  uint64_t size_ = 0, pos_ = 24, prefetched_ = 0;
   int linktype_ = 0;
   uint32_t snaplen_ = 0;
   bool swapped_ = false, nano_ = false;

@@ -1,11 +1,7 @@
 #include "decoders/pcap/mapped_pcapng.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <climits>
+#include <utility>
 
 namespace onus::ingest::detail {
 
@@ -17,7 +13,6 @@ constexpr uint32_t kObsoletePacket = 0x00000002;
 constexpr uint32_t kSimplePacket = 0x00000003;
 constexpr uint32_t kEnhancedPacket = 0x00000006;
 constexpr uint32_t kByteOrderMagic = 0x1A2B3C4D;
-constexpr uint64_t kReleaseStep = 8u << 20;
 
 uint32_t Le32(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
@@ -29,20 +24,12 @@ size_t Pad4(size_t n) { return (n + 3) & ~size_t{3}; }
 }  // namespace
 
 std::unique_ptr<MappedPcapng> MappedPcapng::Open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 28) {
-    ::close(fd);
-    return nullptr;
-  }
-  void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (m == MAP_FAILED) return nullptr;
+  std::unique_ptr<FileMapping> map = FileMapping::Open(path, 28);
+  if (!map) return nullptr;
   std::unique_ptr<MappedPcapng> p(new MappedPcapng());
-  p->base_ = static_cast<const uint8_t*>(m);
-  p->size_ = static_cast<uint64_t>(st.st_size);
-  ::madvise(m, p->size_, MADV_SEQUENTIAL);
+  p->base_ = map->data();
+  p->size_ = map->size();
+  p->map_ = std::move(map);
   const uint8_t* h = p->base_;
   // The block type reads the same in both byte orders; the magic tells the order.
   if (Le32(h) != kSectionHeader) return nullptr;
@@ -64,7 +51,7 @@ std::unique_ptr<MappedPcapng> MappedPcapng::Open(const std::string& path) {
     p->first_linktype_ = p->interfaces_[0].linktype;
     p->first_snaplen_ = p->interfaces_[0].snaplen;
   }
-  p->pos_ = p->released_ = 0;
+  p->pos_ = 0;
   p->swapped_ = first_order;
   p->interfaces_.clear();
   p->last_ts_ns_ = 0;
@@ -72,9 +59,7 @@ std::unique_ptr<MappedPcapng> MappedPcapng::Open(const std::string& path) {
   return p;
 }
 
-MappedPcapng::~MappedPcapng() {
-  if (base_) ::munmap(const_cast<uint8_t*>(base_), size_);
-}
+MappedPcapng::~MappedPcapng() = default;
 
 uint16_t MappedPcapng::U16(const uint8_t* p) const {
   return swapped_ ? static_cast<uint16_t>(p[0] << 8 | p[1]) : static_cast<uint16_t>(p[1] << 8 | p[0]);
@@ -90,14 +75,6 @@ MappedPcapng::Next MappedPcapng::Fail(std::string why) {
   return Next::kError;
 }
 
-void MappedPcapng::ReleaseBehind() {
-  static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  const uint64_t upto = pos_ / page * page;
-  if (upto > released_) {
-    ::madvise(const_cast<uint8_t*>(base_) + released_, upto - released_, MADV_DONTNEED);
-    released_ = upto;
-  }
-}
 
 bool MappedPcapng::Section(const uint8_t* body, uint32_t len) {
   // The order was set from the magic by the caller; the version must be 1.x.
@@ -163,7 +140,7 @@ int64_t MappedPcapng::TimeNs(const Interface& i, uint64_t units) const {
 
 MappedPcapng::Next MappedPcapng::Read(PcapRecord& out, int& linktype) {
   for (;;) {
-    if (pos_ >= released_ + kReleaseStep) ReleaseBehind();
+    map_->Release(pos_);
     if (pos_ >= size_) return Next::kEnd;
     const uint64_t left = size_ - pos_;
     if (left < 12) return Fail("truncated block header (" + std::to_string(left) + " bytes left)");

@@ -72,10 +72,10 @@ class MappedPcapng {
   bool Section(const uint8_t* body, uint32_t len);
   bool Describe(const uint8_t* body, uint32_t len);
   int64_t TimeNs(const Interface& i, uint64_t units) const;
-  void ReleaseBehind();
 
-  const uint8_t* base_ = nullptr;
-  uint64_t size_ = 0, pos_ = 0, released_ = 0;
+  std::unique_ptr<FileMapping> map_;
+  const uint8_t* base_ = nullptr;  // map_'s bytes
+  uint64_t size_ = 0, pos_ = 0;
   bool swapped_ = false;
   std::vector<Interface> interfaces_;  // of the current section
   int first_linktype_ = -1;
